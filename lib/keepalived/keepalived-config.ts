@@ -1,0 +1,183 @@
+import { ConfWriter } from './conf-writer';
+import { LvsMethod, VrrpVersion } from './enums';
+import { GlobalDefsProps, renderGlobalDefs, ResolvedGlobalDefs, resolveGlobalDefs } from './global-defs';
+import { HostPreparation } from './host-preparation';
+import { KeepalivedNode, resolveNodes, ResolvedNode } from './node';
+import { renderVirtualServer, ResolvedVirtualServer, resolveVirtualServers, VirtualServerProps } from './virtual-server';
+import { checkObject, Problems } from './validation';
+import { renderInstance, ResolvedInstance, resolveInstance, VrrpInstanceProps } from './vrrp-instance';
+import { renderScript, ResolvedScript, resolveScripts, VrrpScriptProps } from './vrrp-script';
+
+/**
+ * Properties of {@link KeepalivedConfig}.
+ */
+export interface KeepalivedConfigProps {
+  /** Every node that runs keepalived with this file. */
+  readonly nodes: KeepalivedNode[];
+  /** The VRRP instance holding the VIPs. */
+  readonly instance: VrrpInstanceProps;
+  /**
+   * Health check scripts.
+   * @default - none
+   */
+  readonly scripts?: VrrpScriptProps[];
+  /**
+   * IPVS virtual servers on the VIPs.
+   * @default - none (VRRP only)
+   */
+  readonly virtualServers?: VirtualServerProps[];
+  /**
+   * Global settings.
+   * @default - script user root, GARP delay 1 s, repeat 3, refresh 60 s
+   */
+  readonly globalDefs?: GlobalDefsProps;
+}
+
+/** keepalived truncates longer VRRPv2 passwords to 8 characters. */
+const MAX_PASSWORD_LENGTH = 8;
+
+/**
+ * A validated keepalived.conf shared by every node: per-node lines are `@<node name>` conditionals,
+ * selected by starting keepalived with `-i <node name>`.
+ */
+export class KeepalivedConfig {
+  /** The nodes with canonical addresses, in the order given. */
+  public readonly nodes: KeepalivedNode[];
+  /** VRRP instance name. */
+  public readonly instanceName: string;
+  /** VRRP version. */
+  public readonly version: VrrpVersion;
+  /** Advertisement interval in seconds. */
+  public readonly advertIntervalSeconds: number;
+  /** VIPs as canonical `ADDR/PREFIX`. */
+  public readonly virtualIpAddresses: string[];
+  /** The node with the highest priority. */
+  public readonly preferredMaster: KeepalivedNode;
+  /** Host changes needed by direct routing; defined iff any virtual server uses direct routing. */
+  public readonly hostPreparation?: HostPreparation;
+  /** The VRRP interface. */
+  public readonly interfaceName: string;
+  /** VRRP router id. */
+  public readonly virtualRouterId: number;
+  /** Path of the `includea`d authentication file, if any. */
+  public readonly authenticationFile?: string;
+  /**
+   * True when there are no virtual servers: keepalived can run with `--vrrp` (no checker process and
+   * no IPVS needed on the host).
+   */
+  public readonly vrrpOnly: boolean;
+
+  private readonly text: string;
+
+  constructor(props: KeepalivedConfigProps) {
+    const p = new Problems();
+    const root = checkObject<KeepalivedConfigProps>(p, 'props', props);
+    p.throwIfAny();
+
+    const nodes = resolveNodes(p, root!.nodes);
+    const scriptProblems = p.count;
+    const scripts = resolveScripts(p, root!.scripts);
+    const scriptsValid = p.count === scriptProblems;
+    const instance = resolveInstance(p, root!.instance, nodes, scripts, scriptsValid);
+    const virtualServers = resolveVirtualServers(p, root!.virtualServers, instance);
+    const globalDefs = resolveGlobalDefs(p, root!.globalDefs);
+    p.throwIfAny();
+    // No problems means every part resolved.
+    const inst = instance!;
+
+    const ordered = [...nodes].sort((a, b) => b.priority - a.priority);
+    const master = ordered[0];
+    this.nodes = nodes.map(publicNode);
+    this.preferredMaster = publicNode(master);
+    this.instanceName = inst.name;
+    this.version = inst.version;
+    this.advertIntervalSeconds = inst.advertInterval;
+    this.virtualIpAddresses = [...inst.vipTexts];
+    this.interfaceName = inst.interfaceName;
+    this.virtualRouterId = inst.virtualRouterId;
+    this.authenticationFile = inst.authenticationFile;
+    this.vrrpOnly = virtualServers.length === 0;
+
+    const direct = virtualServers.filter((vs) => vs.method === LvsMethod.DIRECT_ROUTING);
+    if (direct.length > 0) {
+      const schedulers = [...new Set(direct.map((vs) => vs.scheduler))];
+      this.hostPreparation = new HostPreparation({
+        interface: inst.interfaceName,
+        loopbackAddresses: [...new Set(direct.map((vs) => vs.address))],
+        schedulers,
+      });
+    }
+
+    // Rendered once: the input is immutable after validation and render() must be byte-identical.
+    this.text = render(inst, ordered, master, scripts, virtualServers, globalDefs!, direct.length > 0);
+  }
+
+  /** The keepalived.conf for every node; deterministic and ends with '\n'. */
+  public render(): string {
+    return this.text;
+  }
+
+  /**
+   * Content of the `includea`d authentication file (store it in a Secret, not the ConfigMap).
+   * @param password 1-8 printable ASCII characters without whitespace or keepalived special characters
+   */
+  public renderAuthenticationFile(password: string): string {
+    if (this.authenticationFile === undefined) {
+      throw new Error('instance.authenticationFile is not set: this config has no authentication');
+    }
+    if (this.version !== VrrpVersion.V2) {
+      throw new Error(`instance.version ${this.version} has no authentication (VRRPv2 only)`);
+    }
+    if (typeof password !== 'string' || password.length === 0) {
+      throw new Error('password must not be empty');
+    }
+    if (password.length > MAX_PASSWORD_LENGTH) {
+      // keepalived would silently use only the first 8 characters.
+      throw new Error(`password has ${password.length} characters, at most ${MAX_PASSWORD_LENGTH} are used by keepalived`);
+    }
+    if (!/^[\x21-\x7e]+$/.test(password)) {
+      throw new Error('password must be printable ASCII without whitespace');
+    }
+    if (/[#!$"{}\\]/.test(password)) {
+      // Comments, substitution, quoting and blocks would change what keepalived reads.
+      throw new Error('password must not contain # ! $ " { } or \\ (keepalived parses them)');
+    }
+    return `authentication {\n    auth_type PASS\n    auth_pass ${password}\n}\n`;
+  }
+}
+
+function publicNode(n: ResolvedNode): KeepalivedNode {
+  return { name: n.name, address: n.address, priority: n.priority };
+}
+
+function render(
+  inst: ResolvedInstance, ordered: ResolvedNode[], master: ResolvedNode, scripts: ResolvedScript[],
+  virtualServers: ResolvedVirtualServer[], globalDefs: ResolvedGlobalDefs,
+  directRouting: boolean,
+): string {
+  const w = new ConfWriter();
+  w.comment(
+    'keepalived.conf generated by cdk8s-edge-ingress. Do not edit: change the KeepalivedConfig props.',
+    'The same file serves every node. Start keepalived with -i <node name>: lines starting with',
+    '@<name> apply only to that node, lines starting with @^<name> to every other node.',
+  );
+  w.blank();
+  renderGlobalDefs(w, globalDefs, {
+    version: inst.version,
+    unicast: inst.unicast,
+    syncDaemon: directRouting
+      ? { interfaceName: inst.interfaceName, instanceName: inst.name, syncId: inst.virtualRouterId }
+      : undefined,
+  });
+  for (const script of scripts) {
+    w.blank();
+    renderScript(w, script);
+  }
+  w.blank();
+  renderInstance(w, inst, ordered, master);
+  for (const vs of virtualServers) {
+    w.blank();
+    renderVirtualServer(w, vs);
+  }
+  return w.toString();
+}
