@@ -1,0 +1,42 @@
+// ClusterRole rules for Traefik v3.7 (mirrors traefik-helm-chart 41.3.0
+// templates/rbac/clusterrole.yaml with only the providers this library enables).
+import * as k8s from '../../imports/k8s';
+
+const READ = ['get', 'list', 'watch'];
+
+/** The Traefik Proxy CRDs (group traefik.io, v1alpha1) read by the kubernetescrd provider. */
+export const TRAEFIK_CRD_RESOURCES = [
+  'ingressroutes',
+  'ingressroutetcps',
+  'ingressrouteudps',
+  'middlewares',
+  'middlewaretcps',
+  'serverstransports',
+  'serverstransporttcps',
+  'tlsoptions',
+  'tlsstores',
+  'traefikservices',
+];
+
+export function traefikClusterRoleRules(options: { crdProvider: boolean }): k8s.PolicyRule[] {
+  const rules: k8s.PolicyRule[] = [
+    {
+      apiGroups: [''],
+      // configmaps are only read by the CRD provider (Traefik >= 3.4); nodes since Traefik 3.1.
+      resources: options.crdProvider ? ['configmaps', 'nodes', 'services'] : ['nodes', 'services'],
+      verbs: READ,
+    },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+    // The chart also grants `pods: get` since Traefik 3.5; upstream documents it as needed only
+    // for OpenTelemetry k8s.pod.* attributes, which this construct never enables, so it is left out.
+    { apiGroups: [''], resources: ['secrets'], verbs: READ },
+    { apiGroups: ['extensions', 'networking.k8s.io'], resources: ['ingressclasses', 'ingresses'], verbs: READ },
+    // Lets Traefik publish ingressEndpointIp in Ingress status.loadBalancer.
+    { apiGroups: ['extensions', 'networking.k8s.io'], resources: ['ingresses/status'], verbs: ['update'] },
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
+  ];
+  if (options.crdProvider) {
+    rules.push({ apiGroups: ['traefik.io'], resources: TRAEFIK_CRD_RESOURCES, verbs: READ });
+  }
+  return rules;
+}
