@@ -140,6 +140,17 @@ export function checkInterfaceName(p: Problems, path: string, value: unknown): s
   return value;
 }
 
+/** Whether text contains an ASCII control character (C0 or DEL). */
+export function hasControlChar(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /**
  * Characters that keepalived's line parser interprets outside quotes: comments ('#', '!'),
  * parameter substitution ('$'), blocks ('{', '}'), quoting ('"') and line continuation ('\').
@@ -148,7 +159,7 @@ const KEEPALIVED_SPECIAL = /[#!$"{}\\]/;
 
 /** An absolute file path that keepalived reads as a single unquoted word. */
 export function checkAbsolutePath(p: Problems, path: string, value: unknown): string | undefined {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.length < 2 || /[\s\x00-\x1f\x7f]/.test(value)
+  if (typeof value !== 'string' || !value.startsWith('/') || value.length < 2 || /\s/.test(value) || hasControlChar(value)
     || KEEPALIVED_SPECIAL.test(value) || /[*?[\]]/.test(value)) {
     p.add(`${path} ${show(value)} must be an absolute path without whitespace, glob or keepalived special characters`);
     return undefined;
@@ -165,7 +176,7 @@ export function checkCommand(p: Problems, path: string, value: unknown): string 
     p.add(`${path} ${show(value)} must be a non-empty command line`);
     return undefined;
   }
-  if (/[\x00-\x1f\x7f]/.test(value)) {
+  if (hasControlChar(value)) {
     p.add(`${path} ${show(value)} must be a single line without control characters`);
     return undefined;
   }

@@ -141,6 +141,9 @@ export function resolveInstance(
     if (advertInterval !== undefined && !isMultipleOf(advertInterval, 0.01)) {
       p.add(`instance.advertIntervalSeconds ${advertInterval} is not a multiple of 0.01 (VRRPv3 uses 10 ms units)`);
       advertInterval = undefined;
+    } else if (advertInterval !== undefined) {
+      // Drop binary noise (0.1 + 0.2) so the property equals what is rendered.
+      advertInterval = Math.round(advertInterval * 100) / 100;
     }
   } else if (version === VrrpVersion.V2) {
     const raw = inst.advertIntervalSeconds ?? 1;
