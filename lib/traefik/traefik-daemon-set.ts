@@ -206,10 +206,15 @@ export class TraefikDaemonSet extends Construct {
   /** The pinned Traefik image. */
   public readonly image: string;
 
+  /** ServiceAccount `<name>` the pods run as. */
   public readonly serviceAccount: kplus.ServiceAccount;
+  /** ClusterRole `<name>-<namespace>` with the Ingress (and optionally CRD) provider rules. */
   public readonly clusterRole: k8s.KubeClusterRole;
+  /** ClusterRoleBinding `<name>-<namespace>` of the ClusterRole to the ServiceAccount. */
   public readonly clusterRoleBinding: k8s.KubeClusterRoleBinding;
+  /** The Traefik DaemonSet `<name>`; `ApiObject.of(daemonSet)` is the rendered object. */
   public readonly daemonSet: kplus.DaemonSet;
+  /** IngressClass `<ingressClassName>` for controller traefik.io/ingress-controller. */
   public readonly ingressClass: k8s.KubeIngressClass;
 
   private readonly _labels: Record<string, string>;
