@@ -6,3 +6,5 @@ export { TcpCheckProps, HttpGetCheckProps, RealServerProps, VirtualServerProps }
 export { GlobalDefsProps } from './global-defs';
 export { Sysctl, HostPreparationProps, HostPreparation } from './host-preparation';
 export { KeepalivedConfigProps, KeepalivedConfig } from './keepalived-config';
+export * from './keepalived-command';
+export * from './keepalived-daemon-set';

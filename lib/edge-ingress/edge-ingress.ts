@@ -1,0 +1,329 @@
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import {
+  KEEPALIVED_AUTH_DIR,
+  KEEPALIVED_AUTH_FILE,
+  KeepalivedDaemonSet,
+  KeepalivedPrivilege,
+} from '../keepalived/keepalived-daemon-set';
+import { KeepalivedConfig } from '../keepalived/keepalived-config';
+import { KeepalivedNode } from '../keepalived/node';
+import { LvsScheduler, VrrpVersion } from '../keepalived/enums';
+import { VirtualServerProps } from '../keepalived/virtual-server';
+import { DEFAULT_EDGE_NODE_LABEL, NodeLabel, validateNodeLabel } from '../node-label';
+import { TraefikDaemonSet } from '../traefik/traefik-daemon-set';
+import { defaultPriorities } from './priorities';
+
+/**
+ * One edge node: a Kubernetes node that runs Traefik and keepalived and may hold the VIP.
+ */
+export interface EdgeNode {
+  /** The Kubernetes node name (`kubectl get nodes`); keepalived's config-id on that node. */
+  readonly name: string;
+  /** The node's address on the VRRP interface. */
+  readonly address: string;
+  /**
+   * VRRP priority, 1-254, distinct per node; the highest is the preferred master.
+   * @default - descending in list order: 150, 100, 50 for three nodes
+   */
+  readonly priority?: number;
+}
+
+/**
+ * How keepalived decides that the local Traefik is unhealthy (it polls Traefik's ping endpoint).
+ */
+export interface TraefikHealthCheckOptions {
+  /**
+   * Seconds between checks (keepalived 2.2 accepts whole seconds only).
+   * @default 1
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Consecutive failures before the node gives up the VIP.
+   * @default 2
+   */
+  readonly fall?: number;
+  /**
+   * Consecutive successes before the node may hold the VIP again.
+   * @default 2
+   */
+  readonly rise?: number;
+}
+
+/**
+ * LVS direct routing: the VRRP master spreads new connections over every edge node's Traefik.
+ * Requires the `ip_vs` kernel module on the nodes and kube-proxy not in IPVS mode.
+ */
+export interface LoadBalancingOptions {
+  /**
+   * IPVS scheduler.
+   * @default LvsScheduler.MAGLEV_HASHING
+   */
+  readonly scheduler?: LvsScheduler;
+  /**
+   * Client persistence in seconds.
+   * @default - no persistence
+   */
+  readonly persistenceTimeoutSeconds?: number;
+}
+
+/**
+ * Traefik settings of {@link EdgeIngress}.
+ */
+export interface EdgeTraefikOptions {
+  /**
+   * Traefik image.
+   * @default 'docker.io/traefik:v3.7.11'
+   */
+  readonly image?: string;
+  /**
+   * HTTP port on every edge node (and on the VIP).
+   * @default 80
+   */
+  readonly webPort?: number;
+  /**
+   * HTTPS port.
+   * @default - no websecure entrypoint
+   */
+  readonly websecurePort?: number;
+  /**
+   * Loopback-only port of Traefik's ping, API and dashboard.
+   * @default 8580
+   */
+  readonly adminPort?: number;
+  /**
+   * IngressClass name.
+   * @default 'traefik'
+   */
+  readonly ingressClassName?: string;
+  /**
+   * Make the IngressClass the cluster default.
+   * @default false
+   */
+  readonly defaultIngressClass?: boolean;
+}
+
+/**
+ * Settings of the keepalived DaemonSet of {@link EdgeIngress}.
+ */
+export interface EdgeKeepalivedOptions {
+  /**
+   * keepalived image.
+   * @default 'docker.io/osixia/keepalived:2.3.4'
+   */
+  readonly image?: string;
+  /**
+   * Container privilege.
+   * @default KeepalivedPrivilege.PRIVILEGED
+   */
+  readonly privilege?: KeepalivedPrivilege;
+}
+
+/**
+ * Properties of {@link EdgeIngress}: one description of the edge, from which every manifest is derived.
+ */
+export interface EdgeIngressProps {
+  /** The edge nodes, in order of preference. */
+  readonly nodes: EdgeNode[];
+  /** The virtual IP that clients use. */
+  readonly virtualIp: string;
+  /** The nodes' network in CIDR form; the nodes and the VIP must be inside it. */
+  readonly subnet: string;
+  /**
+   * More VIPs that move together with `virtualIp`.
+   * @default - none
+   */
+  readonly additionalVirtualIps?: string[];
+  /**
+   * Network interface that carries the VIP on every edge node.
+   * @default 'eth0'
+   */
+  readonly interface?: string;
+  /**
+   * VRRP virtual router id, 1-255; must be unique on the L2 segment.
+   * @default 51
+   */
+  readonly virtualRouterId?: number;
+  /**
+   * Namespace of all objects. Any namespace but kube-system is created, labelled for privileged pods.
+   * @default 'kube-system'
+   */
+  readonly namespace?: string;
+  /**
+   * Label that marks the edge nodes; both DaemonSets select it.
+   * @default edgenode=true
+   */
+  readonly nodeLabel?: NodeLabel;
+  /**
+   * VRRP version. Version 3 allows sub-second adverts but has no authentication in keepalived 2.2.
+   * @default VrrpVersion.V3
+   */
+  readonly vrrpVersion?: VrrpVersion;
+  /**
+   * VRRP advert interval in seconds.
+   * @default - 0.2 with VRRP version 3, 1 with version 2
+   */
+  readonly advertIntervalSeconds?: number;
+  /**
+   * Let a returning higher-priority node take the VIP back (a second move).
+   * @default false
+   */
+  readonly preempt?: boolean;
+  /**
+   * VRRP version 2 password (at most 8 characters), stored in a Secret. It only guards against
+   * misconfigured neighbours: VRRP authentication is not security.
+   * @default - no authentication
+   */
+  readonly vrrpAuthPassword?: string;
+  /**
+   * Health check of the local Traefik.
+   * @default - every second, 2 failures to give up the VIP, 2 successes to take part again
+   */
+  readonly healthCheck?: TraefikHealthCheckOptions;
+  /**
+   * LVS direct routing across all edge nodes, on the web (and websecure) ports.
+   * @default - VRRP only: the master's Traefik serves all traffic
+   */
+  readonly loadBalancing?: LoadBalancingOptions;
+  /**
+   * Traefik settings.
+   * @default - see EdgeTraefikOptions
+   */
+  readonly traefik?: EdgeTraefikOptions;
+  /**
+   * keepalived settings.
+   * @default - see EdgeKeepalivedOptions
+   */
+  readonly keepalived?: EdgeKeepalivedOptions;
+  /**
+   * Tolerations for both DaemonSets, e.g. for dedicated, tainted edge nodes.
+   * @default - none
+   */
+  readonly tolerations?: k8s.Toleration[];
+}
+
+/**
+ * A highly available ingress on bare metal: Traefik on every labelled edge node (hostNetwork), and keepalived
+ * holding one virtual IP on a healthy edge node. Ports, addresses, labels and health checks are derived from
+ * one description, so Traefik and keepalived cannot disagree.
+ */
+export class EdgeIngress extends Construct {
+  /** The namespace of every object. */
+  public readonly namespace: string;
+  /** The label both DaemonSets select. */
+  public readonly nodeLabel: NodeLabel;
+  /** The nodes with their effective priorities. */
+  public readonly nodes: KeepalivedNode[];
+  /** The validated keepalived model. */
+  public readonly keepalivedConfig: KeepalivedConfig;
+  /** Traefik. */
+  public readonly traefik: TraefikDaemonSet;
+  /** keepalived. */
+  public readonly keepalived: KeepalivedDaemonSet;
+
+  constructor(scope: Construct, id: string, props: EdgeIngressProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? 'kube-system';
+    this.nodeLabel = props.nodeLabel ?? DEFAULT_EDGE_NODE_LABEL;
+    validateNodeLabel('nodeLabel', this.nodeLabel);
+    if (!Array.isArray(props.nodes) || props.nodes.length === 0) {
+      throw new Error('nodes must list at least one edge node');
+    }
+    const priorities = defaultPriorities(props.nodes.length);
+    this.nodes = props.nodes.map((node, i) => ({
+      name: node.name,
+      address: node.address,
+      priority: node.priority ?? priorities[i],
+    }));
+
+    if (this.namespace !== 'kube-system') {
+      new k8s.KubeNamespace(this, 'Namespace', {
+        metadata: {
+          name: this.namespace,
+          // hostNetwork, hostPort and NET_ADMIN are only admitted at the "privileged" Pod Security level.
+          labels: {
+            'pod-security.kubernetes.io/enforce': 'privileged',
+            'pod-security.kubernetes.io/audit': 'privileged',
+            'pod-security.kubernetes.io/warn': 'privileged',
+          },
+        },
+      });
+    }
+
+    const traefikOptions = props.traefik ?? {};
+    this.traefik = new TraefikDaemonSet(this, 'Traefik', {
+      namespace: this.namespace,
+      nodeSelectorLabel: this.nodeLabel,
+      image: traefikOptions.image,
+      webPort: traefikOptions.webPort,
+      websecurePort: traefikOptions.websecurePort,
+      adminPort: traefikOptions.adminPort,
+      ingressClassName: traefikOptions.ingressClassName,
+      defaultIngressClass: traefikOptions.defaultIngressClass,
+      ingressEndpointIp: props.virtualIp,
+      tolerations: props.tolerations,
+    });
+
+    const healthCheck = props.healthCheck ?? {};
+    const version = props.vrrpVersion ?? VrrpVersion.V3;
+    if (props.vrrpAuthPassword !== undefined && version !== VrrpVersion.V2) {
+      throw new Error(`vrrpAuthPassword needs vrrpVersion 2: keepalived ignores authentication with VRRP version ${version}`);
+    }
+    this.keepalivedConfig = new KeepalivedConfig({
+      nodes: this.nodes,
+      instance: {
+        interface: props.interface ?? 'eth0',
+        virtualRouterId: props.virtualRouterId ?? 51,
+        virtualIpAddresses: [props.virtualIp, ...(props.additionalVirtualIps ?? [])],
+        subnet: props.subnet,
+        version,
+        advertIntervalSeconds: props.advertIntervalSeconds ?? (version === VrrpVersion.V2 ? 1 : 0.2),
+        preempt: props.preempt,
+        trackScripts: ['chk_traefik'],
+        authenticationFile: props.vrrpAuthPassword !== undefined
+          ? `${KEEPALIVED_AUTH_DIR}/${KEEPALIVED_AUTH_FILE}` : undefined,
+      },
+      scripts: [{
+        name: 'chk_traefik',
+        // Traefik answers 503 on /ping while it drains, so a stopping Traefik gives up the VIP too.
+        command: `/usr/bin/wget -q -T 1 -O /dev/null ${this.traefik.pingUrl}`,
+        intervalSeconds: healthCheck.intervalSeconds ?? 1,
+        timeoutSeconds: 1,
+        fall: healthCheck.fall ?? 2,
+        rise: healthCheck.rise ?? 2,
+        // Weight 0 puts a failing master into FAULT: it sends a priority-0 advert and the VIP moves at once.
+        weight: 0,
+      }],
+      virtualServers: props.loadBalancing === undefined ? undefined
+        : this.virtualServers(props.virtualIp, props.loadBalancing),
+    });
+
+    this.keepalived = new KeepalivedDaemonSet(this, 'Keepalived', {
+      namespace: this.namespace,
+      config: this.keepalivedConfig,
+      nodeSelectorLabel: this.nodeLabel,
+      authPassword: props.vrrpAuthPassword,
+      image: props.keepalived?.image,
+      privilege: props.keepalived?.privilege,
+      tolerations: props.tolerations,
+    });
+  }
+
+  /** The `kubectl label` commands that put the edge nodes into service. */
+  public labelCommands(): string[] {
+    return this.nodes.map((node) =>
+      `kubectl label nodes ${node.name} ${this.nodeLabel.key}=${this.nodeLabel.value} --overwrite`);
+  }
+
+  private virtualServers(vip: string, options: LoadBalancingOptions): VirtualServerProps[] {
+    const ports = [this.traefik.webPort, ...(this.traefik.websecurePort !== undefined ? [this.traefik.websecurePort] : [])];
+    return ports.map((port) => ({
+      address: vip,
+      port,
+      scheduler: options.scheduler,
+      persistenceTimeoutSeconds: options.persistenceTimeoutSeconds,
+      // Every edge node is a real server: its hostNetwork Traefik listens on the same port.
+      realServers: this.nodes.map((node) => ({ address: node.address, port, tcpCheck: {} })),
+    }));
+  }
+}

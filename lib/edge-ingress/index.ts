@@ -1,0 +1,3 @@
+export * from './edge-ingress';
+export * from './edge-summary';
+export * from './priorities';
