@@ -251,6 +251,9 @@ export class EdgeIngress extends Construct {
     }
 
     const traefikOptions = props.traefik ?? {};
+    const healthCheck = props.healthCheck ?? {};
+    const checkInterval = healthCheck.intervalSeconds ?? 1;
+    const checkFall = healthCheck.fall ?? 2;
     this.traefik = new TraefikDaemonSet(this, 'Traefik', {
       namespace: this.namespace,
       nodeSelectorLabel: this.nodeLabel,
@@ -261,10 +264,11 @@ export class EdgeIngress extends Construct {
       ingressClassName: traefikOptions.ingressClassName,
       defaultIngressClass: traefikOptions.defaultIngressClass,
       ingressEndpointIp: props.virtualIp,
+      // Long enough for keepalived to see /ping fail `fall` times (plus one check timeout) and move the VIP.
+      requestAcceptGraceSeconds: (checkFall + 1) * checkInterval + 1,
       tolerations: props.tolerations,
     });
 
-    const healthCheck = props.healthCheck ?? {};
     const version = props.vrrpVersion ?? VrrpVersion.V3;
     if (props.vrrpAuthPassword !== undefined && version !== VrrpVersion.V2) {
       throw new Error(`vrrpAuthPassword needs vrrpVersion 2: keepalived ignores authentication with VRRP version ${version}`);
@@ -287,9 +291,9 @@ export class EdgeIngress extends Construct {
         name: 'chk_traefik',
         // Traefik answers 503 on /ping while it drains, so a stopping Traefik gives up the VIP too.
         command: `/usr/bin/wget -q -T 1 -O /dev/null ${this.traefik.pingUrl}`,
-        intervalSeconds: healthCheck.intervalSeconds ?? 1,
+        intervalSeconds: checkInterval,
         timeoutSeconds: 1,
-        fall: healthCheck.fall ?? 2,
+        fall: checkFall,
         rise: healthCheck.rise ?? 2,
         // Weight 0 puts a failing master into FAULT: it sends a priority-0 advert and the VIP moves at once.
         weight: 0,

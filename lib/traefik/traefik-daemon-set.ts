@@ -147,6 +147,15 @@ export interface TraefikDaemonSetProps {
   readonly terminationGracePeriodSeconds?: number;
 
   /**
+   * Seconds Traefik keeps accepting new requests after SIGTERM while `/ping` already answers 503. keepalived
+   * polls the ping endpoint, so this window lets the VIP leave the node before Traefik stops listening:
+   * a Traefik rollout then drops no requests. Must be shorter than `terminationGracePeriodSeconds`.
+   *
+   * @default 0 (Traefik's default: stop accepting at once)
+   */
+  readonly requestAcceptGraceSeconds?: number;
+
+  /**
    * Tolerations, e.g. for a `NoSchedule` taint that keeps other workloads off
    * the edge nodes.
    *
@@ -258,6 +267,11 @@ export class TraefikDaemonSet extends Construct {
     if (props.ingressEndpointIp !== undefined) checkIp('ingressEndpointIp', props.ingressEndpointIp);
     checkDnsSubdomain('ingressClassName', this.ingressClassName);
     checkNonNegativeInteger('terminationGracePeriodSeconds', terminationGracePeriodSeconds);
+    const requestAcceptGraceSeconds = props.requestAcceptGraceSeconds ?? 0;
+    checkNonNegativeInteger('requestAcceptGraceSeconds', requestAcceptGraceSeconds);
+    if (requestAcceptGraceSeconds >= terminationGracePeriodSeconds && requestAcceptGraceSeconds > 0) {
+      throw new Error(`requestAcceptGraceSeconds ${requestAcceptGraceSeconds} must be shorter than terminationGracePeriodSeconds ${terminationGracePeriodSeconds}`);
+    }
     if (priorityClassName !== '') checkDnsSubdomain('priorityClassName', priorityClassName);
     if (!Object.values(TraefikLogLevel).includes(logLevel)) {
       throw new Error(`logLevel ${logLevel} is not one of ${Object.values(TraefikLogLevel).join(', ')}`);
@@ -351,7 +365,7 @@ export class TraefikDaemonSet extends Construct {
       name: 'traefik',
       image: this.image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: this.buildArgs({ logLevel, crdProvider, ingressEndpointIp: props.ingressEndpointIp }),
+      args: this.buildArgs({ logLevel, crdProvider, ingressEndpointIp: props.ingressEndpointIp, requestAcceptGraceSeconds }),
       // No `portNumber`: cdk8s-plus would add a TCP startup probe for it.
       ports: this.buildPorts(),
       envVariables: env,
@@ -416,7 +430,9 @@ export class TraefikDaemonSet extends Construct {
     return { ...this._selectorLabels };
   }
 
-  private buildArgs(opts: { logLevel: TraefikLogLevel; crdProvider: boolean; ingressEndpointIp?: string }): string[] {
+  private buildArgs(opts: {
+    logLevel: TraefikLogLevel; crdProvider: boolean; ingressEndpointIp?: string; requestAcceptGraceSeconds: number;
+  }): string[] {
     const args = [
       '--global.checkNewVersion=false',
       '--global.sendAnonymousUsage=false',
@@ -452,6 +468,11 @@ export class TraefikDaemonSet extends Construct {
     }
     if (this.websecurePort !== undefined) {
       args.push('--entryPoints.websecure.http.tls=true');
+    }
+    if (opts.requestAcceptGraceSeconds > 0) {
+      for (const entryPoint of this.websecurePort !== undefined ? ['web', 'websecure'] : ['web']) {
+        args.push(`--entryPoints.${entryPoint}.transport.lifeCycle.requestAcceptGraceTimeout=${opts.requestAcceptGraceSeconds}s`);
+      }
     }
     args.push(`--log.level=${opts.logLevel}`);
     return args;

@@ -62,6 +62,17 @@ describe('EdgeIngress', () => {
     expect(args).toContain('--entryPoints.traefik.address=127.0.0.1:9555/tcp');
   });
 
+  test('Traefik keeps serving after SIGTERM until keepalived has seen /ping fail and moved the VIP', () => {
+    const traefikArgs = (props: Partial<EdgeIngressProps>): string[] =>
+      synth(props).find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0].args;
+    expect(traefikArgs({})).toContain('--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=4s');
+    expect(traefikArgs({ healthCheck: { intervalSeconds: 2, fall: 3 }, traefik: { websecurePort: 443 } })).toEqual(
+      expect.arrayContaining([
+        '--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=9s',
+        '--entryPoints.websecure.transport.lifeCycle.requestAcceptGraceTimeout=9s',
+      ]));
+  });
+
   test('one config for every node: per-node priorities, 150/100/50 by default', () => {
     const { find, edge } = synth();
     const conf = keepalivedConf(find);

@@ -149,6 +149,7 @@ describe('TraefikDaemonSet defaults', () => {
     expect(args.filter(a => a.includes('metrics'))).toEqual([]);
     expect(args.filter(a => a.includes('kubernetescrd'))).toEqual([]);
     expect(args.filter(a => a.includes('ingressendpoint'))).toEqual([]);
+    expect(args.filter(a => a.includes('lifeCycle'))).toEqual([]);
     expect(r.daemonSet.spec.template.metadata.annotations).toBeUndefined();
   });
 
@@ -273,6 +274,7 @@ describe('TraefikDaemonSet with every option', () => {
     crdProvider: true,
     resources: {},
     terminationGracePeriodSeconds: 30,
+    requestAcceptGraceSeconds: 5,
     tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'edge', effect: 'NoSchedule' }],
     priorityClassName: 'edge-critical',
     logLevel: TraefikLogLevel.DEBUG,
@@ -316,6 +318,8 @@ describe('TraefikDaemonSet with every option', () => {
       '--providers.kubernetescrd',
       '--providers.kubernetescrd.allowEmptyServices=true',
       '--entryPoints.websecure.http.tls=true',
+      '--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=5s',
+      '--entryPoints.websecure.transport.lifeCycle.requestAcceptGraceTimeout=5s',
       '--log.level=DEBUG',
     ]);
   });
@@ -431,6 +435,10 @@ describe('TraefikDaemonSet rejects bad props', () => {
       'nodeSelectorLabel.value "yes please" is not a valid Kubernetes label value'],
     ['terminationGracePeriodSeconds negative', { terminationGracePeriodSeconds: -1 },
       'terminationGracePeriodSeconds -1 must be a non-negative integer'],
+    ['requestAcceptGraceSeconds negative', { requestAcceptGraceSeconds: -2 },
+      'requestAcceptGraceSeconds -2 must be a non-negative integer'],
+    ['requestAcceptGraceSeconds not below the grace period', { requestAcceptGraceSeconds: 30, terminationGracePeriodSeconds: 30 },
+      'requestAcceptGraceSeconds 30 must be shorter than terminationGracePeriodSeconds 30'],
     ['priorityClassName invalid', { priorityClassName: 'System_Critical' },
       'priorityClassName "System_Critical" is not a valid DNS-1123 subdomain'],
     ['logLevel unknown', { logLevel: 'LOUD' as TraefikLogLevel },
