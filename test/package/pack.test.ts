@@ -1,0 +1,136 @@
+// The npm package as users get it: `npm pack` (which runs prepack -> build), then the tarball installed into a
+// throwaway cdk8s app whose code is the README's library example (test/fixtures/consumer-app/main.ts).
+// Offline and fast: the tarball is extracted into node_modules by hand, and its dependencies and peer
+// dependencies are symlinked from this repository's node_modules (exactly those the packed package.json
+// declares, so an undeclared runtime import fails here).
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import { builtinModules } from 'module';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import * as ts from 'typescript';
+import { checkConventions, publicDeclarations } from './api-conventions';
+
+const root = path.resolve(__dirname, '..', '..');
+const fixture = path.join(root, 'test', 'fixtures', 'consumer-app');
+
+let work: string;
+let consumer: string;
+let pkgDir: string;
+let files: string[];
+let pkg: any;
+
+function link(name: string): void {
+  const target = path.join(consumer, 'node_modules', name);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.symlinkSync(path.join(root, 'node_modules', name), target, 'dir');
+}
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-pack-'));
+  const packed = spawnSync('npm', ['pack', '--pack-destination', work, '--json', '--no-fund', '--no-audit'],
+    { cwd: root, encoding: 'utf-8' });
+  if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
+  const [info] = JSON.parse(packed.stdout);
+  files = info.files.map((f: { path: string }) => f.path).sort();
+
+  consumer = path.join(work, 'consumer');
+  pkgDir = path.join(consumer, 'node_modules', 'cdk8s-edge-ingress');
+  fs.mkdirSync(pkgDir, { recursive: true });
+  execFileSync('tar', ['-xzf', path.join(work, info.filename), '-C', pkgDir, '--strip-components=1']);
+  pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf-8'));
+  for (const name of Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })) link(name);
+  link('@types/node'); // a `cdk8s init` app has it; the consumer's own code may use node APIs
+
+  for (const file of ['main.ts', 'tsconfig.json']) fs.copyFileSync(path.join(fixture, file), path.join(consumer, file));
+}, 60_000);
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('npm pack', () => {
+  test('ships only the built library (build/lib, build/imports) plus package.json and README', () => {
+    const unexpected = files.filter((f) =>
+      !/^build\/(lib|imports)\/.+\.(js|d\.ts)$/.test(f) && !/^(package\.json|README\.md|LICENSE)$/.test(f));
+    expect(unexpected).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining([
+      'build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/k8s.js', 'build/imports/k8s.d.ts', 'package.json',
+    ]));
+    for (const folder of ['test/', 'lab/', 'dist/', 'helm/', 'scripts/', 'docs/', 'lib/', 'build/test/', 'build/scripts/']) {
+      expect(files.filter((f) => f.startsWith(folder))).toEqual([]);
+    }
+  });
+
+  test('main and types point at files in the tarball; cdk8s, constructs and cdk8s-plus-27 are peers', () => {
+    expect(files).toContain(pkg.main);
+    expect(files).toContain(pkg.types);
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['cdk8s', 'cdk8s-plus-27', 'constructs']);
+    expect(Object.keys(pkg.dependencies)).toEqual(['ipaddr.js']);
+    // The repository pins the peers for its own build and tests.
+    const own = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
+    for (const peer of Object.keys(pkg.peerDependencies)) expect(own.devDependencies[peer]).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('the shipped JavaScript only requires node builtins and declared dependencies', () => {
+    const declared = new Set(Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }));
+    const undeclared = new Set<string>();
+    for (const file of files.filter((f) => f.endsWith('.js'))) {
+      const text = fs.readFileSync(path.join(pkgDir, file), 'utf-8');
+      for (const [, spec] of text.matchAll(/require\("([^".][^"]*)"\)/g)) {
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+        if (!declared.has(name) && !builtinModules.includes(name.replace(/^node:/, ''))) undeclared.add(`${file}: ${spec}`);
+      }
+    }
+    expect([...undeclared]).toEqual([]);
+  });
+
+  test('the public API follows construct-library conventions', () => {
+    const entry = path.join(pkgDir, pkg.types);
+    const parse = (file: string) => ts.createSourceFile(file, fs.readFileSync(file, 'utf-8'), ts.ScriptTarget.Latest, true);
+    // Guards against a vacuous pass: the scan must see the main construct and its props.
+    expect([...publicDeclarations(entry, parse).keys()]).toEqual(expect.arrayContaining(['EdgeIngress', 'EdgeIngressProps']));
+    const violations = checkConventions(entry, pkgDir)
+      .map((v) => `${v.file} ${v.symbol}: ${v.rule}`);
+    expect(violations).toEqual([]);
+  });
+});
+
+describe('the README library example, compiled against the shipped .d.ts and run', () => {
+  test('compiles with the `cdk8s init` tsconfig (no skipLibCheck) and synthesizes its own edge', () => {
+    const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', consumer],
+      { cwd: consumer, encoding: 'utf-8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+
+    const outdir = path.join(consumer, 'dist');
+    const run = spawnSync(process.execPath, [path.join(consumer, 'out', 'main.js')],
+      { cwd: consumer, encoding: 'utf-8', env: { ...process.env, CDK8S_OUTDIR: outdir } });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      'kubectl label nodes edge-a edgenode=true --overwrite',
+      'kubectl label nodes edge-b edgenode=true --overwrite',
+    ]);
+
+    expect(fs.readdirSync(outdir)).toEqual(['edge.k8s.yaml']);
+    const objects = parseAllDocuments(fs.readFileSync(path.join(outdir, 'edge.k8s.yaml'), 'utf-8')).map((d) => d.toJS());
+    const namespace = objects.find((o) => o.kind === 'Namespace');
+    expect(namespace.metadata.name).toBe('edge');
+    const daemonSets = objects.filter((o) => o.kind === 'DaemonSet');
+    expect(daemonSets).toHaveLength(2);
+    for (const ds of daemonSets) {
+      expect(ds.metadata.namespace).toBe('edge');
+      expect(ds.spec.template.spec.nodeSelector).toEqual({ edgenode: 'true' });
+      expect(ds.spec.template.spec.hostNetwork).toBe(true);
+    }
+    const conf = objects.filter((o) => o.kind === 'ConfigMap').flatMap((o) => Object.values(o.data ?? {})).join('\n');
+    expect(conf).toContain('virtual_router_id 52');
+    expect(conf).toContain('192.168.10.50');
+    expect(conf).toContain('eno1');
+    expect(conf).toMatch(/192\.168\.10\.11/);
+    expect(conf).toMatch(/192\.168\.10\.12/);
+    expect(conf).not.toMatch(/172\.20\.0\./); // nothing of the repository's own topology leaks in
+  }, 30_000);
+});
