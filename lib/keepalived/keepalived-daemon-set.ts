@@ -147,7 +147,7 @@ export class KeepalivedDaemonSet extends Construct {
     const args = keepalivedArguments('$(NODE_NAME)', {
       configFile: `${KEEPALIVED_CONFIG_DIR}/${CONFIG_FILE_NAME}`,
       runDir: RUN_DIR,
-    }, props.config.hostPreparation === undefined);
+    }, props.config.vrrpOnly);
 
     const initContainers: k8s.Container[] = [];
     const preparation = props.config.hostPreparation;
