@@ -1,0 +1,120 @@
+/** results.md (pure: everything comes from the results document). */
+import { Ratio, SCENARIO_TITLES, ScenarioResult } from './results';
+import { fmt } from './stats';
+import { TargetResult, TargetStatus } from './targets';
+
+export interface LabReport {
+  readonly startedAt: string;
+  readonly durationS: number;
+  readonly mode: string;
+  readonly host: { kernel: string; keepalived: string; cpus: number };
+  readonly variants: ReadonlyArray<{ id: string; label: string; capabilities: string[] | null }>;
+  readonly lvs: { available: boolean; detail: string };
+  readonly scenarios: readonly ScenarioResult[];
+  readonly ratios: readonly Ratio[];
+  readonly targets: readonly TargetResult[];
+  readonly labErrors: readonly string[];
+}
+
+const STATUS: Record<TargetStatus, string> = {
+  met: '✅ met',
+  missed: '❌ missed',
+  structural: '⚠️ structurally unreachable',
+  'not-run': '➖ not run',
+  'no-data': '❌ no data',
+};
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function medMax(s: { median: number | null; max: number | null }): string {
+  return `${fmt(s.median)} / ${fmt(s.max)}`;
+}
+
+export function renderMarkdown(r: LabReport): string {
+  const out: string[] = [];
+  out.push(`# HA lab results (${r.mode})`, '');
+  out.push(
+    `Run ${r.startedAt}, ${r.durationS.toFixed(0)} s, kernel ${r.host.kernel}, ${r.host.keepalived}, ${r.host.cpus} CPU(s). ` +
+      'Real keepalived in network namespaces (3 edge nodes + client on one bridge), Traefik replaced by a small HTTP stand-in, ' +
+      'client requests to VIP every 20 ms. Times in seconds, from the fault injection.',
+    '',
+  );
+  for (const v of r.variants) {
+    out.push(`- **${v.label}** (${v.id}): keepalived ${v.capabilities ? `under setpriv with only ${v.capabilities.join(', ')}` : 'as full root'}`);
+  }
+  out.push('');
+
+  out.push('## Per scenario', '');
+  out.push(
+    '| scenario | settings | runs | VIP on new node, median / max | client gap, median / max | VIP moves per run | s with ≥2 holders (total) | failed requests | notes |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const s of r.scenarios) {
+    const m = s.summary;
+    const notes: string[] = [];
+    if (m.erroredRuns) notes.push(`${m.erroredRuns} run(s) errored`);
+    if (m.notMoved) notes.push(`VIP did not move in ${m.notMoved} run(s)`);
+    if (m.gapLowerBound) notes.push(`client not served again before the window closed in ${m.gapLowerBound} run(s): gap is a lower bound`);
+    if (m.vrrpTransitions !== null) notes.push(`${m.vrrpTransitions} VRRP state change(s)`);
+    if (m.healS) notes.push(`heal after partition ${medMax(m.healS)}`);
+    const svg = s.svg ? ` [timeline](${s.svg})` : '';
+    out.push(
+      `| ${cell(SCENARIO_TITLES[s.scenario])} | ${s.variantLabel} | ${m.runs} | ${medMax(m.vipMoveS)} | ${medMax(m.clientGapS)} | ${m.movesPerRun.join(', ') || '–'} | ${fmt(m.doubleHoldingTotalS)} | ${m.failedRequests} / ${m.requests} | ${cell(notes.join('; '))}${svg} |`,
+    );
+  }
+  out.push('');
+
+  const rollouts = r.scenarios.filter((s) => s.scenario === 'rollout');
+  if (rollouts.length) {
+    out.push('## Rollout by node order', '');
+    out.push('| settings | order | VIP moves | structural minimum (preemption off) | s with ≥2 holders | client gap | failed requests |', '|---|---|---|---|---|---|---|');
+    for (const s of rollouts) {
+      for (const run of s.runs) {
+        if (!run.ok) {
+          out.push(`| ${s.variantLabel} | ${run.label ?? ''} | errored: ${cell(run.error ?? '')} | | | | |`);
+          continue;
+        }
+        out.push(
+          `| ${s.variantLabel} | ${run.label ?? ''}: ${(run.order ?? []).join(' → ')} | ${run.moves} | ${s.variant === 'project' ? run.structuralMoves : 'n/a (preemption on)'} | ${fmt(run.doubleHoldingS)} | ${fmt(run.clientGapS)} | ${run.failedRequests} |`,
+        );
+      }
+    }
+    out.push('');
+  }
+
+  if (r.ratios.length) {
+    out.push('## Seed settings vs project defaults (ratio of medians, seed / project)', '');
+    out.push('| scenario | VIP move seed / project | ratio | client gap seed / project | ratio |', '|---|---|---|---|---|');
+    for (const q of r.ratios) {
+      out.push(
+        `| ${cell(SCENARIO_TITLES[q.scenario])} | ${fmt(q.seedVipMoveMedianS)} / ${fmt(q.projectVipMoveMedianS)} | ${q.vipMove === null ? '–' : q.vipMove.toFixed(1) + 'x'} | ${fmt(q.seedGapMedianS)} / ${fmt(q.projectGapMedianS)} | ${q.clientGap === null ? '–' : q.clientGap.toFixed(1) + 'x'} |`,
+      );
+    }
+    out.push('', '"–" means one side has no value (e.g. the VIP never moved with the seed settings).', '');
+  }
+
+  out.push('## Targets (project defaults)', '');
+  out.push('| target | required | measured | result |', '|---|---|---|---|');
+  for (const t of r.targets) {
+    out.push(`| ${cell(t.description)} | ${cell(t.target)} | ${cell(t.measured)} | ${STATUS[t.status]}${t.note ? ` — ${cell(t.note)}` : ''} |`);
+  }
+  out.push('');
+  out.push(`LVS direct routing: ${r.lvs.available ? r.lvs.detail : `not run: kernel without IP_VS (${r.lvs.detail})`}.`, '');
+
+  if (r.labErrors.length) {
+    out.push('## Lab errors', '', ...r.labErrors.map((e) => `- ${e}`), '');
+  }
+
+  out.push('## Definitions', '');
+  out.push(
+    '- *VIP on new node*: fault injection → the VIP address appears (`ip monitor`) on a node other than the old holder whose link is up.',
+    '- *client gap*: largest interval without a successful HTTP answer through the VIP in the observation window (20 ms probes, 200 ms timeout).',
+    '- *VIP moves*: changes of the node that most recently took the VIP (a node with its link down does not hold it).',
+    '- *s with ≥2 holders*: time during which two or more nodes had the VIP on a live link (duplicate address on the LAN).',
+    '- Return after crash: window starts when the crashed node comes back (addresses flushed, link up, keepalived started).',
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,189 @@
+/** Target evaluation (pure): what the project defaults must achieve, checked at the end of a lab run. */
+import { ScenarioId, ScenarioResult, findResult } from './results';
+import { fmt, ratio } from './stats';
+
+/**
+ * met / missed: measured and compared. structural: measured, but the target cannot be reached by any
+ * keepalived setting (reported, not counted as a miss). not-run: scenario not selected or impossible
+ * here. no-data: scenario ran but produced no usable run (counted as a miss).
+ */
+export type TargetStatus = 'met' | 'missed' | 'structural' | 'not-run' | 'no-data';
+
+export interface TargetResult {
+  readonly id: string;
+  readonly description: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly status: TargetStatus;
+  readonly note?: string;
+}
+
+export interface LvsStatus {
+  readonly available: boolean;
+  readonly detail: string;
+}
+
+export interface TargetLimits {
+  readonly crashMoveMedianS: number;
+  readonly crashGapMedianS: number;
+  readonly crashSpeedupVsSeed: number;
+  readonly gracefulMoveMedianS: number;
+  readonly traefikMoveMedianS: number;
+}
+
+export const DEFAULT_LIMITS: TargetLimits = {
+  crashMoveMedianS: 0.8,
+  crashGapMedianS: 1.0,
+  crashSpeedupVsSeed: 4,
+  gracefulMoveMedianS: 0.2,
+  traefikMoveMedianS: 2.5,
+};
+
+export function failing(t: TargetResult): boolean {
+  return t.status === 'missed' || t.status === 'no-data';
+}
+
+export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStatus, limits: TargetLimits = DEFAULT_LIMITS): TargetResult[] {
+  const out: TargetResult[] = [];
+  const project = (s: ScenarioId): ScenarioResult | undefined => findResult(results, s, 'project');
+  const usable = (r: ScenarioResult | undefined): boolean => !!r && r.summary.runs - r.summary.erroredRuns > 0;
+
+  const median = (id: string, description: string, scenario: ScenarioId, what: 'vipMoveS' | 'clientGapS', limit: number): void => {
+    const r = project(scenario);
+    if (!r) return void out.push({ id, description, target: `median <= ${limit} s`, measured: '–', status: 'not-run' });
+    if (!usable(r)) return void out.push({ id, description, target: `median <= ${limit} s`, measured: 'no successful run', status: 'no-data' });
+    const s = r.summary[what];
+    const notMoved = what === 'vipMoveS' && r.summary.notMoved > 0 ? `; VIP did not move in ${r.summary.notMoved} run(s)` : '';
+    // A run in which the VIP never moved has no move time; it must not vanish from the verdict.
+    const med = s.median;
+    const met = med !== null && med <= limit && notMoved === '';
+    out.push({
+      id,
+      description,
+      target: `median <= ${limit} s`,
+      measured: `median ${fmt(med)} s, max ${fmt(s.max)} s (n=${s.n})${notMoved}`,
+      status: med === null ? 'no-data' : met ? 'met' : 'missed',
+    });
+  };
+
+  median('crash-vip-move', 'Crash: VIP on a new node', 'crash', 'vipMoveS', limits.crashMoveMedianS);
+  median('crash-client-gap', 'Crash: client-observed gap', 'crash', 'clientGapS', limits.crashGapMedianS);
+
+  {
+    const p = project('crash');
+    const s = findResult(results, 'crash', 'seed');
+    const target = `seed/project VIP move median >= ${limits.crashSpeedupVsSeed}x`;
+    const desc = 'Crash: faster than the seed settings';
+    if (!p || !s) out.push({ id: 'crash-vs-seed', description: desc, target, measured: '–', status: 'not-run' });
+    else {
+      const r = ratio(s.summary.vipMoveS.median, p.summary.vipMoveS.median);
+      out.push({
+        id: 'crash-vs-seed',
+        description: desc,
+        target,
+        measured: r === null ? 'no data' : `${r.toFixed(2)}x (seed ${fmt(s.summary.vipMoveS.median)} s / project ${fmt(p.summary.vipMoveS.median)} s)`,
+        status: r === null ? 'no-data' : r >= limits.crashSpeedupVsSeed ? 'met' : 'missed',
+      });
+    }
+  }
+
+  median('graceful-stop', 'Graceful stop: VIP on a new node', 'graceful-stop', 'vipMoveS', limits.gracefulMoveMedianS);
+  median('traefik-unhealthy', 'Traefik unhealthy: VIP on a new node', 'traefik-unhealthy', 'vipMoveS', limits.traefikMoveMedianS);
+  median('traefik-dead', 'Traefik dead: VIP on a new node', 'traefik-dead', 'vipMoveS', limits.traefikMoveMedianS);
+
+  {
+    const faults: ScenarioId[] = ['graceful-stop', 'crash', 'traefik-unhealthy', 'traefik-dead'];
+    const ran = faults.map((f) => project(f)).filter((r): r is ScenarioResult => usable(r));
+    const parts = ran.map((r) => `${r.scenario}: [${r.summary.movesPerRun.join(',')}]`);
+    const bad = ran.filter((r) => r.summary.movesPerRun.some((m) => m !== 1));
+    out.push({
+      id: 'one-move-per-fault',
+      description: 'Exactly one VIP move per fault',
+      target: 'moves = 1 in every run',
+      measured: parts.join('; ') || '–',
+      status: ran.length === 0 ? 'not-run' : bad.length ? 'missed' : 'met',
+    });
+  }
+
+  {
+    const r = project('return-after-crash');
+    const desc = 'Old master returns after a crash: no second VIP move (preemption off)';
+    if (!usable(r)) out.push({ id: 'return-no-move', description: desc, target: 'moves = 0 after the return', measured: '–', status: r ? 'no-data' : 'not-run' });
+    else {
+      const moves = r!.summary.movesPerRun;
+      out.push({
+        id: 'return-no-move',
+        description: desc,
+        target: 'moves = 0 after the return',
+        measured: `moves per run [${moves.join(',')}]`,
+        status: moves.every((m) => m === 0) ? 'met' : 'missed',
+      });
+    }
+    const split = 'Crash then return: zero seconds of split brain once the node is back';
+    if (!usable(r)) out.push({ id: 'return-no-split-brain', description: split, target: '0 s with >= 2 holders', measured: '–', status: r ? 'no-data' : 'not-run' });
+    else {
+      const total = r!.summary.doubleHoldingTotalS;
+      out.push({
+        id: 'return-no-split-brain',
+        description: split,
+        target: '0 s with >= 2 holders',
+        measured: `${fmt(total)} s in total (max per run ${fmt(r!.summary.doubleHoldingS.max)} s)`,
+        status: total === 0 ? 'met' : 'missed',
+      });
+    }
+  }
+
+  {
+    const r = project('rollout');
+    if (!usable(r)) {
+      out.push({ id: 'rollout-moves', description: 'Rollout: one VIP move per rollout', target: 'moves = 1', measured: '–', status: r ? 'no-data' : 'not-run' });
+    } else {
+      for (const run of r!.runs.filter((x) => x.ok)) {
+        const min = run.structuralMoves ?? 1;
+        const moves = run.moves ?? 0;
+        const order = run.order?.join(' → ') ?? '';
+        let status: TargetStatus;
+        let note: string | undefined;
+        if (moves > min) status = 'missed';
+        else if (min > 1) {
+          status = 'structural';
+          note = `with preemption off, a restart of the holder moves the VIP to the best running node; this order restarts that node later again, so it needs ${min} moves (only a holder-last order can do it in one)`;
+        } else status = moves === 1 ? 'met' : 'missed';
+        out.push({
+          id: `rollout-moves-${run.run}`,
+          description: `Rollout ${run.label ?? ''} (${order})`,
+          target: 'moves = 1',
+          measured: `${moves} move(s), structural minimum ${min}`,
+          status,
+          note,
+        });
+      }
+    }
+  }
+
+  {
+    const r = project('cpu-load');
+    const desc = 'CPU saturation: no spurious transitions';
+    if (!usable(r)) out.push({ id: 'cpu-no-spurious', description: desc, target: '0 transitions, 0 moves', measured: '–', status: r ? 'no-data' : 'not-run' });
+    else {
+      const t = r!.summary.vrrpTransitions ?? 0;
+      const m = r!.summary.movesPerRun.reduce((a, b) => a + b, 0);
+      out.push({
+        id: 'cpu-no-spurious',
+        description: desc,
+        target: '0 transitions, 0 moves',
+        measured: `${t} VRRP state change(s), ${m} VIP move(s), ${r!.summary.failedRequests} failed request(s)`,
+        status: t === 0 && m === 0 ? 'met' : 'missed',
+      });
+    }
+  }
+
+  out.push({
+    id: 'lvs-dr',
+    description: 'LVS direct routing',
+    target: 'failover with IPVS-DR',
+    measured: lvs.available ? 'IP_VS present (LVS scenario not implemented in this lab)' : `not run: kernel without IP_VS (${lvs.detail})`,
+    status: 'not-run',
+  });
+  return out;
+}

@@ -1,0 +1,32 @@
+import { fmt, max, mean, median, min, ratio, summarize } from '../../lab/stats';
+
+describe('stats', () => {
+  test('median of odd and even counts', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  test('missing values are ignored, empty gives null', () => {
+    expect(median([null, 5, undefined, NaN])).toBe(5);
+    expect(median([])).toBeNull();
+    expect(max([null])).toBeNull();
+    expect(min([2, null, 1])).toBe(1);
+    expect(mean([1, 2, null, 3])).toBe(2);
+  });
+
+  test('summarize counts only finite values', () => {
+    expect(summarize([0.5, null, 0.7, 0.6])).toEqual({ n: 3, median: 0.6, min: 0.5, max: 0.7, mean: expect.closeTo(0.6, 10) });
+  });
+
+  test('ratio guards against missing values and zero', () => {
+    expect(ratio(3.6, 0.7)).toBeCloseTo(5.142857, 5);
+    expect(ratio(null, 1)).toBeNull();
+    expect(ratio(1, 0)).toBeNull();
+  });
+
+  test('fmt', () => {
+    expect(fmt(0.12345)).toBe('0.123');
+    expect(fmt(null)).toBe('–');
+    expect(fmt(2, 1)).toBe('2.0');
+  });
+});
