@@ -1,0 +1,454 @@
+/**
+ * The simulated edge cluster: one bridge namespace, one namespace per edge node, one client
+ * namespace, all veth'd to the bridge and nothing connected to the host. Each node runs the real
+ * keepalived (the EdgeUnderTest's config and arguments) and a Traefik stand-in.
+ */
+import { spawn, ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as readline from 'readline';
+import { pickFreeAddress } from './addr';
+import { EdgeUnderTest } from './edge-under-test';
+import {
+  ClientSample,
+  NodeEvent,
+  NodeState,
+  Timeline,
+  VrrpState,
+  effectiveHolders,
+  linkFlagsUp,
+  parseClientLine,
+  parseKeepalivedState,
+  parseMonitorLine,
+} from './timeline';
+import { ipn, killNamespacePids, nowMs, run, sleep, track, waitFor } from './sys';
+
+export const KEEPALIVED = '/usr/sbin/keepalived';
+export const SETPRIV = '/usr/bin/setpriv';
+const LAB_DIR = __dirname;
+const REPO_ROOT = path.resolve(LAB_DIR, '..');
+
+export interface ClusterOptions {
+  /** `edgelab-<pid>-` */
+  readonly prefix: string;
+  /** Scratch dir for config, run dirs, drain files. */
+  readonly workDir: string;
+  /** keepalived console logs go here, one file per node. */
+  readonly logDir: string;
+  /** Upper bound for the client's lifetime (it is restarted if it ran out). */
+  readonly clientMaxSeconds: number;
+  readonly clientIntervalMs: number;
+  readonly clientTimeoutMs: number;
+}
+
+export interface VrrpTransition {
+  readonly t: number;
+  readonly node: string;
+  readonly state: VrrpState;
+}
+
+export interface Marker {
+  readonly t: number;
+  readonly label: string;
+}
+
+/** setpriv arguments that keep only `caps` (e.g. NET_ADMIN) in the bounding set. */
+export function setprivArgs(caps: readonly string[]): string[] {
+  const list = caps.map((c) => `+${c.toLowerCase().replace(/^cap_/, '')}`);
+  return [SETPRIV, `--bounding-set=-all${list.length ? ',' + list.join(',') : ''}`, '--inh-caps=-all'];
+}
+
+function nodeCmd(script: string, args: string[]): string[] {
+  return [process.execPath, '-r', require.resolve('@swc-node/register'), path.join(LAB_DIR, script), ...args];
+}
+
+export class LabCluster {
+  readonly nodes: string[];
+  readonly brNs: string;
+  readonly clientNs: string;
+  readonly clientAddress: string;
+  readonly confPath: string;
+  readonly markers: Marker[] = [];
+  readonly samples: ClientSample[] = [];
+  readonly transitions: VrrpTransition[] = [];
+  /** Latest VRRP state per node from its log; null while keepalived is not running. */
+  readonly vrrpState: Record<string, VrrpState | null> = {};
+  lastActivityAt = 0;
+
+  private readonly nsOf: Record<string, string> = {};
+  private readonly portOf: Record<string, string> = {};
+  private readonly initial: Record<string, NodeState> = {};
+  private readonly live: Record<string, NodeState> = {};
+  private readonly events: NodeEvent[] = [];
+  private readonly keepalived: Record<string, ChildProcess | undefined> = {};
+  private readonly standins: Record<string, ChildProcess | undefined> = {};
+  private readonly monitors: ChildProcess[] = [];
+  private client?: ChildProcess;
+  private readonly logs: Record<string, fs.WriteStream> = {};
+
+  constructor(readonly edge: EdgeUnderTest, readonly opts: ClusterOptions) {
+    this.nodes = edge.nodes.map((n) => n.name);
+    this.brNs = `${opts.prefix}br`;
+    this.clientNs = `${opts.prefix}client`;
+    edge.nodes.forEach((n, i) => {
+      this.nsOf[n.name] = `${opts.prefix}node-${n.name}`;
+      this.portOf[n.name] = `p${i}`;
+    });
+    this.clientAddress = pickFreeAddress(edge.vip, edge.subnetPrefix, edge.nodes.map((n) => n.address));
+    this.confPath = path.join(opts.workDir, 'keepalived.conf');
+  }
+
+  ns(node: string): string {
+    const ns = this.nsOf[node];
+    if (!ns) throw new Error(`unknown node ${node}`);
+    return ns;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Topology
+
+  async setup(): Promise<void> {
+    const { edge } = this;
+    fs.mkdirSync(this.opts.workDir, { recursive: true });
+    fs.mkdirSync(this.opts.logDir, { recursive: true });
+    fs.writeFileSync(this.confPath, edge.keepalivedConf, { mode: 0o644 });
+
+    const all = [this.brNs, this.clientNs, ...this.nodes.map((n) => this.ns(n))];
+    for (const ns of all) {
+      run('ip', ['netns', 'add', ns]);
+      ipn(ns, ['link', 'set', 'lo', 'up']);
+      // Keep the lab IPv4-only: fewer moving parts (no DAD, no v6 link-local noise in the monitor).
+      run('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1'], { allowFail: true });
+    }
+    ipn(this.brNs, ['link', 'add', 'br0', 'type', 'bridge']);
+    ipn(this.brNs, ['link', 'set', 'br0', 'up']);
+
+    const attach = (ns: string, port: string, address: string): void => {
+      // Both ends are created inside lab namespaces, never in the host's.
+      ipn(this.brNs, ['link', 'add', port, 'type', 'veth', 'peer', 'name', edge.interfaceName, 'netns', ns]);
+      ipn(this.brNs, ['link', 'set', port, 'master', 'br0']);
+      ipn(this.brNs, ['link', 'set', port, 'up']);
+      ipn(ns, ['addr', 'add', `${address}/${edge.subnetPrefix}`, 'dev', edge.interfaceName]);
+      ipn(ns, ['link', 'set', edge.interfaceName, 'up']);
+    };
+    edge.nodes.forEach((n) => attach(this.ns(n.name), this.portOf[n.name], n.address));
+    attach(this.clientNs, 'pc', this.clientAddress);
+
+    // Wait for carriers before snapshotting the initial state.
+    await waitFor(() => this.nodes.every((n) => this.linkUpNow(n)), 3000, 20);
+    for (const n of this.nodes) this.startMonitor(n);
+    await sleep(300); // let the monitors subscribe before taking the snapshot
+    for (const n of this.nodes) {
+      const st = { vip: this.vipPresentNow(n), link: this.linkUpNow(n) };
+      this.initial[n] = { ...st };
+      this.live[n] = { ...st };
+      this.vrrpState[n] = null;
+    }
+    for (const n of this.nodes) await this.startStandin(n);
+    await this.ensureClient();
+  }
+
+  private linkUpNow(node: string): boolean {
+    const out = ipn(this.ns(node), ['-o', 'link', 'show', 'dev', this.edge.interfaceName], true);
+    const m = /<([^>]*)>/.exec(out);
+    return !!m && linkFlagsUp(m[1]);
+  }
+
+  private vipPresentNow(node: string): boolean {
+    const out = ipn(this.ns(node), ['-o', '-4', 'addr', 'show'], true);
+    return out.split('\n').some((l) => l.includes(` inet ${this.edge.vip}/`));
+  }
+
+  private startMonitor(node: string): void {
+    const mon = spawn('ip', ['-ts', '-n', this.ns(node), 'monitor', 'address', 'link'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TZ: 'UTC' }, // parseIpTimestamp reads UTC
+    });
+    track(mon, false);
+    this.monitors.push(mon);
+    const snapshotDone = (): boolean => node in this.initial;
+    readline.createInterface({ input: mon.stdout! }).on('line', (line) => {
+      const e = parseMonitorLine(line, node, this.edge.vip, this.edge.interfaceName);
+      if (!e || !snapshotDone()) return;
+      this.events.push(e);
+      // Keep events sorted even if two monitors deliver slightly out of order.
+      for (let i = this.events.length - 1; i > 0 && this.events[i - 1].t > this.events[i].t; i--) {
+        [this.events[i - 1], this.events[i]] = [this.events[i], this.events[i - 1]];
+      }
+      const s = this.live[node];
+      if (e.kind === 'vip-add') s.vip = true;
+      else if (e.kind === 'vip-del') s.vip = false;
+      else if (e.kind === 'link-up') s.link = true;
+      else s.link = false;
+      if (e.kind === 'vip-add' || e.kind === 'vip-del') this.lastActivityAt = Math.max(this.lastActivityAt, e.t);
+    });
+  }
+
+  timeline(): Timeline {
+    return { nodes: this.nodes, initial: this.initial, events: [...this.events] };
+  }
+
+  /** Nodes holding the VIP on a live link right now (as far as the monitors reported). */
+  holders(): string[] {
+    return effectiveHolders(this.live);
+  }
+
+  /** Nodes with the VIP address configured, whether or not their link is up. */
+  vipConfigured(): string[] {
+    return this.nodes.filter((n) => this.live[n].vip);
+  }
+
+  mark(label: string, t = nowMs()): number {
+    this.markers.push({ t, label });
+    return t;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Traefik stand-in
+
+  drainFile(node: string): string {
+    return path.join(this.opts.workDir, `drain-${node}`);
+  }
+
+  async startStandin(node: string): Promise<void> {
+    if (this.standins[node]) return;
+    const { edge } = this;
+    const cmd = nodeCmd('standin.ts', [node, String(edge.webPort), String(edge.pingPort), edge.pingPath, this.drainFile(node)]);
+    const child = spawn('ip', ['netns', 'exec', this.ns(node), ...cmd], { stdio: ['pipe', 'pipe', 'pipe'], cwd: REPO_ROOT });
+    track(child, false);
+    this.standins[node] = child;
+    child.once('exit', () => {
+      if (this.standins[node] === child) this.standins[node] = undefined;
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 15000);
+      readline.createInterface({ input: child.stdout! }).on('line', (l) => {
+        if (l.trim() === 'ready') {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    if (!ready) throw new Error(`Traefik stand-in on ${node} did not start: ${stderr.trim()}`);
+  }
+
+  /** The Traefik process dies (SIGKILL). */
+  killStandin(node: string): void {
+    const c = this.standins[node];
+    if (c?.pid) process.kill(c.pid, 'SIGKILL');
+    this.standins[node] = undefined;
+  }
+
+  standinRunning(node: string): boolean {
+    return !!this.standins[node];
+  }
+
+  setDraining(node: string, draining: boolean): void {
+    if (draining) fs.writeFileSync(this.drainFile(node), 'draining\n');
+    else fs.rmSync(this.drainFile(node), { force: true });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Client
+
+  async ensureClient(): Promise<void> {
+    if (this.client) return;
+    const { edge, opts } = this;
+    const url = `http://${edge.vip}:${edge.webPort}/`;
+    const cmd = nodeCmd('client.ts', [url, String(opts.clientIntervalMs), String(opts.clientTimeoutMs), String(opts.clientMaxSeconds)]);
+    const child = spawn('ip', ['netns', 'exec', this.clientNs, ...cmd], { stdio: ['pipe', 'pipe', 'pipe'], cwd: REPO_ROOT });
+    track(child, false);
+    this.client = child;
+    child.once('exit', () => {
+      if (this.client === child) this.client = undefined;
+    });
+    readline.createInterface({ input: child.stdout! }).on('line', (l) => {
+      const s = parseClientLine(l);
+      if (s) this.samples.push(s);
+    });
+    // The client needs ~0.5 s to start (TypeScript loader); wait for its first sample.
+    const n = this.samples.length;
+    await waitFor(() => this.samples.length > n, 10000, 20);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // keepalived
+
+  keepalivedRunning(node: string): boolean {
+    return !!this.keepalived[node];
+  }
+
+  runDir(node: string): string {
+    return path.join(this.opts.workDir, 'run', node);
+  }
+
+  startKeepalived(node: string): void {
+    if (this.keepalived[node]) throw new Error(`keepalived already running on ${node}`);
+    const runDir = this.runDir(node);
+    // A fresh run dir per start, like a new container: no stale pid files.
+    fs.rmSync(runDir, { recursive: true, force: true });
+    fs.mkdirSync(runDir, { recursive: true, mode: 0o755 });
+    const args = this.edge.keepalivedArgs(node, { configFile: this.confPath, runDir });
+    const prefix = this.edge.capabilities ? setprivArgs(this.edge.capabilities) : [];
+    const child = spawn('ip', ['netns', 'exec', this.ns(node), ...prefix, KEEPALIVED, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // own process group: a crash kills parent and VRRP child together
+    });
+    track(child, true);
+    this.keepalived[node] = child;
+    const log = this.logFor(node);
+    log.write(`${new Date().toISOString()} lab: start ${[...prefix, KEEPALIVED, ...args].join(' ')}\n`);
+    const onLine = (line: string): void => {
+      const t = nowMs();
+      log.write(`${new Date(t).toISOString()} ${line}\n`);
+      const st = parseKeepalivedState(line);
+      if (st && this.keepalived[node] === child) {
+        this.vrrpState[node] = st;
+        this.transitions.push({ t, node, state: st });
+        this.lastActivityAt = Math.max(this.lastActivityAt, t);
+      }
+    };
+    readline.createInterface({ input: child.stdout! }).on('line', onLine);
+    readline.createInterface({ input: child.stderr! }).on('line', onLine);
+    child.once('exit', (code, sig) => {
+      log.write(`${new Date().toISOString()} lab: keepalived exited code=${code} signal=${sig}\n`);
+      if (this.keepalived[node] === child) {
+        this.keepalived[node] = undefined;
+        this.vrrpState[node] = null;
+      }
+    });
+  }
+
+  private logFor(node: string): fs.WriteStream {
+    return (this.logs[node] ??= fs.createWriteStream(path.join(this.opts.logDir, `${node}.keepalived.log`), { flags: 'a' }));
+  }
+
+  /** Graceful stop (pod deletion): SIGTERM, wait for exit, SIGKILL the group after 5 s. */
+  async stopKeepalived(node: string, signalTime?: (t: number) => void): Promise<void> {
+    const child = this.keepalived[node];
+    if (!child?.pid) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    signalTime?.(nowMs());
+    process.kill(child.pid, 'SIGTERM');
+    const ok = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+    if (!ok) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      await exited;
+    }
+  }
+
+  /** Crash: SIGKILL keepalived's whole process group (parent and VRRP child, no goodbye advert). */
+  async crashKeepalived(node: string): Promise<number> {
+    const child = this.keepalived[node];
+    if (!child?.pid) throw new Error(`keepalived not running on ${node}`);
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const t = nowMs();
+    process.kill(-child.pid, 'SIGKILL');
+    // Belt and braces: the VRRP child must not survive (it would go graceful on PDEATHSIG).
+    try {
+      const vrrpPid = Number(fs.readFileSync(path.join(this.runDir(node), 'vrrp.pid'), 'utf8').trim());
+      if (vrrpPid > 1) process.kill(vrrpPid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    await exited;
+    return t;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Network faults
+
+  linkDown(node: string): void {
+    ipn(this.ns(node), ['link', 'set', this.edge.interfaceName, 'down']);
+  }
+
+  /** What a reboot does to the node's network: addresses gone, link up, own address back. */
+  rebootNetwork(node: string): void {
+    const ifc = this.edge.interfaceName;
+    const addr = this.edge.nodes.find((n) => n.name === node)!.address;
+    ipn(this.ns(node), ['addr', 'flush', 'dev', ifc]);
+    ipn(this.ns(node), ['link', 'set', ifc, 'up']);
+    ipn(this.ns(node), ['addr', 'add', `${addr}/${this.edge.subnetPrefix}`, 'dev', ifc]);
+  }
+
+  /** Bridge port isolation: nodes cannot reach each other, the client still reaches every node. */
+  setPartition(on: boolean): void {
+    for (const n of this.nodes) {
+      run('bridge', ['-n', this.brNs, 'link', 'set', 'dev', this.portOf[n], 'isolated', on ? 'on' : 'off']);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Whole-cluster helpers
+
+  /**
+   * Brings the cluster to the canonical start state: every stand-in healthy, every link up, no
+   * stale VIP, keepalived freshly started everywhere, one stable master. Returns the master.
+   */
+  async reset(settleMs: number, timeoutMs: number): Promise<string> {
+    for (const n of this.nodes) this.setDraining(n, false);
+    await Promise.all(this.nodes.map((n) => this.stopKeepalived(n)));
+    for (const n of this.nodes) {
+      if (!this.standinRunning(n)) await this.startStandin(n);
+      if (!this.live[n].link || this.live[n].vip) this.rebootNetwork(n);
+    }
+    await waitFor(() => this.vipConfigured().length === 0 && this.nodes.every((n) => this.live[n].link), 3000, 10);
+    await this.ensureClient();
+    for (const n of this.nodes) this.startKeepalived(n);
+    return this.waitStable(settleMs, timeoutMs);
+  }
+
+  /** One effective holder that is MASTER, every other running node BACKUP, quiet for settleMs. */
+  stableHolder(settleMs: number): string | null {
+    const holders = this.holders();
+    if (holders.length !== 1) return null;
+    const h = holders[0];
+    for (const n of this.nodes) {
+      if (!this.keepalivedRunning(n)) continue;
+      const st = this.vrrpState[n];
+      if (n === h ? st !== 'MASTER' : st !== 'BACKUP') return null;
+    }
+    if (!this.keepalivedRunning(h)) return null;
+    if (nowMs() - this.lastActivityAt < settleMs) return null;
+    return h;
+  }
+
+  async waitStable(settleMs: number, timeoutMs: number): Promise<string> {
+    let h: string | null = null;
+    const ok = await waitFor(() => (h = this.stableHolder(settleMs)) !== null, timeoutMs, 20);
+    if (!ok || !h) {
+      const states = this.nodes.map((n) => `${n}=${this.vrrpState[n] ?? 'down'}`).join(' ');
+      throw new Error(`cluster not stable after ${timeoutMs} ms (holders: [${this.holders().join(',')}], ${states})`);
+    }
+    return h;
+  }
+
+  async teardown(): Promise<void> {
+    this.client?.stdin?.end();
+    for (const n of this.nodes) this.setDraining(n, false);
+    await Promise.all(this.nodes.map((n) => this.stopKeepalived(n)));
+    for (const n of this.nodes) {
+      const c = this.standins[n];
+      c?.stdin?.end();
+      if (c?.pid) process.kill(c.pid, 'SIGTERM');
+    }
+    for (const m of this.monitors) if (m.pid && m.exitCode === null) m.kill('SIGTERM');
+    if (this.client?.pid) this.client.kill('SIGTERM');
+    await Promise.all(Object.values(this.logs).map((l) => new Promise((r) => l.end(r))));
+    await sleep(100);
+    for (const ns of [this.brNs, this.clientNs, ...this.nodes.map((n) => this.ns(n))]) {
+      killNamespacePids(ns); // e.g. a check script still running
+      run('ip', ['netns', 'del', ns], { allowFail: true });
+    }
+  }
+}

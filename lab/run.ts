@@ -1,0 +1,409 @@
+/**
+ * HA lab: real keepalived on simulated edge nodes (network namespaces), failover measured.
+ *   node -r @swc-node/register lab/run.ts [--short|--full] [--out DIR] [--scenarios a,b] [--variants project,seed]
+ * Needs Linux and root. Everything runs inside namespaces named edgelab-<pid>-*, removed on exit.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LabCluster } from './cluster';
+import { EdgeUnderTest, projectDefaults, seedSettings } from './edge-under-test';
+import { LabReport, renderMarkdown } from './report';
+import {
+  RunRecord,
+  SCENARIOS,
+  SCENARIO_TITLES,
+  ScenarioId,
+  ScenarioResult,
+  VariantId,
+  representativeRun,
+  seedProjectRatios,
+  summarizeRuns,
+} from './results';
+import {
+  MODES,
+  ModeConfig,
+  RunOutput,
+  RunTrace,
+  ScenarioContext,
+  cpuLoad,
+  crashAndReturn,
+  gracefulStop,
+  partition,
+  rollout,
+  rolloutOrders,
+  traefikDead,
+  traefikUnhealthy,
+} from './scenarios';
+import { fmt } from './stats';
+import { LvsStatus, evaluateTargets, failing } from './targets';
+import { holdingIntervals, linkDownIntervals } from './timeline';
+import { renderTimelineSvg } from './svg';
+import {
+  cleanupSync,
+  installCleanupHandlers,
+  removeNamespaces,
+  run,
+  runPrefix,
+  staleLabPrefixes,
+  trackPrefix,
+  trackTempDir,
+} from './sys';
+
+interface Args {
+  mode: ModeConfig;
+  out: string;
+  scenarios: ScenarioId[];
+  variants: VariantId[];
+}
+
+const USAGE = `usage: npm run lab -- [--short|--full] [--out DIR] [--scenarios ${SCENARIOS.join(',')}] [--variants project,seed]
+  --short      fewer runs, 20 s CPU load (default; for CI)
+  --full       >= 5 runs per scenario, 60 s CPU load
+  --out DIR    results directory (default lab/results)
+Needs Linux, root, keepalived, ip, bridge, curl (and setpriv for least-privilege variants).`;
+
+function parseArgs(argv: string[]): Args {
+  let mode = MODES.short;
+  let out = path.join(__dirname, 'results');
+  let scenarios: ScenarioId[] = [...SCENARIOS];
+  let variants: VariantId[] = ['project', 'seed'];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--short') mode = MODES.short;
+    else if (a === '--full') mode = MODES.full;
+    else if (a === '--out') out = path.resolve(value());
+    else if (a === '--scenarios') {
+      const list = value().split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = list.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+      if (bad.length) throw new Error(`unknown scenario(s): ${bad.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+      scenarios = list as ScenarioId[];
+    } else if (a === '--variants') {
+      const list = value().split(',').map((s) => s.trim());
+      const bad = list.filter((s) => s !== 'project' && s !== 'seed');
+      if (bad.length) throw new Error(`unknown variant(s): ${bad.join(', ')}`);
+      variants = list as VariantId[];
+    } else if (a === '--help' || a === '-h') {
+      process.stdout.write(USAGE + '\n');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  return { mode, out, scenarios, variants };
+}
+
+function which(cmd: string): string | null {
+  if (cmd.startsWith('/')) return fs.existsSync(cmd) ? cmd : null;
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin', '/usr/bin', '/bin'])) {
+    const p = path.join(dir, cmd);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+
+function preflight(edges: EdgeUnderTest[]): void {
+  const problems: string[] = [];
+  if (process.platform !== 'linux') problems.push(`needs Linux (this is ${process.platform})`);
+  else if (typeof process.getuid === 'function' && process.getuid() !== 0) problems.push('needs root (network namespaces, veth, bridge)');
+  const needed = ['/usr/sbin/keepalived', 'ip', 'bridge', 'curl'];
+  if (edges.some((e) => e.capabilities)) needed.push('/usr/bin/setpriv');
+  const missing = needed.filter((c) => !which(c));
+  if (missing.length) problems.push(`missing command(s): ${missing.join(', ')}`);
+  if (problems.length) {
+    process.stderr.write(`lab: cannot run:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    process.exit(2);
+  }
+}
+
+function detectLvs(): LvsStatus {
+  if (fs.existsSync('/proc/net/ip_vs')) return { available: true, detail: '/proc/net/ip_vs present' };
+  const kernel = os.release();
+  const modprobe = which('modprobe');
+  if (modprobe) {
+    const r = run(modprobe, ['-n', 'ip_vs'], { allowFail: true });
+    if (r.code === 0) return { available: true, detail: `ip_vs module loadable on ${kernel} (not loaded)` };
+    return { available: false, detail: `/proc/net/ip_vs missing, modprobe -n ip_vs failed on ${kernel}` };
+  }
+  const ko = ['kernel/net/netfilter/ipvs/ip_vs.ko', 'kernel/net/netfilter/ipvs/ip_vs.ko.xz', 'kernel/net/netfilter/ipvs/ip_vs.ko.zst'];
+  if (ko.some((k) => fs.existsSync(path.join('/lib/modules', kernel, k)))) return { available: true, detail: `ip_vs module present for ${kernel} (not loaded)` };
+  return { available: false, detail: `/proc/net/ip_vs missing, no ip_vs module for ${kernel}` };
+}
+
+function keepalivedVersion(): string {
+  const r = run('/usr/sbin/keepalived', ['--version'], { allowFail: true });
+  return (r.stdout + r.stderr).split('\n').find((l) => l.startsWith('Keepalived')) ?? 'keepalived (unknown version)';
+}
+
+const started = Date.now();
+function progress(msg: string): void {
+  const s = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  process.stdout.write(`[${s}s] ${msg}\n`);
+}
+
+function describe(r: RunRecord): string {
+  if (!r.ok) return `ERROR ${r.error}`;
+  const move = r.vipMoveS === null ? 'VIP did not move' : `VIP ${r.faultNode} → ${r.newHolder} in ${fmt(r.vipMoveS)} s`;
+  const extra = [
+    r.vrrpTransitions !== undefined ? `${r.vrrpTransitions} VRRP transitions` : '',
+    r.healS !== undefined ? `healed ${fmt(r.healS)} s after partition` : '',
+    r.structuralMoves !== undefined ? `structural min ${r.structuralMoves}` : '',
+  ].filter(Boolean);
+  return `${move}, client gap ${fmt(r.clientGapS)} s, moves ${r.moves}, ≥2 holders ${fmt(r.doubleHoldingS)} s, failed ${r.failedRequests}/${r.requests}${extra.length ? ', ' + extra.join(', ') : ''}`;
+}
+
+function errored(scenario: ScenarioId, variant: VariantId, runNo: number, e: unknown, label?: string): RunRecord {
+  return {
+    scenario,
+    variant,
+    run: runNo,
+    label,
+    ok: false,
+    error: (e as Error)?.message ?? String(e),
+    t0: 0,
+    tEnd: 0,
+    faultNode: null,
+    newHolder: null,
+    vipMoveS: null,
+    clientGapS: null,
+    moves: null,
+    doubleHoldingS: null,
+    failedRequests: null,
+    requests: null,
+    notes: [],
+  };
+}
+
+interface Collected {
+  records: RunRecord[];
+  traces: Map<RunRecord, RunTrace>;
+}
+
+async function runVariant(
+  variant: VariantId,
+  edge: EdgeUnderTest,
+  args: Args,
+  prefix: string,
+  workRoot: string,
+  collect: (s: ScenarioId, v: VariantId) => Collected,
+  labErrors: string[],
+): Promise<void> {
+  const scenarios = args.scenarios.filter((s) => variant === 'project' || args.mode.seedScenarios.includes(s));
+  if (scenarios.length === 0) return;
+  const cluster = new LabCluster(edge, {
+    prefix: `${prefix}${variant === 'project' ? 'p' : 's'}-`,
+    workDir: path.join(workRoot, variant),
+    logDir: path.join(args.out, 'logs', variant),
+    clientMaxSeconds: args.mode.name === 'full' ? 3 * 3600 : 1800,
+    clientIntervalMs: 20,
+    clientTimeoutMs: 200,
+  });
+  progress(`${edge.label}: setting up ${edge.nodes.length} nodes + client (${edge.capabilities ? 'keepalived with ' + edge.capabilities.join(',') : 'keepalived as root'})`);
+  await cluster.setup();
+  const ctx: ScenarioContext = { cluster, variant, mode: args.mode, progress };
+  let consecutiveErrors = 0;
+
+  const once = async (scenario: ScenarioId, runNo: number, total: number, fn: () => Promise<RunOutput[]>, label?: string, alsoFails: ScenarioId[] = []): Promise<void> => {
+    if (consecutiveErrors >= 3) throw new Error(`${edge.label}: 3 runs in a row failed, giving up on this variant`);
+    const tag = `${edge.label} | ${scenario}${label ? ` (${label})` : ''} ${runNo}/${total}`;
+    try {
+      const outs = await fn();
+      for (const o of outs) {
+        const c = collect(o.record.scenario, variant);
+        c.records.push(o.record);
+        c.traces.set(o.record, o.trace);
+        progress(`${edge.label} | ${o.record.scenario}${label ? ` (${label})` : ''} ${runNo}/${total}: ${describe(o.record)}`);
+      }
+      consecutiveErrors = 0;
+    } catch (e) {
+      consecutiveErrors++;
+      const rec = errored(scenario, variant, runNo, e, label);
+      collect(scenario, variant).records.push(rec);
+      for (const s of alsoFails) collect(s, variant).records.push(errored(s, variant, runNo, e, label));
+      labErrors.push(`${tag}: ${rec.error}`);
+      progress(`${tag}: ERROR ${rec.error}`);
+    }
+  };
+
+  try {
+    const want = (s: ScenarioId): boolean => scenarios.includes(s);
+    const n = (s: ScenarioId): number => (variant === 'seed' ? args.mode.seedRuns?.[s] : undefined) ?? args.mode.runs[s];
+    if (want('graceful-stop')) for (let i = 1; i <= n('graceful-stop'); i++) await once('graceful-stop', i, n('graceful-stop'), async () => [await gracefulStop(ctx, i)]);
+    if (want('crash') || want('return-after-crash')) {
+      const total = Math.max(want('crash') ? n('crash') : 0, want('return-after-crash') ? n('return-after-crash') : 0);
+      for (let i = 1; i <= total; i++) {
+        await once(want('crash') ? 'crash' : 'return-after-crash', i, total, async () => {
+          const { crash, ret } = await crashAndReturn(ctx, i);
+          return [...(want('crash') ? [crash] : []), ...(want('return-after-crash') ? [ret] : [])];
+        }, undefined, want('crash') && want('return-after-crash') ? ['return-after-crash'] : []);
+      }
+    }
+    if (want('traefik-unhealthy')) for (let i = 1; i <= n('traefik-unhealthy'); i++) await once('traefik-unhealthy', i, n('traefik-unhealthy'), async () => [await traefikUnhealthy(ctx, i)]);
+    if (want('traefik-dead')) for (let i = 1; i <= n('traefik-dead'); i++) await once('traefik-dead', i, n('traefik-dead'), async () => [await traefikDead(ctx, i)]);
+    if (want('rollout')) {
+      const orders = rolloutOrders(cluster.nodes, cluster.nodes[0]).length;
+      let runNo = 0;
+      for (let rep = 0; rep < n('rollout'); rep++) {
+        for (let w = 0; w < orders; w++) {
+          runNo++;
+          const r = runNo;
+          const label = rolloutOrders(cluster.nodes, cluster.nodes[0])[w].label;
+          await once('rollout', r, orders * n('rollout'), async () => [await rollout(ctx, r, w)], label);
+        }
+      }
+    }
+    if (want('cpu-load')) for (let i = 1; i <= n('cpu-load'); i++) await once('cpu-load', i, n('cpu-load'), async () => [await cpuLoad(ctx, i)]);
+    if (want('partition')) for (let i = 1; i <= n('partition'); i++) await once('partition', i, n('partition'), async () => [await partition(ctx, i)]);
+  } catch (e) {
+    labErrors.push((e as Error).message);
+    progress(`ERROR ${(e as Error).message}`);
+  } finally {
+    progress(`${edge.label}: tearing down`);
+    await cluster.teardown();
+  }
+}
+
+function writeSvg(out: string, name: string, title: string, subtitle: string, nodes: string[], tr: RunTrace): void {
+  const svg = renderTimelineSvg({
+    title,
+    subtitle,
+    nodes,
+    from: tr.from,
+    to: tr.to,
+    t0: tr.t0,
+    holding: holdingIntervals(tr.timeline, tr.from, tr.to),
+    linkDown: linkDownIntervals(tr.timeline, tr.from, tr.to),
+    samples: tr.samples,
+    markers: tr.markers,
+    axisLabel: tr.axisLabel,
+  });
+  fs.writeFileSync(path.join(out, name), svg);
+}
+
+async function main(): Promise<void> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`lab: ${(e as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const edges: Record<VariantId, EdgeUnderTest> = { project: projectDefaults(), seed: seedSettings() };
+  preflight(args.variants.map((v) => edges[v]));
+
+  installCleanupHandlers((sig) => process.stderr.write(`\nlab: ${sig}, tearing down namespaces and processes\n`));
+  for (const stale of staleLabPrefixes()) {
+    const removed = removeNamespaces(stale);
+    if (removed.length) progress(`removed leftovers of an earlier lab run: ${removed.join(', ')}`);
+  }
+  const prefix = runPrefix();
+  trackPrefix(prefix);
+  const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}`));
+  trackTempDir(workRoot);
+  fs.mkdirSync(args.out, { recursive: true });
+  fs.rmSync(path.join(args.out, 'logs'), { recursive: true, force: true });
+  for (const f of fs.readdirSync(args.out)) if (/^timeline-.*\.svg$/.test(f)) fs.rmSync(path.join(args.out, f));
+
+  const lvs = detectLvs();
+  progress(`HA lab, ${args.mode.name} mode, scenarios: ${args.scenarios.join(', ')}; variants: ${args.variants.join(', ')}`);
+  progress(`LVS direct routing: ${lvs.available ? lvs.detail : `not run: kernel without IP_VS (${lvs.detail})`}`);
+
+  const collected = new Map<string, Collected>();
+  const collect = (s: ScenarioId, v: VariantId): Collected => {
+    const k = `${s}/${v}`;
+    if (!collected.has(k)) collected.set(k, { records: [], traces: new Map() });
+    return collected.get(k)!;
+  };
+  const labErrors: string[] = [];
+  for (const v of args.variants) await runVariant(v, edges[v], args, prefix, workRoot, collect, labErrors);
+
+  // Summaries and timelines.
+  const results: ScenarioResult[] = [];
+  for (const s of SCENARIOS) {
+    for (const v of args.variants) {
+      const c = collected.get(`${s}/${v}`);
+      if (!c) continue;
+      const edge = edges[v];
+      const nodes = edge.nodes.map((n) => n.name);
+      let svg: string | undefined;
+      let svgRun: number | undefined;
+      if (s === 'rollout') {
+        // One drawing per node order (first good run of each).
+        const seen = new Set<string>();
+        for (const r of c.records) {
+          const tr = c.traces.get(r);
+          if (!r.ok || !tr || seen.has(r.label ?? '')) continue;
+          seen.add(r.label ?? '');
+          const name = `timeline-${s}-${v}-${(r.label ?? String(r.run)).replace(/\s+/g, '-')}.svg`;
+          writeSvg(args.out, name, `${SCENARIO_TITLES[s]} — ${edge.label}`, `${r.label}: ${(r.order ?? []).join(' → ')}; ${describe(r)}`, nodes, tr);
+          svg ??= name;
+          svgRun ??= r.run;
+        }
+      } else {
+        const rep = representativeRun(c.records);
+        const tr = rep && c.traces.get(rep);
+        if (rep && tr) {
+          svg = `timeline-${s}-${v}.svg`;
+          svgRun = rep.run;
+          writeSvg(args.out, svg, `${SCENARIO_TITLES[s]} — ${edge.label}`, `run ${rep.run} (median run): ${describe(rep)}`, nodes, tr);
+        }
+      }
+      results.push({ scenario: s, variant: v, variantLabel: edge.label, title: SCENARIO_TITLES[s], runs: c.records, summary: summarizeRuns(c.records), svg, svgRun });
+    }
+  }
+
+  const targets = evaluateTargets(results, lvs);
+  const ratios = seedProjectRatios(results);
+  const durationS = (Date.now() - started) / 1000;
+  const report: LabReport = {
+    startedAt: new Date(started).toISOString(),
+    durationS,
+    mode: args.mode.name,
+    host: { kernel: os.release(), keepalived: keepalivedVersion(), cpus: os.cpus().length },
+    variants: args.variants.map((v) => ({ id: v, label: edges[v].label, capabilities: edges[v].capabilities ?? null })),
+    lvs,
+    scenarios: results,
+    ratios,
+    targets,
+    labErrors,
+  };
+  fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify({ ...report, scenarioRuns: args.mode.runs }, null, 2) + '\n');
+  fs.writeFileSync(path.join(args.out, 'results.md'), renderMarkdown(report));
+
+  // Console summary.
+  process.stdout.write('\n');
+  for (const r of results) {
+    const m = r.summary;
+    process.stdout.write(
+      `${r.variantLabel.padEnd(16)} ${r.scenario.padEnd(18)} move ${fmt(m.vipMoveS.median)}/${fmt(m.vipMoveS.max)} s  gap ${fmt(m.clientGapS.median)}/${fmt(m.clientGapS.max)} s  moves [${m.movesPerRun.join(',')}]  ≥2 holders ${fmt(m.doubleHoldingTotalS)} s  failed ${m.failedRequests}\n`,
+    );
+  }
+  for (const q of ratios) {
+    process.stdout.write(`seed/project ${q.scenario.padEnd(18)} VIP move ${q.vipMove === null ? '–' : q.vipMove.toFixed(1) + 'x'}  client gap ${q.clientGap === null ? '–' : q.clientGap.toFixed(1) + 'x'}\n`);
+  }
+  process.stdout.write('\nTargets:\n');
+  for (const t of targets) process.stdout.write(`  [${t.status.toUpperCase().padEnd(10)}] ${t.description}: ${t.measured} (required ${t.target})${t.note ? `\n               ${t.note}` : ''}\n`);
+  const missed = targets.filter(failing);
+  process.stdout.write(`\nResults: ${path.join(args.out, 'results.md')}\nTotal duration: ${durationS.toFixed(1)} s (${args.mode.name})\n`);
+  cleanupSync();
+  if (missed.length || labErrors.length) {
+    process.stdout.write(`\nFAILED: ${missed.length} target(s) missed${labErrors.length ? `, ${labErrors.length} lab error(s)` : ''}:\n`);
+    for (const t of missed) process.stdout.write(`  - ${t.description}: ${t.measured} (required ${t.target})\n`);
+    for (const e of labErrors) process.stdout.write(`  - lab error: ${e}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`lab: ${(e as Error)?.stack ?? e}\n`);
+  cleanupSync();
+  process.exit(2);
+});
