@@ -78,6 +78,10 @@ set in \`main.ts\`.
 
     helm install edge-ingress ./helm/${CHART_NAME} --namespace kube-system
 
+\`--namespace\` only says where Helm keeps the release record. If \`main.ts\` sets a namespace other than
+kube-system, the chart creates that Namespace itself: do not pre-create it or pass it with
+\`--create-namespace\`, or Helm refuses to adopt it. Install once per cluster (object names are fixed).
+
 Then label the edge nodes: \`npm run label-nodes\` prints the \`kubectl label\` commands (\`-- --apply\` runs them).
 `;
 

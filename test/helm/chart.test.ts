@@ -14,6 +14,7 @@ import { CHART_DIR, checkTemplates, finalizeChart, packageJson, traefikAppVersio
 const root = path.resolve(__dirname, '..', '..');
 const templates = path.join(CHART_DIR, 'templates');
 const version = packageJson().version;
+const CLUSTER_SCOPED = ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'IngressClass', 'PriorityClass'];
 
 const temps: string[] = [];
 function tempDir(): string {
@@ -81,6 +82,8 @@ describe('helm/cdk8s-edge-ingress', () => {
         expect(typeof object.apiVersion).toBe('string');
         expect(typeof object.kind).toBe('string');
         expect(typeof object.metadata.name).toBe('string');
+        // `helm install --namespace` must not move anything: every namespaced object names its namespace.
+        if (!CLUSTER_SCOPED.includes(object.kind)) expect([object.kind, object.metadata.namespace]).toEqual([object.kind, expect.any(String)]);
       }
     }
     expect(fs.readdirSync(CHART_DIR).sort()).toEqual(['Chart.yaml', 'README.md', 'templates']);
