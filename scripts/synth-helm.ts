@@ -30,7 +30,9 @@ try {
     { cwd: root, encoding: 'utf-8', env: { ...process.env, EDGE_APP_MODULE: path.resolve(values.app!) } });
   if (cli.error) throw cli.error;
   if (cli.status !== 0) {
-    const appError = /^app error: (.*)$/m.exec(cli.stderr)?.[1];
+    // The app's message (possibly several lines, one per problem) ends where the CLI's own report starts.
+    const marker = cli.stderr.indexOf('app error: ');
+    const appError = marker < 0 ? undefined : cli.stderr.slice(marker + 'app error: '.length).split(/^Error: command /m)[0].trim();
     const output = `${cli.stderr}\n${cli.stdout}`.split('\n').filter((line) => line.trim() !== '');
     throw new Error(appError ?? `cdk8s synth exited with ${cli.status}:\n${output.slice(-5).join('\n')}`);
   }
