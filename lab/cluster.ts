@@ -71,6 +71,8 @@ export class LabCluster {
   readonly markers: Marker[] = [];
   readonly samples: ClientSample[] = [];
   readonly transitions: VrrpTransition[] = [];
+  /** `keepalived -t` per node (in the node's namespace, so interface checks are real). */
+  readonly configTest: Array<{ node: string; rc: number; output: string }> = [];
   /** Latest VRRP state per node from its log; null while keepalived is not running. */
   readonly vrrpState: Record<string, VrrpState | null> = {};
   lastActivityAt = 0;
@@ -133,6 +135,11 @@ export class LabCluster {
     };
     edge.nodes.forEach((n) => attach(this.ns(n.name), this.portOf[n.name], n.address));
     attach(this.clientNs, 'pc', this.clientAddress);
+
+    for (const n of this.nodes) {
+      const r = run('ip', ['netns', 'exec', this.ns(n), KEEPALIVED, '-t', '-f', this.confPath, '--config-id', n], { allowFail: true });
+      this.configTest.push({ node: n, rc: r.code, output: `${r.stderr}${r.stdout}`.trim() });
+    }
 
     // Wait for carriers before snapshotting the initial state.
     await waitFor(() => this.nodes.every((n) => this.linkUpNow(n)), 3000, 20);

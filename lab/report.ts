@@ -1,5 +1,5 @@
 /** results.md (pure: everything comes from the results document). */
-import { Ratio, SCENARIO_TITLES, ScenarioResult } from './results';
+import { FAULT_SCENARIOS, Ratio, SCENARIO_TITLES, ScenarioResult } from './results';
 import { fmt } from './stats';
 import { TargetResult, TargetStatus } from './targets';
 
@@ -8,7 +8,12 @@ export interface LabReport {
   readonly durationS: number;
   readonly mode: string;
   readonly host: { kernel: string; keepalived: string; cpus: number };
-  readonly variants: ReadonlyArray<{ id: string; label: string; capabilities: string[] | null }>;
+  readonly variants: ReadonlyArray<{
+    id: string;
+    label: string;
+    capabilities: string[] | null;
+    configTest?: ReadonlyArray<{ node: string; rc: number; output: string }>;
+  }>;
   readonly lvs: { available: boolean; detail: string };
   readonly scenarios: readonly ScenarioResult[];
   readonly ratios: readonly Ratio[];
@@ -42,7 +47,10 @@ export function renderMarkdown(r: LabReport): string {
     '',
   );
   for (const v of r.variants) {
-    out.push(`- **${v.label}** (${v.id}): keepalived ${v.capabilities ? `under setpriv with only ${v.capabilities.join(', ')}` : 'as full root'}`);
+    const tests = v.configTest ?? [];
+    const clean = tests.length > 0 && tests.every((t) => t.rc === 0 && !t.output);
+    const check = tests.length === 0 ? '' : clean ? '; `keepalived -t` clean for every node' : `; \`keepalived -t\`: ${tests.map((t) => `${t.node} rc ${t.rc}${t.output ? ` "${cell(t.output.split('\n')[0])}"` : ''}`).join(', ')}`;
+    out.push(`- **${v.label}** (${v.id}): keepalived ${v.capabilities ? `under setpriv with only ${v.capabilities.join(', ')}` : 'as full root'}${check}`);
   }
   out.push('');
 
@@ -55,7 +63,7 @@ export function renderMarkdown(r: LabReport): string {
     const m = s.summary;
     const notes: string[] = [];
     if (m.erroredRuns) notes.push(`${m.erroredRuns} run(s) errored`);
-    if (m.notMoved) notes.push(`VIP did not move in ${m.notMoved} run(s)`);
+    if (m.notMoved && FAULT_SCENARIOS.includes(s.scenario)) notes.push(`VIP did not move in ${m.notMoved} run(s)`);
     if (m.gapLowerBound) notes.push(`client not served again before the window closed in ${m.gapLowerBound} run(s): gap is a lower bound`);
     if (m.vrrpTransitions !== null) notes.push(`${m.vrrpTransitions} VRRP state change(s)`);
     if (m.healS) notes.push(`heal after partition ${medMax(m.healS)}`);
@@ -89,10 +97,15 @@ export function renderMarkdown(r: LabReport): string {
     out.push('| scenario | VIP move seed / project | ratio | client gap seed / project | ratio |', '|---|---|---|---|---|');
     for (const q of r.ratios) {
       out.push(
-        `| ${cell(SCENARIO_TITLES[q.scenario])} | ${fmt(q.seedVipMoveMedianS)} / ${fmt(q.projectVipMoveMedianS)} | ${q.vipMove === null ? '–' : q.vipMove.toFixed(1) + 'x'} | ${fmt(q.seedGapMedianS)} / ${fmt(q.projectGapMedianS)} | ${q.clientGap === null ? '–' : q.clientGap.toFixed(1) + 'x'} |`,
+        `| ${cell(SCENARIO_TITLES[q.scenario])} | ${q.seedNotMoved ? 'never moved' : fmt(q.seedVipMoveMedianS)} / ${fmt(q.projectVipMoveMedianS)} | ${q.vipMove === null ? '–' : q.vipMove.toFixed(1) + 'x'} | ${fmt(q.seedGapMedianS)} / ${fmt(q.projectGapMedianS)} | ${q.clientGap === null ? '–' : q.clientGap.toFixed(1) + 'x'} |`,
       );
     }
-    out.push('', '"–" means one side has no value (e.g. the VIP never moved with the seed settings).', '');
+    out.push(
+      '',
+      '"never moved": the seed settings have no health check, so the VIP stays on a node whose Traefik is draining or dead ' +
+        '(a draining Traefik still answers, hence the small seed gap in scenario 3; a dead one leaves the VIP black-holed).',
+      '',
+    );
   }
 
   out.push('## Targets (project defaults)', '');
@@ -109,7 +122,8 @@ export function renderMarkdown(r: LabReport): string {
 
   out.push('## Definitions', '');
   out.push(
-    '- *VIP on new node*: fault injection → the VIP address appears (`ip monitor`) on a node other than the old holder whose link is up.',
+    '- *VIP on new node*: fault injection → the VIP address appears (`ip monitor`) on a node other than the old holder whose link is up. ' +
+      'Rollout: first restart → first VIP move. Partition: partition → a second node claims the VIP.',
     '- *client gap*: largest interval without a successful HTTP answer through the VIP in the observation window (20 ms probes, 200 ms timeout).',
     '- *VIP moves*: changes of the node that most recently took the VIP (a node with its link down does not hold it).',
     '- *s with ≥2 holders*: time during which two or more nodes had the VIP on a live link (duplicate address on the LAN).',

@@ -122,8 +122,13 @@ export function representativeRun(runs: readonly RunRecord[]): RunRecord | undef
   return ok[0] ?? runs[0];
 }
 
+/** Scenarios in which a fault should move the VIP: the ones worth comparing seed / project. */
+export const FAULT_SCENARIOS: readonly ScenarioId[] = ['graceful-stop', 'crash', 'traefik-unhealthy', 'traefik-dead'];
+
 export interface Ratio {
   readonly scenario: ScenarioId;
+  /** Seed runs in which the VIP never moved (so there is no seed move time to compare). */
+  readonly seedNotMoved: number;
   /** seed / project of the medians */
   readonly vipMove: number | null;
   readonly clientGap: number | null;
@@ -139,12 +144,13 @@ export function findResult(results: readonly ScenarioResult[], scenario: Scenari
 
 export function seedProjectRatios(results: readonly ScenarioResult[]): Ratio[] {
   const out: Ratio[] = [];
-  for (const scenario of SCENARIOS) {
+  for (const scenario of FAULT_SCENARIOS) {
     const p = findResult(results, scenario, 'project');
     const s = findResult(results, scenario, 'seed');
     if (!p || !s) continue;
     out.push({
       scenario,
+      seedNotMoved: s.summary.notMoved,
       vipMove: ratio(s.summary.vipMoveS.median, p.summary.vipMoveS.median),
       clientGap: ratio(s.summary.clientGapS.median, p.summary.clientGapS.median),
       seedVipMoveMedianS: s.summary.vipMoveS.median,

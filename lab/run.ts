@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { LabCluster } from './cluster';
 import { EdgeUnderTest, projectDefaults, seedSettings } from './edge-under-test';
+import { scriptExecutables } from './preflight';
 import { LabReport, renderMarkdown } from './report';
 import {
   RunRecord,
@@ -46,6 +47,7 @@ import {
   run,
   runPrefix,
   staleLabPrefixes,
+  staleLabTempDirs,
   trackPrefix,
   trackTempDir,
 } from './sys';
@@ -118,6 +120,10 @@ function preflight(edges: EdgeUnderTest[]): void {
   if (edges.some((e) => e.capabilities)) needed.push('/usr/bin/setpriv');
   const missing = needed.filter((c) => !which(c));
   if (missing.length) problems.push(`missing command(s): ${missing.join(', ')}`);
+  for (const e of edges) {
+    const absent = scriptExecutables(e.keepalivedConf).filter((x) => !which(x));
+    if (absent.length) problems.push(`${e.label}: keepalived.conf runs ${absent.join(', ')}, not found here`);
+  }
   if (problems.length) {
     process.stderr.write(`lab: cannot run:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(2);
@@ -151,7 +157,7 @@ function progress(msg: string): void {
 
 function describe(r: RunRecord): string {
   if (!r.ok) return `ERROR ${r.error}`;
-  const move = r.vipMoveS === null ? 'VIP did not move' : `VIP ${r.faultNode} → ${r.newHolder} in ${fmt(r.vipMoveS)} s`;
+  const move = r.vipMoveS === null ? `VIP stayed on ${r.faultNode ?? 'nobody'}` : `VIP ${r.faultNode} → ${r.newHolder} in ${fmt(r.vipMoveS)} s`;
   const extra = [
     r.vrrpTransitions !== undefined ? `${r.vrrpTransitions} VRRP transitions` : '',
     r.healS !== undefined ? `healed ${fmt(r.healS)} s after partition` : '',
@@ -195,9 +201,9 @@ async function runVariant(
   workRoot: string,
   collect: (s: ScenarioId, v: VariantId) => Collected,
   labErrors: string[],
-): Promise<void> {
+): Promise<LabCluster['configTest']> {
   const scenarios = args.scenarios.filter((s) => variant === 'project' || args.mode.seedScenarios.includes(s));
-  if (scenarios.length === 0) return;
+  if (scenarios.length === 0) return [];
   const cluster = new LabCluster(edge, {
     prefix: `${prefix}${variant === 'project' ? 'p' : 's'}-`,
     workDir: path.join(workRoot, variant),
@@ -208,6 +214,12 @@ async function runVariant(
   });
   progress(`${edge.label}: setting up ${edge.nodes.length} nodes + client (${edge.capabilities ? 'keepalived with ' + edge.capabilities.join(',') : 'keepalived as root'})`);
   await cluster.setup();
+  for (const t of cluster.configTest) {
+    const first = t.output.split('\n').slice(0, 3).join(' | ');
+    if (t.rc !== 0) labErrors.push(`${edge.label}: keepalived -t --config-id ${t.node} -> rc ${t.rc}: ${first}`);
+    else if (t.output) progress(`${edge.label}: keepalived -t --config-id ${t.node}: rc 0 but says: ${first}`);
+  }
+  progress(`${edge.label}: keepalived -t: ${cluster.configTest.map((t) => `${t.node} rc ${t.rc}${t.output ? ' (with output)' : ''}`).join(', ')}`);
   const ctx: ScenarioContext = { cluster, variant, mode: args.mode, progress };
   let consecutiveErrors = 0;
 
@@ -269,6 +281,7 @@ async function runVariant(
     progress(`${edge.label}: tearing down`);
     await cluster.teardown();
   }
+  return cluster.configTest;
 }
 
 function writeSvg(out: string, name: string, title: string, subtitle: string, nodes: string[], tr: RunTrace): void {
@@ -304,8 +317,15 @@ async function main(): Promise<void> {
     const removed = removeNamespaces(stale);
     if (removed.length) progress(`removed leftovers of an earlier lab run: ${removed.join(', ')}`);
   }
+  for (const dir of staleLabTempDirs(os.tmpdir())) fs.rmSync(dir, { recursive: true, force: true });
   const prefix = runPrefix();
   trackPrefix(prefix);
+  const probe = run('ip', ['netns', 'add', `${prefix}probe`], { allowFail: true });
+  if (probe.code !== 0) {
+    process.stderr.write(`lab: cannot create network namespaces: ${probe.stderr.trim()}\n`);
+    process.exit(2);
+  }
+  run('ip', ['netns', 'del', `${prefix}probe`], { allowFail: true });
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}`));
   trackTempDir(workRoot);
   fs.mkdirSync(args.out, { recursive: true });
@@ -323,7 +343,8 @@ async function main(): Promise<void> {
     return collected.get(k)!;
   };
   const labErrors: string[] = [];
-  for (const v of args.variants) await runVariant(v, edges[v], args, prefix, workRoot, collect, labErrors);
+  const configTests: Partial<Record<VariantId, LabCluster['configTest']>> = {};
+  for (const v of args.variants) configTests[v] = await runVariant(v, edges[v], args, prefix, workRoot, collect, labErrors);
 
   // Summaries and timelines.
   const results: ScenarioResult[] = [];
@@ -368,7 +389,7 @@ async function main(): Promise<void> {
     durationS,
     mode: args.mode.name,
     host: { kernel: os.release(), keepalived: keepalivedVersion(), cpus: os.cpus().length },
-    variants: args.variants.map((v) => ({ id: v, label: edges[v].label, capabilities: edges[v].capabilities ?? null })),
+    variants: args.variants.map((v) => ({ id: v, label: edges[v].label, capabilities: edges[v].capabilities ?? null, configTest: configTests[v] ?? [] })),
     lvs,
     scenarios: results,
     ratios,

@@ -238,7 +238,7 @@ export async function crashAndReturn(ctx: ScenarioContext, run: number): Promise
   const tEnd = nowMs();
   const retNotes = stable ? [] : ['cluster did not become stable after the return'];
   const holderBefore = effectiveHolders(stateAt(c.timeline(), tR))[0] ?? null;
-  const ret = measure(c, { scenario: 'return-after-crash', variant, run }, tR, tEnd, holderBefore, retNotes, { faultNode: holder });
+  const ret = measure(c, { scenario: 'return-after-crash', variant, run }, tR, tEnd, holderBefore, retNotes);
   const markers = [
     { t: t0, label: `crash ${holder}`, fault: true },
     { t: tR, label: `${holder} returns` },

@@ -125,6 +125,20 @@ export function staleLabPrefixes(): string[] {
   return [...out];
 }
 
+/** Scratch dirs (`<tmp>/edgelab-<pid>-*`) of earlier lab runs whose process is gone. */
+export function staleLabTempDirs(tmp: string): string[] {
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync(tmp);
+  } catch {
+    return [];
+  }
+  return entries
+    .map((e) => /^edgelab-(\d+)-/.exec(e))
+    .filter((m): m is RegExpExecArray => !!m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1])))
+    .map((m) => `${tmp}/${m.input}`);
+}
+
 let installed = false;
 export function installCleanupHandlers(onSignal?: (sig: string) => void): void {
   if (installed) return;

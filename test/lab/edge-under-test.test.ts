@@ -1,5 +1,6 @@
 import { projectDefaults, seedSettings } from '../../lab/edge-under-test';
 import { setprivArgs } from '../../lab/cluster';
+import { scriptExecutables } from '../../lab/preflight';
 
 describe('edge under test', () => {
   test('project defaults: one file, per-node lines, peers exclude the own address', () => {
@@ -48,5 +49,21 @@ describe('edge under test', () => {
 
   test('setpriv keeps only the listed capabilities', () => {
     expect(setprivArgs(['NET_ADMIN', 'CAP_NET_RAW'])).toEqual(['/usr/bin/setpriv', '--bounding-set=-all,+net_admin,+net_raw', '--inh-caps=-all']);
+  });
+});
+
+describe('preflight', () => {
+  test('finds the executables of check and notify scripts', () => {
+    const conf = [
+      'vrrp_script chk { script "/usr/bin/curl -fsS http://127.0.0.1:8080/ping" }',
+      '    script "/usr/bin/curl -fsS -o /dev/null http://127.0.0.1:8080/ping"',
+      '  @edge-1 notify_master /usr/local/bin/notify.sh',
+      "  notify '/bin/sh -c true'",
+    ].join('\n');
+    expect(scriptExecutables(conf)).toEqual(['/usr/bin/curl', '/usr/local/bin/notify.sh', '/bin/sh']);
+  });
+  test('project defaults use curl, the seed runs no scripts', () => {
+    expect(scriptExecutables(projectDefaults().keepalivedConf)).toEqual(['/usr/bin/curl']);
+    expect(scriptExecutables(seedSettings().keepalivedConf)).toEqual([]);
   });
 });
