@@ -1,0 +1,69 @@
+/**
+ * The project defaults under test, exactly as shipped: a lab topology synthesized through the real
+ * EdgeIngress construct. The keepalived.conf is taken out of the synthesized ConfigMap and the keepalived
+ * arguments and capabilities out of the synthesized DaemonSet, so the lab measures what the cluster runs.
+ */
+import { Testing } from 'cdk8s';
+import { EdgeIngress, KeepalivedPrivilege } from '../lib';
+
+/** What the lab needs from the synthesized manifests. */
+export interface SynthesizedEdge {
+  readonly keepalivedConf: string;
+  readonly nodes: { name: string; address: string; priority: number }[];
+  readonly vip: string;
+  readonly subnetPrefix: number;
+  readonly interfaceName: string;
+  readonly webPort: number;
+  readonly pingPort: number;
+  readonly pingPath: string;
+  /** The container's args with `$(NODE_NAME)` and the container paths replaced. */
+  keepalivedArgs(nodeName: string, paths: { configFile: string; runDir: string }): string[];
+  /** The capabilities the least-privilege container adds (after dropping all). */
+  readonly capabilities: string[];
+}
+
+export interface LabTopology {
+  readonly nodes: { name: string; address: string }[];
+  readonly vip: string;
+  readonly subnet: string;
+  readonly interfaceName: string;
+  readonly webPort: number;
+  readonly pingPort: number;
+}
+
+export function synthesizeEdge(topology: LabTopology): SynthesizedEdge {
+  const chart = Testing.chart();
+  const edge = new EdgeIngress(chart, 'Edge', {
+    nodes: topology.nodes,
+    virtualIp: topology.vip,
+    subnet: topology.subnet,
+    interface: topology.interfaceName,
+    traefik: { webPort: topology.webPort, adminPort: topology.pingPort },
+    keepalived: { privilege: KeepalivedPrivilege.LEAST_PRIVILEGE },
+  });
+  const manifests = Testing.synth(chart);
+  const configMap = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === edge.keepalived.configMap.name);
+  const daemonSet = manifests.find((m) => m.kind === 'DaemonSet' && m.metadata.name === edge.keepalived.daemonSet.name);
+  const container = daemonSet.spec.template.spec.containers[0];
+  const configMount = container.volumeMounts.find((m: { name: string }) => m.name === 'config');
+  const runMount = container.volumeMounts.find((m: { name: string }) => m.name === 'run');
+  const configFileName = Object.keys(configMap.data)[0];
+  const containerArgs: string[] = container.args;
+  const pingUrl = new URL(edge.traefik.pingUrl);
+
+  return {
+    keepalivedConf: configMap.data[configFileName],
+    nodes: edge.nodes.map((n) => ({ name: n.name, address: n.address, priority: n.priority })),
+    vip: topology.vip,
+    subnetPrefix: Number(topology.subnet.split('/')[1]),
+    interfaceName: topology.interfaceName,
+    webPort: edge.traefik.webPort,
+    pingPort: Number(pingUrl.port),
+    pingPath: pingUrl.pathname,
+    keepalivedArgs: (nodeName, paths) => containerArgs.map((arg) => arg
+      .replace('$(NODE_NAME)', nodeName)
+      .replace(`${configMount.mountPath}/${configFileName}`, paths.configFile)
+      .replace(runMount.mountPath, paths.runDir)),
+    capabilities: [...container.securityContext.capabilities.add],
+  };
+}
