@@ -87,6 +87,8 @@ export class LabCluster {
   private readonly monitors: ChildProcess[] = [];
   private client?: ChildProcess;
   private readonly logs: Record<string, fs.WriteStream> = {};
+  /** Last console lines per node, quoted when the cluster does not settle. */
+  private readonly tail: Record<string, string[]> = {};
 
   constructor(readonly edge: EdgeUnderTest, readonly opts: ClusterOptions) {
     this.nodes = edge.nodes.map((n) => n.name);
@@ -314,6 +316,9 @@ export class LabCluster {
     const onLine = (line: string): void => {
       const t = nowMs();
       log.write(`${new Date(t).toISOString()} ${line}\n`);
+      const tail = (this.tail[node] ??= []);
+      tail.push(line.replace(/^\w{3} \w{3} +\d+ [\d:]+ \d{4}: /, ''));
+      if (tail.length > 3) tail.shift();
       const st = parseKeepalivedState(line);
       if (st && this.keepalived[node] === child) {
         this.vrrpState[node] = st;
@@ -435,7 +440,8 @@ export class LabCluster {
     const ok = await waitFor(() => (h = this.stableHolder(settleMs)) !== null, timeoutMs, 20);
     if (!ok || !h) {
       const states = this.nodes.map((n) => `${n}=${this.vrrpState[n] ?? 'down'}`).join(' ');
-      throw new Error(`cluster not stable after ${timeoutMs} ms (holders: [${this.holders().join(',')}], ${states})`);
+      const tails = this.nodes.map((n) => `${n}: ${(this.tail[n] ?? []).join(' / ')}`).join('; ');
+      throw new Error(`cluster not stable after ${timeoutMs} ms (holders: [${this.holders().join(',')}], ${states}; last keepalived lines: ${tails})`);
     }
     return h;
   }

@@ -28,6 +28,11 @@ export interface ModeConfig {
   readonly partitionSeconds: number;
   /** Cluster must be quiet this long before a fault is injected. */
   readonly settleMs: number;
+  /**
+   * Random extra wait before the fault. Without it the fault would hit the same phase of the advert
+   * and check timers in every run (they start with keepalived at the reset), biasing every figure.
+   */
+  readonly phaseJitterMs: number;
   /** Observation after the VIP has moved (catches second moves, flaps). */
   readonly tailMs: number;
   /** Give up waiting for a move after this long. */
@@ -56,6 +61,7 @@ export const MODES: Record<'short' | 'full', ModeConfig> = {
     cpuLoadSeconds: 20,
     partitionSeconds: 4,
     settleMs: 1000,
+    phaseJitterMs: 1000,
     tailMs: 1500,
     maxMoveWaitMs: 8000,
     maxRecoverWaitMs: 8000,
@@ -77,6 +83,7 @@ export const MODES: Record<'short' | 'full', ModeConfig> = {
     cpuLoadSeconds: 60,
     partitionSeconds: 8,
     settleMs: 1500,
+    phaseJitterMs: 1000,
     tailMs: 2000,
     maxMoveWaitMs: 10000,
     maxRecoverWaitMs: 10000,
@@ -108,6 +115,15 @@ export interface ScenarioContext {
 }
 
 const RESET_TIMEOUT_MS = 20000;
+
+/** Fresh cluster with one stable master, then a random phase offset; returns the master. */
+async function resetCluster(ctx: ScenarioContext): Promise<string> {
+  const holder = await ctx.cluster.reset(ctx.mode.settleMs, RESET_TIMEOUT_MS);
+  await sleep(Math.random() * ctx.mode.phaseJitterMs);
+  const still = ctx.cluster.stableHolder(0);
+  if (still !== holder) throw new Error(`VIP holder changed before the fault (${holder} -> ${still ?? 'none'})`);
+  return holder;
+}
 
 /** Lets the monitors and the client deliver what happened up to now. */
 async function drain(): Promise<void> {
@@ -185,7 +201,7 @@ type SingleFault = (c: LabCluster, holder: string) => Promise<{ t0: number; labe
 
 async function singleFaultRun(ctx: ScenarioContext, scenario: ScenarioId, run: number, inject: SingleFault): Promise<RunOutput> {
   const { cluster: c, mode, variant } = ctx;
-  const holder = await c.reset(mode.settleMs, RESET_TIMEOUT_MS);
+  const holder = await resetCluster(ctx);
   const { t0, label } = await inject(c, holder);
   const { notes, recovered } = await waitMoveAndTail(c, holder, t0, mode);
   const tEnd = nowMs();
@@ -220,7 +236,7 @@ export async function traefikDead(ctx: ScenarioContext, run: number): Promise<Ru
 /** Scenario 2 and 5 share one run: the crash, then the crashed node returning after a reboot. */
 export async function crashAndReturn(ctx: ScenarioContext, run: number): Promise<{ crash: RunOutput; ret: RunOutput }> {
   const { cluster: c, mode, variant } = ctx;
-  const holder = await c.reset(mode.settleMs, RESET_TIMEOUT_MS);
+  const holder = await resetCluster(ctx);
   const t0 = await c.crashKeepalived(holder);
   c.linkDown(holder);
   const { notes: crashNotes, recovered } = await waitMoveAndTail(c, holder, t0, mode);
@@ -261,7 +277,7 @@ export function rolloutOrders(nodes: readonly string[], holder: string): Array<{
 /** A DaemonSet rolling update: stop, start, wait until the new pod is BACKUP/stable, next node. */
 export async function rollout(ctx: ScenarioContext, run: number, which: number): Promise<RunOutput> {
   const { cluster: c, mode, variant } = ctx;
-  const holder = await c.reset(mode.settleMs, RESET_TIMEOUT_MS);
+  const holder = await resetCluster(ctx);
   const { label, order } = rolloutOrders(c.nodes, holder)[which];
   const t0 = nowMs();
   const markers: RunTrace['markers'] = [];
@@ -287,7 +303,7 @@ export async function rollout(ctx: ScenarioContext, run: number, which: number):
 /** Two busy loops (one per CPU of the CI runner) for `seconds`; each stops itself. */
 export async function cpuLoad(ctx: ScenarioContext, run: number): Promise<RunOutput> {
   const { cluster: c, mode, variant } = ctx;
-  const holder = await c.reset(mode.settleMs, RESET_TIMEOUT_MS);
+  const holder = await resetCluster(ctx);
   const ms = mode.cpuLoadSeconds * 1000;
   const t0 = nowMs();
   const burners = [0, 1].map(() => {
@@ -313,7 +329,7 @@ export async function cpuLoad(ctx: ScenarioContext, run: number): Promise<RunOut
 /** Bridge port isolation between the nodes; the client still reaches all of them. */
 export async function partition(ctx: ScenarioContext, run: number): Promise<RunOutput> {
   const { cluster: c, mode, variant } = ctx;
-  const holder = await c.reset(mode.settleMs, RESET_TIMEOUT_MS);
+  const holder = await resetCluster(ctx);
   const t0 = nowMs();
   c.setPartition(true);
   await sleep(mode.partitionSeconds * 1000);
