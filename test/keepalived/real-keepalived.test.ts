@@ -7,38 +7,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  KeepalivedConfig, KeepalivedConfigProps, KeepalivedNode, LvsMethod, LvsProtocol, LvsScheduler, VrrpState,
+  KeepalivedConfig, KeepalivedConfigProps, LvsMethod, LvsProtocol, LvsScheduler, VrrpState,
   VrrpVersion,
 } from '../../lib/keepalived';
+import { SEED_NODES, seedProps as seedTopologyProps } from '../fixtures/seed-topology';
 import {
   checkKeepalivedConfig, describeWithKeepalived, KeepalivedCheckResult, keepalivedAvailability,
 } from '../support/keepalived-check';
 
-const SEED_NODES: KeepalivedNode[] = [
-  { name: '172.20.0.113', address: '172.20.0.113', priority: 150 },
-  { name: '172.20.0.114', address: '172.20.0.114', priority: 100 },
-  { name: '172.20.0.115', address: '172.20.0.115', priority: 50 },
-];
 const SEED_IDS = SEED_NODES.map((n) => n.name);
 const SEED_ADDRESSES = Object.fromEntries(SEED_NODES.map((n) => [n.name, `${n.address}/17`]));
 
-/** The seed topology with the library defaults: VRRPv3, unicast, nopreempt, DR on port 80 with TCP_CHECK. */
 function seedProps(): KeepalivedConfigProps {
-  return {
-    nodes: SEED_NODES,
-    instance: {
-      interface: 'eth0',
-      virtualRouterId: 51,
-      virtualIpAddresses: ['172.20.0.119'],
-      subnet: '172.20.0.0/17',
-    },
-    scripts: [{ name: 'chk_traefik', command: '/bin/true' }],
-    virtualServers: [{
-      address: '172.20.0.119',
-      port: 80,
-      realServers: SEED_NODES.map((n) => ({ address: n.address, port: 80, tcpCheck: {} })),
-    }],
-  };
+  return seedTopologyProps('/bin/true');
 }
 
 function expectClean(results: KeepalivedCheckResult[], ids: string[]): void {

@@ -1,31 +1,12 @@
 import {
-  KeepalivedConfig, KeepalivedConfigProps, KeepalivedNode, LvsMethod, LvsProtocol, LvsScheduler, VrrpState,
+  KeepalivedConfig, KeepalivedConfigProps, LvsMethod, LvsProtocol, LvsScheduler, VrrpState,
   VrrpVersion,
 } from '../../lib/keepalived';
+import { SEED_NODES, seedProps as seedTopologyProps } from '../fixtures/seed-topology';
 
-const SEED_NODES: KeepalivedNode[] = [
-  { name: '172.20.0.113', address: '172.20.0.113', priority: 150 },
-  { name: '172.20.0.114', address: '172.20.0.114', priority: 100 },
-  { name: '172.20.0.115', address: '172.20.0.115', priority: 50 },
-];
 
-/** The seed topology: 3 nodes named by IP, VIP .119, DR virtual server on port 80. */
 function seedProps(): KeepalivedConfigProps {
-  return {
-    nodes: SEED_NODES,
-    instance: {
-      interface: 'eth0',
-      virtualRouterId: 51,
-      virtualIpAddresses: ['172.20.0.119'],
-      subnet: '172.20.0.0/17',
-    },
-    scripts: [{ name: 'chk_traefik', command: '/usr/bin/curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:8080/ping' }],
-    virtualServers: [{
-      address: '172.20.0.119',
-      port: 80,
-      realServers: SEED_NODES.map((n) => ({ address: n.address, port: 80 })),
-    }],
-  };
+  return seedTopologyProps('/usr/bin/curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:8080/ping');
 }
 
 function vrrpOnlyProps(): KeepalivedConfigProps {
