@@ -1,3 +1,2 @@
 export * from './edge-ingress';
 export * from './edge-summary';
-export * from './priorities';
