@@ -13,6 +13,9 @@ import { VirtualServerProps } from '../keepalived/virtual-server';
 import { DEFAULT_EDGE_NODE_LABEL, NodeLabel, validateNodeLabel } from '../node-label';
 import { TraefikDaemonSet } from '../traefik/traefik-daemon-set';
 import { defaultPriorities } from './priorities';
+import {
+  inEdgeTerms, KEEPALIVED_DAEMON_SET_PROP_NAMES, KEEPALIVED_MODEL_PROP_NAMES, TRAEFIK_PROP_NAMES,
+} from './prop-names';
 
 /**
  * One edge node: a Kubernetes node that runs Traefik and keepalived and may hold the VIP.
@@ -254,7 +257,7 @@ export class EdgeIngress extends Construct {
     const healthCheck = props.healthCheck ?? {};
     const checkInterval = healthCheck.intervalSeconds ?? 1;
     const checkFall = healthCheck.fall ?? 2;
-    this.traefik = new TraefikDaemonSet(this, 'Traefik', {
+    this.traefik = inEdgeTerms(TRAEFIK_PROP_NAMES, () => new TraefikDaemonSet(this, 'Traefik', {
       namespace: this.namespace,
       nodeSelectorLabel: this.nodeLabel,
       image: traefikOptions.image,
@@ -265,15 +268,15 @@ export class EdgeIngress extends Construct {
       defaultIngressClass: traefikOptions.defaultIngressClass,
       ingressEndpointIp: props.virtualIp,
       // Long enough for keepalived to see /ping fail `fall` times (plus one check timeout) and move the VIP.
-      requestAcceptGraceSeconds: (checkFall + 1) * checkInterval + 1,
+      requestAcceptGraceSeconds: Math.ceil((checkFall + 1) * checkInterval + 1),
       tolerations: props.tolerations,
-    });
+    }));
 
     const version = props.vrrpVersion ?? VrrpVersion.V3;
     if (props.vrrpAuthPassword !== undefined && version !== VrrpVersion.V2) {
       throw new Error(`vrrpAuthPassword needs vrrpVersion 2: keepalived ignores authentication with VRRP version ${version}`);
     }
-    this.keepalivedConfig = new KeepalivedConfig({
+    this.keepalivedConfig = inEdgeTerms(KEEPALIVED_MODEL_PROP_NAMES, () => new KeepalivedConfig({
       nodes: this.nodes,
       instance: {
         interface: props.interface ?? 'eth0',
@@ -283,6 +286,8 @@ export class EdgeIngress extends Construct {
         version,
         advertIntervalSeconds: props.advertIntervalSeconds ?? (version === VrrpVersion.V2 ? 1 : 0.2),
         preempt: props.preempt,
+        // A lone edge node has no unicast peer to talk to.
+        unicast: this.nodes.length > 1,
         trackScripts: ['chk_traefik'],
         authenticationFile: props.vrrpAuthPassword !== undefined
           ? `${KEEPALIVED_AUTH_DIR}/${KEEPALIVED_AUTH_FILE}` : undefined,
@@ -300,9 +305,9 @@ export class EdgeIngress extends Construct {
       }],
       virtualServers: props.loadBalancing === undefined ? undefined
         : this.virtualServers(props.virtualIp, props.loadBalancing),
-    });
+    }));
 
-    this.keepalived = new KeepalivedDaemonSet(this, 'Keepalived', {
+    this.keepalived = inEdgeTerms(KEEPALIVED_DAEMON_SET_PROP_NAMES, () => new KeepalivedDaemonSet(this, 'Keepalived', {
       namespace: this.namespace,
       config: this.keepalivedConfig,
       nodeSelectorLabel: this.nodeLabel,
@@ -310,7 +315,7 @@ export class EdgeIngress extends Construct {
       image: props.keepalived?.image,
       privilege: props.keepalived?.privilege,
       tolerations: props.tolerations,
-    });
+    }));
   }
 
   /** The `kubectl label` commands that put the edge nodes into service. */

@@ -145,6 +145,11 @@ describe('EdgeIngress', () => {
     expect(find('Secret', 'keepalived-vrrp-auth').stringData['vrrp-auth.conf']).toContain('auth_pass Xk9pQ2mZ');
   });
 
+  test('a single edge node talks multicast (it has no unicast peer)', () => {
+    const { find } = synth({ nodes: [{ name: 'solo', address: '10.1.0.11' }] });
+    expect(keepalivedConf(find)).not.toContain('unicast_peer');
+  });
+
   test('label commands name every edge node', () => {
     expect(synth().edge.labelCommands()).toEqual([
       'kubectl label nodes edge-a edgenode=true --overwrite',
@@ -155,7 +160,18 @@ describe('EdgeIngress', () => {
 
   test.each<[string, Partial<EdgeIngressProps>, string]>([
     ['no nodes', { nodes: [] }, 'nodes must list at least one edge node'],
-    ['a bad VIP', { virtualIp: '10.1.0.300' }, '10.1.0.300'],
+    ['a bad VIP', { virtualIp: '10.1.0.300' }, 'virtualIp "10.1.0.300" is not a valid'],
+    ['an extra VIP outside the subnet', { additionalVirtualIps: ['10.2.0.1'] },
+      'additionalVirtualIps[0] "10.2.0.1" is outside subnet "10.1.0.0/24"'],
+    ['a subnet with host bits', { subnet: '10.1.0.1/24' }, 'subnet "10.1.0.1/24" has host bits set'],
+    ['a fractional advert interval with VRRP v2', { vrrpVersion: VrrpVersion.V2, advertIntervalSeconds: 0.5 },
+      'advertIntervalSeconds 0.5 is not a whole number of seconds'],
+    ['a fractional check interval', { healthCheck: { intervalSeconds: 0.5 } }, 'healthCheck.intervalSeconds 0.5 is not an integer'],
+    ['persistence 0', { loadBalancing: { persistenceTimeoutSeconds: 0 } },
+      'loadBalancing.persistenceTimeoutSeconds 0 is outside 1-2678400'],
+    ['an unpinned Traefik image', { traefik: { image: 'traefik' } }, 'traefik.image "traefik" must be pinned'],
+    ['a keepalived image tagged latest', { keepalived: { image: 'keepalived:latest' } }, 'keepalived.image "keepalived:latest" must be pinned'],
+    ['clashing Traefik ports', { traefik: { webPort: 8580 } }, 'traefik.adminPort 8580 is already used by traefik.webPort'],
     ['a VIP that is a node address', { virtualIp: '10.1.0.12' }, '10.1.0.12'],
     ['a VIP outside the subnet', { virtualIp: '10.2.0.100' }, '10.2.0.100'],
     ['a router id out of range', { virtualRouterId: 256 }, 'virtualRouterId 256 is outside 1-255'],
