@@ -65,6 +65,8 @@ export function renderMarkdown(r: LabReport): string {
     if (m.erroredRuns) notes.push(`${m.erroredRuns} run(s) errored`);
     if (m.notMoved && FAULT_SCENARIOS.includes(s.scenario)) notes.push(`VIP did not move in ${m.notMoved} run(s)`);
     if (m.gapLowerBound) notes.push(`client not served again before the window closed in ${m.gapLowerBound} run(s): gap is a lower bound`);
+    const doubled = s.runs.filter((x) => x.ok && (x.doubleHoldingS ?? 0) > 0).length;
+    if (doubled && s.scenario !== 'partition') notes.push(`two nodes held the VIP at once in ${doubled} run(s)`);
     if (m.vrrpTransitions !== null) notes.push(`${m.vrrpTransitions} VRRP state change(s)`);
     if (m.healS) notes.push(`heal after partition ${medMax(m.healS)}`);
     const svg = s.svg ? ` [timeline](${s.svg})` : '';
@@ -125,7 +127,7 @@ export function renderMarkdown(r: LabReport): string {
     '- *VIP on new node*: fault injection → the VIP address appears (`ip monitor`) on a node other than the old holder whose link is up. ' +
       'Rollout: first restart → first VIP move. Partition: partition → a second node claims the VIP.',
     '- *client gap*: largest interval without a successful HTTP answer through the VIP in the observation window (20 ms probes, 200 ms timeout).',
-    '- *VIP moves*: changes of the node that most recently took the VIP (a node with its link down does not hold it).',
+    '- *VIP moves*: times the VIP appeared on a node other than the one that took it last (two masters appearing together count once each; a node with its link down does not hold the VIP).',
     '- *s with ≥2 holders*: time during which two or more nodes had the VIP on a live link (duplicate address on the LAN).',
     '- Return after crash: window starts when the crashed node comes back (addresses flushed, link up, keepalived started).',
     '',

@@ -53,6 +53,8 @@ import {
 } from './sys';
 
 interface Args {
+  /** Only re-render results.md (and the summaries in results.json) from an existing results.json. */
+  rerender?: string;
   mode: ModeConfig;
   out: string;
   scenarios: ScenarioId[];
@@ -63,6 +65,7 @@ const USAGE = `usage: npm run lab -- [--short|--full] [--out DIR] [--scenarios $
   --short      fewer runs, 20 s CPU load (default; for CI)
   --full       >= 5 runs per scenario, 60 s CPU load
   --out DIR    results directory (default lab/results)
+  --rerender DIR  rewrite DIR/results.md from DIR/results.json (no measuring, no root needed)
 Needs Linux, root, keepalived, ip, bridge, curl (and setpriv for least-privilege variants).`;
 
 function parseArgs(argv: string[]): Args {
@@ -70,6 +73,7 @@ function parseArgs(argv: string[]): Args {
   let out = path.join(__dirname, 'results');
   let scenarios: ScenarioId[] = [...SCENARIOS];
   let variants: VariantId[] = ['project', 'seed'];
+  let rerender: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -80,6 +84,7 @@ function parseArgs(argv: string[]): Args {
     if (a === '--short') mode = MODES.short;
     else if (a === '--full') mode = MODES.full;
     else if (a === '--out') out = path.resolve(value());
+    else if (a === '--rerender') rerender = path.resolve(value());
     else if (a === '--scenarios') {
       const list = value().split(',').map((s) => s.trim()).filter(Boolean);
       const bad = list.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
@@ -95,7 +100,7 @@ function parseArgs(argv: string[]): Args {
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
-  return { mode, out, scenarios, variants };
+  return { rerender, mode, out, scenarios, variants };
 }
 
 function which(cmd: string): string | null {
@@ -309,6 +314,7 @@ async function main(): Promise<void> {
     process.stderr.write(`lab: ${(e as Error).message}\n${USAGE}\n`);
     process.exit(2);
   }
+  if (args.rerender) return rerender(args.rerender);
   const edges: Record<VariantId, EdgeUnderTest> = { project: projectDefaults(), seed: seedSettings() };
   preflight(args.variants.map((v) => edges[v]));
 
@@ -381,23 +387,31 @@ async function main(): Promise<void> {
     }
   }
 
-  const targets = evaluateTargets(results, lvs);
-  const ratios = seedProjectRatios(results);
-  const durationS = (Date.now() - started) / 1000;
   const report: LabReport = {
     startedAt: new Date(started).toISOString(),
-    durationS,
+    durationS: (Date.now() - started) / 1000,
     mode: args.mode.name,
     host: { kernel: os.release(), keepalived: keepalivedVersion(), cpus: os.cpus().length },
     variants: args.variants.map((v) => ({ id: v, label: edges[v].label, capabilities: edges[v].capabilities ?? null, configTest: configTests[v] ?? [] })),
     lvs,
     scenarios: results,
-    ratios,
-    targets,
+    ratios: seedProjectRatios(results),
+    targets: evaluateTargets(results, lvs),
     labErrors,
   };
-  fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify({ ...report, scenarioRuns: args.mode.runs }, null, 2) + '\n');
-  fs.writeFileSync(path.join(args.out, 'results.md'), renderMarkdown(report));
+  writeReport(args.out, report, { scenarioRuns: args.mode.runs });
+  cleanupSync();
+  finish(report, args.out);
+}
+
+function writeReport(out: string, report: LabReport, extra: object): void {
+  fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify({ ...report, ...extra }, null, 2) + '\n');
+  fs.writeFileSync(path.join(out, 'results.md'), renderMarkdown(report));
+}
+
+/** Console summary, target list and exit code. */
+function finish(report: LabReport, out: string): void {
+  const { scenarios: results, ratios, targets, labErrors, durationS } = report;
 
   // Console summary.
   process.stdout.write('\n');
@@ -413,14 +427,24 @@ async function main(): Promise<void> {
   process.stdout.write('\nTargets:\n');
   for (const t of targets) process.stdout.write(`  [${t.status.toUpperCase().padEnd(10)}] ${t.description}: ${t.measured} (required ${t.target})${t.note ? `\n               ${t.note}` : ''}\n`);
   const missed = targets.filter(failing);
-  process.stdout.write(`\nResults: ${path.join(args.out, 'results.md')}\nTotal duration: ${durationS.toFixed(1)} s (${args.mode.name})\n`);
-  cleanupSync();
+  process.stdout.write(`\nResults: ${path.join(out, 'results.md')}\nTotal duration: ${durationS.toFixed(1)} s (${report.mode})\n`);
   if (missed.length || labErrors.length) {
     process.stdout.write(`\nFAILED: ${missed.length} target(s) missed${labErrors.length ? `, ${labErrors.length} lab error(s)` : ''}:\n`);
     for (const t of missed) process.stdout.write(`  - ${t.description}: ${t.measured} (required ${t.target})\n`);
     for (const e of labErrors) process.stdout.write(`  - lab error: ${e}\n`);
     process.exitCode = 1;
   }
+}
+
+/** Summaries, targets and results.md again from the runs stored in results.json. */
+function rerender(dir: string): void {
+  const file = path.join(dir, 'results.json');
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as LabReport & { scenarioRuns?: unknown };
+  const scenarios = doc.scenarios.map((s) => ({ ...s, summary: summarizeRuns(s.runs) }));
+  const { scenarioRuns, ...rest } = doc;
+  const report: LabReport = { ...rest, scenarios, ratios: seedProjectRatios(scenarios), targets: evaluateTargets(scenarios, doc.lvs) };
+  writeReport(dir, report, { scenarioRuns });
+  finish(report, dir);
 }
 
 main().catch((e) => {
