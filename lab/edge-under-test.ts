@@ -53,12 +53,12 @@ function daemonSetArgs(nodeName: string, paths: { configFile: string; runDir: st
     '--dont-fork',
     '--log-console',
     '--log-detail',
-    ...(vrrpOnly ? ['--vrrp'] : []),
     '--config-id', nodeName,
     '--use-file', paths.configFile,
     '--pid', `${paths.runDir}/keepalived.pid`,
     '--vrrp_pid', `${paths.runDir}/vrrp.pid`,
     '--checkers_pid', `${paths.runDir}/checkers.pid`,
+    ...(vrrpOnly ? ['--vrrp'] : []),
   ];
 }
 

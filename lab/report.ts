@@ -67,6 +67,7 @@ export function renderMarkdown(r: LabReport): string {
     if (m.gapLowerBound) notes.push(`client not served again before the window closed in ${m.gapLowerBound} run(s): gap is a lower bound`);
     const doubled = s.runs.filter((x) => x.ok && (x.doubleHoldingS ?? 0) > 0).length;
     if (doubled && s.scenario !== 'partition') notes.push(`two nodes held the VIP at once in ${doubled} run(s)`);
+    if (m.cpuBusyMin !== null && m.cpuBusyMin !== undefined) notes.push(`CPUs ≥ ${(m.cpuBusyMin * 100).toFixed(0)} % busy`);
     if (m.vrrpTransitions !== null) notes.push(`${m.vrrpTransitions} VRRP state change(s)`);
     if (m.healS) notes.push(`heal after partition ${medMax(m.healS)}`);
     const svg = s.svg ? ` [timeline](${s.svg})` : '';

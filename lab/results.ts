@@ -1,5 +1,5 @@
 /** Result records of lab runs and their per-scenario summaries (pure). */
-import { Summary, ratio, summarize } from './stats';
+import { Summary, min, ratio, summarize } from './stats';
 
 export type VariantId = 'project' | 'seed';
 
@@ -54,6 +54,8 @@ export interface RunRecord {
   readonly vipEvents?: string[];
   /** keepalived state changes in the window (CPU load: all of them are spurious). */
   readonly vrrpTransitions?: number;
+  /** CPU load: share of all CPUs' time that was busy during the load (0..1). */
+  readonly cpuBusy?: number;
   /** Partition: seconds from the end of the partition until one holder remained. */
   readonly healS?: number | null;
   /** Rollout: node order and the moves a restart order forces with preemption off. */
@@ -78,6 +80,8 @@ export interface ScenarioSummary {
   readonly requests: number;
   readonly vrrpTransitions: number | null;
   readonly healS: Summary | null;
+  /** Lowest CPU busy share over the runs (CPU load scenario). */
+  readonly cpuBusyMin: number | null;
 }
 
 export interface ScenarioResult {
@@ -111,6 +115,7 @@ export function summarizeRuns(runs: readonly RunRecord[]): ScenarioSummary {
     requests: sum(ok.map((r) => r.requests)),
     vrrpTransitions: trans.length ? sum(trans.map((r) => r.vrrpTransitions)) : null,
     healS: heal.length ? summarize(heal.map((r) => r.healS)) : null,
+    cpuBusyMin: min(ok.map((r) => r.cpuBusy)),
   };
 }
 

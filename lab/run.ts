@@ -165,6 +165,7 @@ function describe(r: RunRecord): string {
   const move = r.vipMoveS === null ? `VIP stayed on ${r.faultNode ?? 'nobody'}` : `VIP ${r.faultNode} → ${r.newHolder} in ${fmt(r.vipMoveS)} s`;
   const extra = [
     r.vrrpTransitions !== undefined ? `${r.vrrpTransitions} VRRP transitions` : '',
+    r.cpuBusy !== undefined ? `CPUs ${(r.cpuBusy * 100).toFixed(0)} % busy` : '',
     r.healS !== undefined ? `healed ${fmt(r.healS)} s after partition` : '',
     r.structuralMoves !== undefined ? `structural min ${r.structuralMoves}` : '',
   ].filter(Boolean);

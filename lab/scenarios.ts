@@ -1,7 +1,9 @@
 /** The failure scenarios, each measured on a freshly reset cluster. */
 import { spawn } from 'child_process';
+import * as fs from 'fs';
 import { LabCluster, Marker } from './cluster';
 import { RunRecord, ScenarioId, VariantId } from './results';
+import { cpuBusyShare } from './stats';
 import { nowMs, sleep, track, waitFor } from './sys';
 import {
   ClientSample,
@@ -115,6 +117,14 @@ export interface ScenarioContext {
 }
 
 const RESET_TIMEOUT_MS = 20000;
+
+function readProcStat(): string {
+  try {
+    return fs.readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 /** Fresh cluster with one stable master, then a random phase offset; returns the master. */
 async function resetCluster(ctx: ScenarioContext): Promise<string> {
@@ -305,6 +315,7 @@ export async function cpuLoad(ctx: ScenarioContext, run: number): Promise<RunOut
   const { cluster: c, mode, variant } = ctx;
   const holder = await resetCluster(ctx);
   const ms = mode.cpuLoadSeconds * 1000;
+  const statBefore = readProcStat();
   const t0 = nowMs();
   const burners = [0, 1].map(() => {
     const p = spawn(process.execPath, ['-e', `const end = Date.now() + ${ms}; while (Date.now() < end) {}`], { stdio: 'ignore' });
@@ -312,11 +323,18 @@ export async function cpuLoad(ctx: ScenarioContext, run: number): Promise<RunOut
     return new Promise<void>((r) => p.once('exit', () => r())).then(() => undefined);
   });
   await Promise.race([Promise.all(burners), sleep(ms + 5000)]);
+  const busy = cpuBusyShare(statBefore, readProcStat());
   await drain();
   const tEnd = nowMs();
   const transitions = c.transitions.filter((x) => x.t >= t0 && x.t <= tEnd);
-  const notes = transitions.map((x) => `${((x.t - t0) / 1000).toFixed(2)} s: ${x.node} entered ${x.state}`);
-  const record = measure(c, { scenario: 'cpu-load', variant, run }, t0, tEnd, holder, notes, { vrrpTransitions: transitions.length });
+  const notes = [
+    `all CPUs ${busy === null ? '?' : (busy * 100).toFixed(0)} % busy during the load`,
+    ...transitions.map((x) => `${((x.t - t0) / 1000).toFixed(2)} s: ${x.node} entered ${x.state}`),
+  ];
+  const record = measure(c, { scenario: 'cpu-load', variant, run }, t0, tEnd, holder, notes, {
+    vrrpTransitions: transitions.length,
+    cpuBusy: busy ?? undefined,
+  });
   return {
     record,
     trace: trace(c, t0 - 1000, tEnd, t0, [

@@ -49,3 +49,23 @@ export function ratio(a: number | null | undefined, b: number | null | undefined
 export function fmt(v: number | null | undefined, digits = 3): string {
   return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–';
 }
+
+/** Aggregate "cpu" line of /proc/stat -> busy and total jiffies. */
+export function parseProcStatCpu(stat: string): { busy: number; total: number } | null {
+  const line = stat.split('\n').find((l) => /^cpu\s/.test(l));
+  if (!line) return null;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  if (v.length < 4 || v.some((x) => !Number.isFinite(x))) return null;
+  // user nice system idle iowait irq softirq steal (guest time is already in user/nice)
+  const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = v;
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
+/** Share of CPU time spent busy between two /proc/stat samples (0..1), null if unknown. */
+export function cpuBusyShare(before: string, after: string): number | null {
+  const a = parseProcStatCpu(before);
+  const b = parseProcStatCpu(after);
+  if (!a || !b || b.total <= a.total) return null;
+  return (b.busy - a.busy) / (b.total - a.total);
+}

@@ -1,4 +1,4 @@
-import { fmt, max, mean, median, min, ratio, summarize } from '../../lab/stats';
+import { cpuBusyShare, fmt, max, mean, median, min, parseProcStatCpu, ratio, summarize } from '../../lab/stats';
 
 describe('stats', () => {
   test('median of odd and even counts', () => {
@@ -28,5 +28,17 @@ describe('stats', () => {
     expect(fmt(0.12345)).toBe('0.123');
     expect(fmt(null)).toBe('–');
     expect(fmt(2, 1)).toBe('2.0');
+  });
+});
+
+describe('/proc/stat', () => {
+  const stat = (user: number, idle: number) => `cpu  ${user} 0 0 ${idle} 0 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\nintr 1 2\n`;
+  test('busy share between two samples', () => {
+    expect(cpuBusyShare(stat(100, 900), stat(290, 910))).toBeCloseTo(0.95, 10);
+    expect(parseProcStatCpu(stat(100, 900))).toEqual({ busy: 100, total: 1000 });
+  });
+  test('unknown input gives null', () => {
+    expect(cpuBusyShare('', stat(1, 1))).toBeNull();
+    expect(cpuBusyShare(stat(5, 5), stat(5, 5))).toBeNull();
   });
 });
