@@ -34,6 +34,9 @@ export interface EdgeUnderTest {
   readonly capabilities?: string[];
 }
 
+import { keepalivedArguments } from '../lib/keepalived/keepalived-command';
+import { synthesizeEdge } from './synthesized-edge';
+
 /** Lab addressing shared by both variants (only ever assigned inside lab namespaces). */
 export const LAB_NODES: LabNode[] = [
   { name: 'edge-1', address: '10.77.0.11', priority: 150 },
@@ -47,83 +50,19 @@ export const LAB_WEB_PORT = 80;
 export const LAB_PING_PORT = 8080;
 export const LAB_PING_PATH = '/ping';
 
-/** Argument vector of the keepalived container (foreground, console logs, node name as config-id). */
-function daemonSetArgs(nodeName: string, paths: { configFile: string; runDir: string }, vrrpOnly: boolean): string[] {
-  return [
-    '--dont-fork',
-    '--log-console',
-    '--log-detail',
-    '--config-id', nodeName,
-    '--use-file', paths.configFile,
-    '--pid', `${paths.runDir}/keepalived.pid`,
-    '--vrrp_pid', `${paths.runDir}/vrrp.pid`,
-    '--checkers_pid', `${paths.runDir}/checkers.pid`,
-    ...(vrrpOnly ? ['--vrrp'] : []),
-  ];
-}
-
 /**
- * Hand-written stand-in for the synthesized ConfigMap (spirit of keepalived-examples/B-vrrp3-fast.conf).
- * TODO(lead): replace with a synthesis through the real constructs.
+ * The project defaults exactly as shipped: the lab topology synthesized through EdgeIngress, with the
+ * least-privilege keepalived container (see synthesized-edge.ts).
  */
 export function projectDefaults(): EdgeUnderTest {
-  const nodes = LAB_NODES;
-  const perNode = (fn: (n: LabNode) => string) => nodes.map(fn).join('\n');
-  const conf = `# keepalived.conf for all edge nodes (select lines with --config-id <node name>)
-$VIP=${LAB_VIP}
-$IFACE=${LAB_IFACE}
-
-global_defs {
-    router_id \${_INSTANCE}
-    enable_script_security
-    script_user root
-    vrrp_version 3
-    vrrp_check_unicast_src
-    vrrp_garp_master_delay 1
-    vrrp_garp_master_refresh 60
-}
-
-vrrp_script chk_traefik {
-    script "/usr/bin/curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:${LAB_PING_PORT}${LAB_PING_PATH}"
-    interval 1
-    timeout 1
-    fall 2
-    rise 2
-}
-
-vrrp_instance VI_EDGE {
-    state BACKUP
-    nopreempt
-    interface \${IFACE}
-    virtual_router_id 52
-${perNode((n) => `    @${n.name} priority ${n.priority}`)}
-    advert_int 0.2
-${perNode((n) => `    @${n.name} unicast_src_ip ${n.address}`)}
-    unicast_peer {
-${perNode((n) => `        @^${n.name} ${n.address}`)}
-    }
-    unicast_fault_no_peer
-    virtual_ipaddress {
-        \${VIP}/32 dev \${IFACE}
-    }
-    track_script {
-        chk_traefik
-    }
-}
-`;
-  return {
-    label: 'project defaults',
-    keepalivedConf: conf,
-    nodes,
+  return synthesizeEdge('project defaults', {
+    nodes: LAB_NODES.map(({ name, address }) => ({ name, address })),
     vip: LAB_VIP,
-    subnetPrefix: LAB_PREFIX,
+    subnet: `10.77.0.0/${LAB_PREFIX}`,
     interfaceName: LAB_IFACE,
     webPort: LAB_WEB_PORT,
     pingPort: LAB_PING_PORT,
-    pingPath: LAB_PING_PATH,
-    keepalivedArgs: (nodeName, paths) => daemonSetArgs(nodeName, paths, true),
-    capabilities: ['NET_ADMIN', 'NET_RAW', 'SETUID', 'SETGID'],
-  };
+  });
 }
 
 /** The seed's VRRP settings on lab addresses. Stays hand-written: the constructs refuse to generate it. */
@@ -155,6 +94,7 @@ vrrp_instance VI_1 {
     webPort: LAB_WEB_PORT,
     pingPort: LAB_PING_PORT,
     pingPath: LAB_PING_PATH,
-    keepalivedArgs: (nodeName, paths) => daemonSetArgs(nodeName, paths, true),
+    // The same command line as the project's DaemonSet, so only the configuration differs.
+    keepalivedArgs: (nodeName, paths) => keepalivedArguments(nodeName, paths, true),
   };
 }

@@ -5,22 +5,7 @@
  */
 import { Testing } from 'cdk8s';
 import { EdgeIngress, KeepalivedPrivilege } from '../lib';
-
-/** What the lab needs from the synthesized manifests. */
-export interface SynthesizedEdge {
-  readonly keepalivedConf: string;
-  readonly nodes: { name: string; address: string; priority: number }[];
-  readonly vip: string;
-  readonly subnetPrefix: number;
-  readonly interfaceName: string;
-  readonly webPort: number;
-  readonly pingPort: number;
-  readonly pingPath: string;
-  /** The container's args with `$(NODE_NAME)` and the container paths replaced. */
-  keepalivedArgs(nodeName: string, paths: { configFile: string; runDir: string }): string[];
-  /** The capabilities the least-privilege container adds (after dropping all). */
-  readonly capabilities: string[];
-}
+import type { EdgeUnderTest } from './edge-under-test';
 
 export interface LabTopology {
   readonly nodes: { name: string; address: string }[];
@@ -31,7 +16,7 @@ export interface LabTopology {
   readonly pingPort: number;
 }
 
-export function synthesizeEdge(topology: LabTopology): SynthesizedEdge {
+export function synthesizeEdge(label: string, topology: LabTopology): EdgeUnderTest {
   const chart = Testing.chart();
   const edge = new EdgeIngress(chart, 'Edge', {
     nodes: topology.nodes,
@@ -52,6 +37,7 @@ export function synthesizeEdge(topology: LabTopology): SynthesizedEdge {
   const pingUrl = new URL(edge.traefik.pingUrl);
 
   return {
+    label,
     keepalivedConf: configMap.data[configFileName],
     nodes: edge.nodes.map((n) => ({ name: n.name, address: n.address, priority: n.priority })),
     vip: topology.vip,

@@ -57,7 +57,7 @@ interface Tracked {
 
 const tracked = new Map<number, Tracked>();
 const tempDirs = new Set<string>();
-let prefixes: string[] = [];
+const prefixes: string[] = [];
 
 export function track(child: ChildProcess, group: boolean): void {
   if (child.pid === undefined) return;

@@ -63,8 +63,8 @@ describe('preflight', () => {
     ].join('\n');
     expect(scriptExecutables(conf)).toEqual(['/usr/bin/curl', '/usr/local/bin/notify.sh', '/bin/sh']);
   });
-  test('project defaults use curl, the seed runs no scripts', () => {
-    expect(scriptExecutables(projectDefaults().keepalivedConf)).toEqual(['/usr/bin/curl']);
+  test('project defaults use wget (as shipped), the seed runs no scripts', () => {
+    expect(scriptExecutables(projectDefaults().keepalivedConf)).toEqual(['/usr/bin/wget']);
     expect(scriptExecutables(seedSettings().keepalivedConf)).toEqual([]);
   });
 });

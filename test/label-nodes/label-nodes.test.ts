@@ -104,7 +104,7 @@ test('bad input (the app throws) fails with its message and applies nothing', ()
   const result = run(['--apply', '--app', badApp]);
   expect(result.status).toBe(1);
   expect(result.stdout).toBe('');
-  expect(result.stderr).toBe('label-nodes failed: instance.virtualRouterId 256 is outside 1-255\nno node was labelled\n');
+  expect(result.stderr).toBe('label-nodes failed: virtualRouterId 256 is outside 1-255\nno node was labelled\n');
   expect(calls()).toEqual([]);
 });
 
