@@ -66,7 +66,8 @@ const USAGE = `usage: npm run lab -- [--short|--full] [--out DIR] [--scenarios $
   --full       >= 5 runs per scenario, 60 s CPU load
   --out DIR    results directory (default lab/results)
   --rerender DIR  rewrite DIR/results.md from DIR/results.json (no measuring, no root needed)
-Needs Linux, root, keepalived, ip, bridge, curl (and setpriv for least-privilege variants).`;
+Needs Linux, root, keepalived, ip, bridge, setpriv (least-privilege variants) and the
+executables the keepalived.conf's check scripts run (e.g. wget or curl).`;
 
 function parseArgs(argv: string[]): Args {
   let mode = MODES.short;
@@ -121,7 +122,8 @@ function preflight(edges: EdgeUnderTest[]): void {
   const problems: string[] = [];
   if (process.platform !== 'linux') problems.push(`needs Linux (this is ${process.platform})`);
   else if (typeof process.getuid === 'function' && process.getuid() !== 0) problems.push('needs root (network namespaces, veth, bridge)');
-  const needed = ['/usr/sbin/keepalived', 'ip', 'bridge', 'curl'];
+  // The health-check client (curl, wget, ...) is whatever the keepalived.conf runs: checked below.
+  const needed = ['/usr/sbin/keepalived', 'ip', 'bridge'];
   if (edges.some((e) => e.capabilities)) needed.push('/usr/bin/setpriv');
   const missing = needed.filter((c) => !which(c));
   if (missing.length) problems.push(`missing command(s): ${missing.join(', ')}`);
