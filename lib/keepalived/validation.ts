@@ -52,11 +52,7 @@ export function checkInteger(p: Problems, path: string, value: unknown, min: num
     p.add(`${path} ${show(value)} is not an integer`);
     return undefined;
   }
-  if (value < min || value > max) {
-    p.add(`${path} ${value} is outside ${rangeText(min, max)}`);
-    return undefined;
-  }
-  return value;
+  return checkNumber(p, path, value, min, max);
 }
 
 /** A finite number in [min, max]. */
