@@ -64,14 +64,15 @@ interface Args {
 const USAGE = `usage: npm run lab -- [--short|--full] [--out DIR] [--scenarios ${SCENARIOS.join(',')}] [--variants project,seed]
   --short      fewer runs, 20 s CPU load (default; for CI)
   --full       >= 5 runs per scenario, 60 s CPU load
-  --out DIR    results directory (default lab/results)
+  --out DIR    results directory (default: lab/results for --full, the committed README figures;
+               .lab-out/short for --short)
   --rerender DIR  rewrite DIR/results.md from DIR/results.json (no measuring, no root needed)
 Needs Linux, root, keepalived, ip, bridge, setpriv (least-privilege variants) and the
 executables the keepalived.conf's check scripts run (e.g. wget or curl).`;
 
 function parseArgs(argv: string[]): Args {
   let mode = MODES.short;
-  let out = path.join(__dirname, 'results');
+  let out: string | undefined;
   let scenarios: ScenarioId[] = [...SCENARIOS];
   let variants: VariantId[] = ['project', 'seed'];
   let rerender: string | undefined;
@@ -101,6 +102,8 @@ function parseArgs(argv: string[]): Args {
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
+  // A short run must not overwrite the committed full results the README quotes.
+  out ??= mode === MODES.full ? path.join(__dirname, 'results') : path.join(__dirname, '..', '.lab-out', 'short');
   return { rerender, mode, out, scenarios, variants };
 }
 
