@@ -229,7 +229,12 @@ function nonHostRange(ip: IpAddress): string | undefined {
 
 /** A usable unicast host address (not unspecified, loopback, multicast or broadcast). */
 export function checkIp(p: Problems, path: string, value: unknown): IpAddress | undefined {
-  const ip = typeof value === 'string' ? parseStrict(value) : undefined;
+  return checkHostAddress(p, path, value, typeof value === 'string' ? value : undefined);
+}
+
+/** `address` (the address part of `value`) as a unicast host address; problems quote the whole `value`. */
+function checkHostAddress(p: Problems, path: string, value: unknown, address: string | undefined): IpAddress | undefined {
+  const ip = address === undefined ? undefined : parseStrict(address);
   if (ip === undefined) {
     p.add(`${path} ${show(value)} is not a valid IP address`);
     return undefined;
@@ -268,14 +273,8 @@ export function checkIpWithOptionalPrefix(p: Problems, path: string, value: unkn
     p.add(`${path} ${show(value)} is not a valid IP address or ADDRESS/PREFIX`);
     return undefined;
   }
-  const ip = parseStrict(parts[0]);
+  const ip = checkHostAddress(p, path, value, parts[0]);
   if (ip === undefined) {
-    p.add(`${path} ${show(value)} is not a valid IP address`);
-    return undefined;
-  }
-  const range = nonHostRange(ip);
-  if (range !== undefined) {
-    p.add(`${path} ${show(value)} is a ${range} address, not a host address`);
     return undefined;
   }
   const prefix = parts[1] ?? hostPrefix(ip);
