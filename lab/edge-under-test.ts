@@ -38,10 +38,11 @@ import { keepalivedArguments } from '../lib/keepalived/keepalived-command';
 import { synthesizeEdge } from './synthesized-edge';
 
 /** Lab addressing shared by both variants (only ever assigned inside lab namespaces). */
-export const LAB_NODES: LabNode[] = [
-  { name: 'edge-1', address: '10.77.0.11', priority: 150 },
-  { name: 'edge-2', address: '10.77.0.12', priority: 100 },
-  { name: 'edge-3', address: '10.77.0.13', priority: 50 },
+// No priorities here: the project's come from EdgeIngress, the seed's are all 100.
+export const LAB_NODES: { name: string; address: string }[] = [
+  { name: 'edge-1', address: '10.77.0.11' },
+  { name: 'edge-2', address: '10.77.0.12' },
+  { name: 'edge-3', address: '10.77.0.13' },
 ];
 export const LAB_VIP = '10.77.0.100';
 export const LAB_PREFIX = 24;
@@ -56,7 +57,7 @@ export const LAB_PING_PATH = '/ping';
  */
 export function projectDefaults(): EdgeUnderTest {
   return synthesizeEdge('project defaults', {
-    nodes: LAB_NODES.map(({ name, address }) => ({ name, address })),
+    nodes: LAB_NODES,
     vip: LAB_VIP,
     subnet: `10.77.0.0/${LAB_PREFIX}`,
     interfaceName: LAB_IFACE,

@@ -66,6 +66,19 @@ export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStat
     });
   };
 
+  /** One target judged on one scenario's result; no usable result means not run or no data. */
+  const check = (
+    id: string, description: string, target: string, r: ScenarioResult | undefined,
+    judge: (res: ScenarioResult) => { measured: string; met: boolean },
+  ): void => {
+    if (!usable(r)) {
+      out.push({ id, description, target, measured: '–', status: r ? 'no-data' : 'not-run' });
+      return;
+    }
+    const { measured, met } = judge(r!);
+    out.push({ id, description, target, measured, status: met ? 'met' : 'missed' });
+  };
+
   median('crash-vip-move', 'Crash: VIP on a new node', 'crash', 'vipMoveS', limits.crashMoveMedianS);
   median('crash-client-gap', 'Crash: client-observed gap', 'crash', 'clientGapS', limits.crashGapMedianS);
 
@@ -107,30 +120,16 @@ export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStat
 
   {
     const r = project('return-after-crash');
-    const desc = 'Old master returns after a crash: no second VIP move (preemption off)';
-    if (!usable(r)) out.push({ id: 'return-no-move', description: desc, target: 'moves = 0 after the return', measured: '–', status: r ? 'no-data' : 'not-run' });
-    else {
-      const moves = r!.summary.movesPerRun;
-      out.push({
-        id: 'return-no-move',
-        description: desc,
-        target: 'moves = 0 after the return',
-        measured: `moves per run [${moves.join(',')}]`,
-        status: moves.every((m) => m === 0) ? 'met' : 'missed',
-      });
-    }
-    const split = 'Crash then return: zero seconds of split brain once the node is back';
-    if (!usable(r)) out.push({ id: 'return-no-split-brain', description: split, target: '0 s with >= 2 holders', measured: '–', status: r ? 'no-data' : 'not-run' });
-    else {
-      const total = r!.summary.doubleHoldingTotalS;
-      out.push({
-        id: 'return-no-split-brain',
-        description: split,
-        target: '0 s with >= 2 holders',
-        measured: `${fmt(total)} s in total (max per run ${fmt(r!.summary.doubleHoldingS.max)} s)`,
-        status: total === 0 ? 'met' : 'missed',
-      });
-    }
+    check('return-no-move', 'Old master returns after a crash: no second VIP move (preemption off)',
+      'moves = 0 after the return', r, (res) => ({
+        measured: `moves per run [${res.summary.movesPerRun.join(',')}]`,
+        met: res.summary.movesPerRun.every((m) => m === 0),
+      }));
+    check('return-no-split-brain', 'Crash then return: zero seconds of split brain once the node is back',
+      '0 s with >= 2 holders', r, (res) => ({
+        measured: `${fmt(res.summary.doubleHoldingTotalS)} s in total (max per run ${fmt(res.summary.doubleHoldingS.max)} s)`,
+        met: res.summary.doubleHoldingTotalS === 0,
+      }));
   }
 
   {
@@ -161,22 +160,15 @@ export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStat
     }
   }
 
-  {
-    const r = project('cpu-load');
-    const desc = 'CPU saturation: no spurious transitions';
-    if (!usable(r)) out.push({ id: 'cpu-no-spurious', description: desc, target: '0 transitions, 0 moves', measured: '–', status: r ? 'no-data' : 'not-run' });
-    else {
-      const t = r!.summary.vrrpTransitions ?? 0;
-      const m = r!.summary.movesPerRun.reduce((a, b) => a + b, 0);
-      out.push({
-        id: 'cpu-no-spurious',
-        description: desc,
-        target: '0 transitions, 0 moves',
-        measured: `${t} VRRP state change(s), ${m} VIP move(s), ${r!.summary.failedRequests} failed request(s)`,
-        status: t === 0 && m === 0 ? 'met' : 'missed',
-      });
-    }
-  }
+  check('cpu-no-spurious', 'CPU saturation: no spurious transitions', '0 transitions, 0 moves', project('cpu-load'),
+    (res) => {
+      const transitions = res.summary.vrrpTransitions ?? 0;
+      const moves = res.summary.movesPerRun.reduce((x, y) => x + y, 0);
+      return {
+        measured: `${transitions} VRRP state change(s), ${moves} VIP move(s), ${res.summary.failedRequests} failed request(s)`,
+        met: transitions === 0 && moves === 0,
+      };
+    });
 
   out.push({
     id: 'lvs-dr',
