@@ -1,6 +1,6 @@
 import { ConfWriter } from './conf-writer';
 import { VrrpVersion } from './enums';
-import { checkInteger, checkObject, Problems, show } from './validation';
+import { checkInteger, checkObject, Problems, show } from '../validation/checks';
 
 /**
  * Global settings (`global_defs`) that are not derived from the instance.

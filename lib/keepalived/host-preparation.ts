@@ -1,7 +1,7 @@
 import { LvsScheduler } from './enums';
 import {
   canonical, checkArray, checkEnum, checkInterfaceName, checkIpWithOptionalPrefix, enumValues, hostPrefix, Problems,
-} from './validation';
+} from '../validation/checks';
 
 /**
  * A kernel parameter in sysctl(8) notation: dots separate levels, and a dot inside one level (an

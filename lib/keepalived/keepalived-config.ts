@@ -4,7 +4,7 @@ import { GlobalDefsProps, renderGlobalDefs, ResolvedGlobalDefs, resolveGlobalDef
 import { HostPreparation } from './host-preparation';
 import { KeepalivedNode, resolveNodes, ResolvedNode } from './node';
 import { renderVirtualServer, ResolvedVirtualServer, resolveVirtualServers, VirtualServerProps } from './virtual-server';
-import { checkObject, Problems } from './validation';
+import { checkObject, Problems } from '../validation/checks';
 import { renderInstance, ResolvedInstance, resolveInstance, VrrpInstanceProps } from './vrrp-instance';
 import { renderScript, ResolvedScript, resolveScripts, VrrpScriptProps } from './vrrp-script';
 

@@ -1,6 +1,6 @@
 import {
   canonical, checkArray, checkInteger, checkIp, checkObject, IpAddress, Problems, show,
-} from './validation';
+} from '../validation/checks';
 
 /**
  * One node taking part in the VRRP election (and, with IPVS, one director and real server).

@@ -4,7 +4,7 @@ import { ResolvedInstance } from './vrrp-instance';
 import {
   canonical, checkArray, checkEnum, checkInSubnet, checkInteger, checkIp, checkNumber, checkObject, enumValues,
   formatSeconds, IpAddress, Problems, show,
-} from './validation';
+} from '../validation/checks';
 
 /**
  * A `TCP_CHECK`: the real server is healthy while a TCP connection succeeds.

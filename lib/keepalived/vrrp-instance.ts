@@ -5,7 +5,7 @@ import {
   AddressWithPrefix, canonical, checkAbsolutePath, checkArray, checkBoolean, checkCommand, checkEnum,
   checkInSubnet, checkInteger, checkInterfaceName, checkIpWithOptionalPrefix, checkNumber, checkObject,
   checkSubnet, checkWord, formatSeconds, isMultipleOf, Problems, show, Subnet,
-} from './validation';
+} from '../validation/checks';
 import { ResolvedScript } from './vrrp-script';
 
 /**

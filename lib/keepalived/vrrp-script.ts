@@ -1,5 +1,5 @@
 import { ConfWriter } from './conf-writer';
-import { checkArray, checkCommand, checkInteger, checkObject, checkWord, Problems } from './validation';
+import { checkArray, checkCommand, checkInteger, checkObject, checkWord, Problems } from '../validation/checks';
 
 /**
  * A health check (`vrrp_script`) that VRRP instances can track.

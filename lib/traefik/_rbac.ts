@@ -18,12 +18,25 @@ export const TRAEFIK_CRD_RESOURCES = [
   'traefikservices',
 ];
 
-export function traefikClusterRoleRules(options: { crdProvider: boolean }): k8s.PolicyRule[] {
+/** Gateway API resources the kubernetesgateway provider reads (standard and experimental channel). */
+export const GATEWAY_API_RESOURCES = [
+  'backendtlspolicies',
+  'gatewayclasses',
+  'gateways',
+  'grpcroutes',
+  'httproutes',
+  'referencegrants',
+  'tcproutes',
+  'tlsroutes',
+];
+
+export function traefikClusterRoleRules(options: { crdProvider: boolean; gatewayApi: boolean }): k8s.PolicyRule[] {
   const rules: k8s.PolicyRule[] = [
     {
       apiGroups: [''],
-      // configmaps are only read by the CRD provider (Traefik >= 3.4); nodes since Traefik 3.1.
-      resources: options.crdProvider ? ['configmaps', 'nodes', 'services'] : ['nodes', 'services'],
+      // configmaps are read by the CRD provider (Traefik >= 3.4) and by the Gateway provider (CA
+      // bundles of BackendTLSPolicies); nodes since Traefik 3.1.
+      resources: options.crdProvider || options.gatewayApi ? ['configmaps', 'nodes', 'services'] : ['nodes', 'services'],
       verbs: READ,
     },
     { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
@@ -37,6 +50,17 @@ export function traefikClusterRoleRules(options: { crdProvider: boolean }): k8s.
   ];
   if (options.crdProvider) {
     rules.push({ apiGroups: ['traefik.io'], resources: TRAEFIK_CRD_RESOURCES, verbs: READ });
+  }
+  if (options.gatewayApi) {
+    rules.push(
+      { apiGroups: ['gateway.networking.k8s.io'], resources: GATEWAY_API_RESOURCES, verbs: READ },
+      // Traefik reports acceptance, attached routes and the VIP in each object's status.
+      {
+        apiGroups: ['gateway.networking.k8s.io'],
+        resources: GATEWAY_API_RESOURCES.filter((r) => r !== 'referencegrants').map((r) => `${r}/status`),
+        verbs: ['update'],
+      },
+    );
   }
   return rules;
 }

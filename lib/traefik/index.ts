@@ -1,1 +1,2 @@
 export * from './traefik-daemon-set';
+export * from './traefik-options';

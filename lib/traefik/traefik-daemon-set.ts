@@ -1,29 +1,15 @@
-import { ApiObject, Duration, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { validatePinnedImage } from '../image';
-import { DEFAULT_EDGE_NODE_LABEL, NodeLabel, validateNodeLabel } from '../node-label';
+import { NodeLabel } from '../node-label';
+import { Problems } from '../validation/checks';
+import { DYNAMIC_DIR, HOST_IP_ENV, LOOPBACK, needsFileProvider, traefikArgs } from './_args';
+import { DYNAMIC_CONFIG_FILE, renderDynamicConfig } from './_dynamic-config';
+import { gatewayObjects } from './_gateway';
+import { ResolvedTraefik, resolveTraefikProps } from './_props';
 import { traefikClusterRoleRules } from './_rbac';
-import {
-  checkDistinctPorts,
-  checkDnsLabel,
-  checkDnsSubdomain,
-  checkIp,
-  checkNonNegativeInteger,
-  checkPort,
-} from './_validate';
-
-/** Traefik's `--log.level` values. */
-export enum TraefikLogLevel {
-  TRACE = 'TRACE',
-  DEBUG = 'DEBUG',
-  INFO = 'INFO',
-  WARN = 'WARN',
-  ERROR = 'ERROR',
-  FATAL = 'FATAL',
-  PANIC = 'PANIC',
-}
+import { TraefikLogLevel, TraefikTrustedProxies } from './traefik-options';
 
 /**
  * Properties for `TraefikDaemonSet`.
@@ -89,9 +75,11 @@ export interface TraefikDaemonSetProps {
   readonly adminPort?: number;
 
   /**
-   * Host port of a Prometheus `metrics` entrypoint, bound on all node
-   * addresses so Prometheus can scrape `<node-ip>:<port>/metrics`. Avoid 9100:
-   * with host networking it clashes with node-exporter on the same node.
+   * Port of a Prometheus `metrics` entrypoint, bound to the node's own address (the downward API's
+   * `status.hostIP`), so Prometheus scrapes `<node-ip>:<port>/metrics` on each node and never through
+   * the VIP. The pods carry the `prometheus.io/scrape`, `path` and `port` annotations. Avoid 9100: with
+   * host networking it clashes with node-exporter on the same node. The node address must be IPv4
+   * (Traefik needs brackets around an IPv6 address, which the downward API does not add).
    *
    * @default - Prometheus metrics disabled
    */
@@ -121,21 +109,122 @@ export interface TraefikDaemonSetProps {
   readonly defaultIngressClass?: boolean;
 
   /**
-   * Enable the Traefik CRD provider (IngressRoute, Middleware, ...) and grant
-   * read access to the traefik.io resources. The CRDs themselves are not
-   * installed by this construct.
+   * Enable the Traefik CRD provider (IngressRoute, Middleware, TLSOption, ...) and grant read access to
+   * the traefik.io resources. The CRDs themselves are not installed by this construct: apply Traefik's
+   * CRD manifest of the same Traefik version first (see the README).
    *
    * @default false
    */
   readonly crdProvider?: boolean;
 
   /**
-   * Container resources. There is no CPU limit on purpose: CFS throttling on
-   * a proxy shows up as request latency, and the request already reserves CPU.
-   * The memory limit must stay well above Traefik v3's working set (the 30Mi
-   * of the original manifest gets OOM-killed); GOMEMLIMIT is set to 90% of it.
+   * Enable the Gateway API provider: a GatewayClass `gatewayClassName` for Traefik's controller, a
+   * Gateway `<name>` in `namespace` with a `web` listener (and a `websecure` HTTPS listener when
+   * `defaultCertificateSecretName` is set), `status.addresses` set to `ingressEndpointIp`, and the RBAC
+   * the provider needs. The Gateway API CRDs (gateway.networking.k8s.io v1) must already be installed
+   * in the cluster: they belong to the cluster, not to one controller.
    *
-   * @default - requests cpu 100m and memory 128Mi, limit memory 256Mi
+   * @default false
+   */
+  readonly gatewayApi?: boolean;
+
+  /**
+   * Name of the GatewayClass created with `gatewayApi`.
+   *
+   * @default 'traefik'
+   */
+  readonly gatewayClassName?: string;
+
+  /**
+   * Name of a `kubernetes.io/tls` Secret in `namespace` whose certificate Traefik serves on websecure
+   * when no route's own certificate matches (e.g. a wildcard from cert-manager). Traefik reads it through
+   * its file provider from a mounted volume, so neither CRDs nor Secret read access are needed for it,
+   * and a renewed Secret is picked up without a restart. The pod starts even before the Secret exists
+   * (Traefik then serves its self-signed default). Requires `websecurePort`.
+   *
+   * @default - Traefik's self-signed default certificate
+   */
+  readonly defaultCertificateSecretName?: string;
+
+  /**
+   * Permanently redirect (308) every plain-HTTP request on `web` to HTTPS on `websecurePort`, except
+   * ACME HTTP-01 challenges under `/.well-known/acme-challenge/`, which stay on HTTP so cert-manager's
+   * HTTP-01 solver keeps working. Requires `websecurePort`.
+   *
+   * @default false
+   */
+  readonly redirectToHttps?: boolean;
+
+  /**
+   * Write an access log line per request, as JSON, to stdout.
+   *
+   * @default false
+   */
+  readonly accessLog?: boolean;
+
+  /**
+   * Log only responses with these status codes or ranges, e.g. `['400-599']`. Requires `accessLog`.
+   *
+   * @default - every request is logged
+   */
+  readonly accessLogStatusCodes?: string[];
+
+  /**
+   * Proxies in front of the `web` entrypoint whose X-Forwarded-* headers or PROXY protocol headers are
+   * believed. Never the edge nodes' own subnet (see TraefikTrustedProxies).
+   *
+   * @default - none trusted
+   */
+  readonly webTrustedProxies?: TraefikTrustedProxies;
+
+  /**
+   * Proxies in front of the `websecure` entrypoint, as `webTrustedProxies`. Requires `websecurePort`.
+   *
+   * @default - none trusted
+   */
+  readonly websecureTrustedProxies?: TraefikTrustedProxies;
+
+  /**
+   * Extra Traefik flags, appended after every flag the construct sets (a later flag wins), e.g.
+   * `--entryPoints.websecure.http.middlewares=...`. Flags configuring Traefik's own ACME are rejected:
+   * in a DaemonSet every node would request the same certificates (use cert-manager).
+   *
+   * @default - none
+   */
+  readonly additionalArguments?: string[];
+
+  /**
+   * Extra environment variables of the Traefik container (not POD_NAME, POD_NAMESPACE, HOST_IP or
+   * GOMEMLIMIT, which the construct sets).
+   *
+   * @default - none
+   */
+  readonly env?: k8s.EnvVar[];
+
+  /**
+   * Extra pod volumes, e.g. a Secret for a plugin or a file the additional arguments name (not named
+   * data, tmp or dynamic, which the construct uses).
+   *
+   * @default - none
+   */
+  readonly volumes?: k8s.Volume[];
+
+  /**
+   * Mounts of the extra `volumes` into the Traefik container (not inside /data, /tmp or
+   * /etc/traefik/dynamic).
+   *
+   * @default - none
+   */
+  readonly volumeMounts?: k8s.VolumeMount[];
+
+  /**
+   * Container resources. Traefik keeps every Secret, Service and EndpointSlice of the cluster in memory,
+   * so its working set grows with the cluster (Helm release Secrets alone can reach hundreds of MiB),
+   * and an OOM kill of the pod holding the VIP is a failover. Hence a generous memory limit, with
+   * GOMEMLIMIT at 90% of it so the Go GC works harder long before the kernel kills; raise it for large
+   * clusters. No CPU limit on purpose: CFS throttling on a proxy shows up as request latency.
+   *
+   * @default - requests cpu 100m and memory 256Mi, limit memory 1Gi
    */
   readonly resources?: kplus.ContainerResources;
 
@@ -182,14 +271,12 @@ export interface TraefikDaemonSetProps {
   readonly logLevel?: TraefikLogLevel;
 }
 
-const DEFAULT_IMAGE = 'docker.io/traefik:v3.7.11';
 const CONTROLLER = 'traefik.io/ingress-controller';
-const LOOPBACK = '127.0.0.1';
 
 /**
- * Traefik v3 as an edge-node DaemonSet: host network, web (and optionally
- * websecure) on host ports of the labelled edge nodes, ping/API/dashboard on
- * loopback only, the Kubernetes Ingress provider with its ClusterRole, and an
+ * Traefik v3 as an edge-node DaemonSet: host network, web (and optionally websecure) on host ports of the
+ * labelled edge nodes, ping/API/dashboard on loopback only, metrics on the node's own address, the
+ * Kubernetes Ingress provider (optionally the CRD and Gateway API providers) with its ClusterRole, and an
  * IngressClass.
  */
 export class TraefikDaemonSet extends Construct {
@@ -203,7 +290,7 @@ export class TraefikDaemonSet extends Construct {
   public readonly websecurePort?: number;
   /** Port of the loopback-only `traefik` (ping/API/dashboard) entrypoint. */
   public readonly adminPort: number;
-  /** Port of the Prometheus `metrics` entrypoint, if enabled. */
+  /** Port of the Prometheus `metrics` entrypoint on each node's own address, if enabled. */
   public readonly metricsPort?: number;
   /**
    * Health endpoint as seen from the edge node itself, e.g. for a keepalived
@@ -217,7 +304,7 @@ export class TraefikDaemonSet extends Construct {
 
   /** ServiceAccount `<name>` the pods run as. */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** ClusterRole `<name>-<namespace>` with the Ingress (and optionally CRD) provider rules. */
+  /** ClusterRole `<name>-<namespace>` with the rules of the enabled providers. */
   public readonly clusterRole: k8s.KubeClusterRole;
   /** ClusterRoleBinding `<name>-<namespace>` of the ClusterRole to the ServiceAccount. */
   public readonly clusterRoleBinding: k8s.KubeClusterRoleBinding;
@@ -225,6 +312,12 @@ export class TraefikDaemonSet extends Construct {
   public readonly daemonSet: kplus.DaemonSet;
   /** IngressClass `<ingressClassName>` for controller traefik.io/ingress-controller. */
   public readonly ingressClass: k8s.KubeIngressClass;
+  /** ConfigMap `<name>-dynamic` with the file provider's configuration, when a redirect or default certificate is set. */
+  public readonly dynamicConfig?: k8s.KubeConfigMap;
+  /** GatewayClass `<gatewayClassName>`, with `gatewayApi`. */
+  public readonly gatewayClass?: ApiObject;
+  /** Gateway `<name>` for the web (and websecure) entrypoints, with `gatewayApi`. */
+  public readonly gateway?: ApiObject;
 
   private readonly _labels: Record<string, string>;
   private readonly _selectorLabels: Record<string, string>;
@@ -232,52 +325,18 @@ export class TraefikDaemonSet extends Construct {
   constructor(scope: Construct, id: string, props: TraefikDaemonSetProps) {
     super(scope, id);
 
-    this.namespace = props.namespace;
-    this.name = props.name ?? 'traefik-ingress-lb';
-    this.image = props.image ?? DEFAULT_IMAGE;
-    this.webPort = props.webPort ?? 80;
-    this.websecurePort = props.websecurePort;
-    this.adminPort = props.adminPort ?? 8580;
-    this.metricsPort = props.metricsPort;
-    this.ingressClassName = props.ingressClassName ?? 'traefik';
-    const nodeLabel = props.nodeSelectorLabel ?? DEFAULT_EDGE_NODE_LABEL;
-    const terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? 60;
-    const priorityClassName = props.priorityClassName ?? 'system-node-critical';
-    const logLevel = props.logLevel ?? TraefikLogLevel.INFO;
-    const crdProvider = props.crdProvider ?? false;
-    const resources = props.resources ?? {
-      cpu: { request: kplus.Cpu.millis(100) },
-      memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
-    };
+    const problems = new Problems();
+    const r = resolveTraefikProps(problems, props);
+    problems.throwIfAny();
 
-    checkDnsLabel('namespace', this.namespace);
-    checkDnsLabel('name', this.name);
-    validatePinnedImage(this.image, 'image');
-    checkPort('webPort', this.webPort);
-    if (this.websecurePort !== undefined) checkPort('websecurePort', this.websecurePort);
-    checkPort('adminPort', this.adminPort);
-    if (this.metricsPort !== undefined) checkPort('metricsPort', this.metricsPort);
-    checkDistinctPorts([
-      ['webPort', this.webPort],
-      ['websecurePort', this.websecurePort],
-      ['adminPort', this.adminPort],
-      ['metricsPort', this.metricsPort],
-    ]);
-    validateNodeLabel('nodeSelectorLabel', nodeLabel);
-    if (props.ingressEndpointIp !== undefined) checkIp('ingressEndpointIp', props.ingressEndpointIp);
-    checkDnsSubdomain('ingressClassName', this.ingressClassName);
-    checkNonNegativeInteger('terminationGracePeriodSeconds', terminationGracePeriodSeconds);
-    const requestAcceptGraceSeconds = props.requestAcceptGraceSeconds ?? 0;
-    checkNonNegativeInteger('requestAcceptGraceSeconds', requestAcceptGraceSeconds);
-    if (requestAcceptGraceSeconds >= terminationGracePeriodSeconds && requestAcceptGraceSeconds > 0) {
-      throw new Error(`requestAcceptGraceSeconds ${requestAcceptGraceSeconds} must be shorter than terminationGracePeriodSeconds ${terminationGracePeriodSeconds}`);
-    }
-    if (priorityClassName !== '') checkDnsSubdomain('priorityClassName', priorityClassName);
-    if (!Object.values(TraefikLogLevel).includes(logLevel)) {
-      throw new Error(`logLevel ${logLevel} is not one of ${Object.values(TraefikLogLevel).join(', ')}`);
-    }
-    const goMemLimit = checkResources(resources);
-
+    this.namespace = r.namespace;
+    this.name = r.name;
+    this.image = r.image;
+    this.webPort = r.webPort;
+    this.websecurePort = r.websecurePort;
+    this.adminPort = r.adminPort;
+    this.metricsPort = r.metricsPort;
+    this.ingressClassName = r.ingressClassName;
     this.pingUrl = `http://${LOOPBACK}:${this.adminPort}/ping`;
     this._selectorLabels = {
       'app.kubernetes.io/name': 'traefik',
@@ -301,7 +360,7 @@ export class TraefikDaemonSet extends Construct {
 
     this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: clusterScopedName, labels: this.labels },
-      rules: traefikClusterRoleRules({ crdProvider }),
+      rules: traefikClusterRoleRules({ crdProvider: r.crdProvider, gatewayApi: r.gatewayApi }),
     });
 
     this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
@@ -314,12 +373,39 @@ export class TraefikDaemonSet extends Construct {
       metadata: {
         name: this.ingressClassName,
         labels: this.labels,
-        annotations: props.defaultIngressClass ? { 'ingressclass.kubernetes.io/is-default-class': 'true' } : undefined,
+        annotations: r.defaultIngressClass ? { 'ingressclass.kubernetes.io/is-default-class': 'true' } : undefined,
       },
       spec: { controller: CONTROLLER },
     });
 
-    this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
+    if (needsFileProvider(r)) {
+      this.dynamicConfig = new k8s.KubeConfigMap(this, 'DynamicConfig', {
+        metadata: { name: `${this.name}-dynamic`, namespace: this.namespace, labels: this.labels },
+        data: { [DYNAMIC_CONFIG_FILE]: renderDynamicConfig(r) },
+      });
+    }
+
+    if (r.gatewayApi) {
+      const gateway = gatewayObjects(this, r, this.labels);
+      this.gatewayClass = gateway.gatewayClass;
+      this.gateway = gateway.gateway;
+    }
+
+    this.daemonSet = this.buildDaemonSet(r);
+  }
+
+  /** Labels on every object (a copy). */
+  public get labels(): Record<string, string> {
+    return { ...this._labels };
+  }
+
+  /** Labels the DaemonSet selects its pods by (a copy). */
+  public get selectorLabels(): Record<string, string> {
+    return { ...this._selectorLabels };
+  }
+
+  private buildDaemonSet(r: ResolvedTraefik): kplus.DaemonSet {
+    const daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
       podMetadata: {
         labels: this.labels,
@@ -338,9 +424,9 @@ export class TraefikDaemonSet extends Construct {
       hostNetwork: true,
       // Without this, a host-network pod resolves through the node's resolv.conf and cannot see cluster DNS.
       dns: { policy: kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET },
-      terminationGracePeriod: Duration.seconds(terminationGracePeriodSeconds),
+      terminationGracePeriod: Duration.seconds(r.terminationGracePeriodSeconds),
     });
-    this.daemonSet.select(kplus.LabelSelector.of({ labels: this._selectorLabels }));
+    daemonSet.select(kplus.LabelSelector.of({ labels: this._selectorLabels }));
 
     const probe = (failureThreshold: number) => kplus.Probe.fromHttpGet('/ping', {
       port: this.adminPort,
@@ -357,19 +443,22 @@ export class TraefikDaemonSet extends Construct {
       POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
       POD_NAMESPACE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
     };
-    if (goMemLimit) {
-      env.GOMEMLIMIT = kplus.EnvValue.fromValue(goMemLimit);
+    if (this.metricsPort !== undefined) {
+      env[HOST_IP_ENV] = kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_IP);
+    }
+    if (r.goMemLimit) {
+      env.GOMEMLIMIT = kplus.EnvValue.fromValue(r.goMemLimit);
     }
 
-    this.daemonSet.addContainer({
+    daemonSet.addContainer({
       name: 'traefik',
       image: this.image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: this.buildArgs({ logLevel, crdProvider, ingressEndpointIp: props.ingressEndpointIp, requestAcceptGraceSeconds }),
+      args: traefikArgs(r),
       // No `portNumber`: cdk8s-plus would add a TCP startup probe for it.
       ports: this.buildPorts(),
       envVariables: env,
-      resources,
+      resources: r.resources,
       readiness: probe(1),
       liveness: probe(3),
       volumeMounts: [
@@ -393,7 +482,7 @@ export class TraefikDaemonSet extends Construct {
     });
 
     // What cdk8s-plus-27 cannot express is patched onto the rendered object.
-    const resource = ApiObject.of(this.daemonSet);
+    const resource = ApiObject.of(daemonSet);
     resource.addJsonPatch(
       // A surge pod could not bind the host ports held by the old one: replace pods one node at a time.
       // (IntOrString wrappers: the generated KubeDaemonSet serializer drops bare numbers here.)
@@ -402,7 +491,7 @@ export class TraefikDaemonSet extends Construct {
         rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1), maxSurge: k8s.IntOrString.fromNumber(0) },
       }),
       // cdk8s-plus only offers node affinity; a literal nodeSelector is what `kubectl get ds` shows.
-      JsonPatch.add('/spec/template/spec/nodeSelector', { [nodeLabel.key]: nodeLabel.value }),
+      JsonPatch.add('/spec/template/spec/nodeSelector', { [r.nodeLabel.key]: r.nodeLabel.value }),
       // cdk8s-plus renders pod-level runAsNonRoot and fsGroupChangePolicy; keep only seccomp.
       JsonPatch.replace('/spec/template/spec/securityContext', { seccompProfile: { type: 'RuntimeDefault' } }),
       // Plain capability names: cdk8s-plus-27's Capability enum has CAP_-prefixed values and no ALL.
@@ -412,70 +501,50 @@ export class TraefikDaemonSet extends Construct {
       }),
       JsonPatch.add('/spec/template/spec/containers/0/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
     );
-    if (priorityClassName !== '') {
-      resource.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', priorityClassName));
+    if (r.priorityClassName !== '') {
+      resource.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', r.priorityClassName));
     }
-    if (props.tolerations && props.tolerations.length > 0) {
-      resource.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', props.tolerations));
+    if (r.tolerations.length > 0) {
+      resource.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', r.tolerations));
     }
+    this.patchVolumesAndEnv(resource, r);
+    return daemonSet;
   }
 
-  /** Labels on every object (a copy). */
-  public get labels(): Record<string, string> {
-    return { ...this._labels };
-  }
-
-  /** Labels the DaemonSet selects its pods by (a copy). */
-  public get selectorLabels(): Record<string, string> {
-    return { ...this._selectorLabels };
-  }
-
-  private buildArgs(opts: {
-    logLevel: TraefikLogLevel; crdProvider: boolean; ingressEndpointIp?: string; requestAcceptGraceSeconds: number;
-  }): string[] {
-    const args = [
-      '--global.checkNewVersion=false',
-      '--global.sendAnonymousUsage=false',
-      `--entryPoints.traefik.address=${LOOPBACK}:${this.adminPort}/tcp`,
-      `--entryPoints.web.address=:${this.webPort}/tcp`,
-    ];
-    if (this.websecurePort !== undefined) {
-      args.push(`--entryPoints.websecure.address=:${this.websecurePort}/tcp`);
-    }
-    if (this.metricsPort !== undefined) {
-      args.push(`--entryPoints.metrics.address=:${this.metricsPort}/tcp`);
-    }
-    args.push(
-      '--api.dashboard=true',
-      // Serves the (read-only) API and dashboard on the `traefik` entrypoint without auth.
-      // Acceptable only because that entrypoint listens on 127.0.0.1: use kubectl port-forward.
-      '--api.insecure=true',
-      '--ping=true',
-    );
-    if (this.metricsPort !== undefined) {
-      args.push('--metrics.prometheus=true', '--metrics.prometheus.entrypoint=metrics');
-    }
-    args.push(
-      '--providers.kubernetesingress',
-      `--providers.kubernetesingress.ingressclass=${this.ingressClassName}`,
-      '--providers.kubernetesingress.allowEmptyServices=true',
-    );
-    if (opts.ingressEndpointIp !== undefined) {
-      args.push(`--providers.kubernetesingress.ingressendpoint.ip=${opts.ingressEndpointIp}`);
-    }
-    if (opts.crdProvider) {
-      args.push('--providers.kubernetescrd', '--providers.kubernetescrd.allowEmptyServices=true');
-    }
-    if (this.websecurePort !== undefined) {
-      args.push('--entryPoints.websecure.http.tls=true');
-    }
-    if (opts.requestAcceptGraceSeconds > 0) {
-      for (const entryPoint of this.websecurePort !== undefined ? ['web', 'websecure'] : ['web']) {
-        args.push(`--entryPoints.${entryPoint}.transport.lifeCycle.requestAcceptGraceTimeout=${opts.requestAcceptGraceSeconds}s`);
+  /** The file provider's volume and the user's extra env, volumes and mounts (raw Kubernetes types). */
+  private patchVolumesAndEnv(resource: ApiObject, r: ResolvedTraefik): void {
+    const volumes: unknown[] = [];
+    const mounts: unknown[] = [];
+    if (this.dynamicConfig !== undefined) {
+      // One projected volume for the config and the certificate: the kubelet swaps it atomically, and
+      // the file provider watching this directory reloads both together.
+      const sources: unknown[] = [{ configMap: { name: this.dynamicConfig.name } }];
+      if (r.defaultCertificateSecretName !== undefined) {
+        sources.push({
+          secret: {
+            name: r.defaultCertificateSecretName,
+            items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }],
+            // cert-manager may not have issued it yet: start anyway and pick it up when it appears.
+            optional: true,
+          },
+        });
       }
+      volumes.push({ name: 'dynamic', projected: { sources } });
+      mounts.push({ name: 'dynamic', mountPath: DYNAMIC_DIR, readOnly: true });
     }
-    args.push(`--log.level=${opts.logLevel}`);
-    return args;
+    // Typed values as given: the generated KubeDaemonSet serializer runs over the patched object and
+    // turns Quantity and IntOrString wrappers into what the API expects.
+    volumes.push(...r.volumes);
+    mounts.push(...r.volumeMounts);
+    for (const volume of volumes) {
+      resource.addJsonPatch(JsonPatch.add('/spec/template/spec/volumes/-', volume));
+    }
+    for (const mount of mounts) {
+      resource.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', mount));
+    }
+    for (const env of r.env) {
+      resource.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/env/-', env));
+    }
   }
 
   private buildPorts(): kplus.ContainerPort[] {
@@ -494,21 +563,4 @@ export class TraefikDaemonSet extends Construct {
     }
     return ports;
   }
-}
-
-/**
- * Rejects a memory limit below the request (the API server would refuse the
- * pod) and returns GOMEMLIMIT at 90% of the limit, so the Go GC works harder
- * before the kernel OOM-kills the proxy.
- */
-function checkResources(resources: kplus.ContainerResources): string | undefined {
-  const request = resources.memory?.request;
-  const limit = resources.memory?.limit;
-  const kib = (s: Size) => s.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
-  const show = (s: Size) => (kib(s) % 1024 === 0 ? `${kib(s) / 1024}Mi` : `${kib(s)}Ki`);
-  if (request && limit && kib(limit) < kib(request)) {
-    throw new Error(`resources memory limit ${show(limit)} is below the request ${show(request)}`);
-  }
-  const mib = limit ? Math.floor(limit.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) * 0.9) : 0;
-  return mib > 0 ? `${mib}MiB` : undefined;
 }

@@ -178,15 +178,15 @@ describe('TraefikDaemonSet defaults', () => {
     expect(r.podSpec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
   });
 
-  test('resources: no CPU limit, memory limit with GOMEMLIMIT at 90%', () => {
+  test('resources: no CPU limit, a 1Gi memory limit (Traefik caches every Secret) with GOMEMLIMIT at 90%', () => {
     expect(r.container.resources).toEqual({
-      requests: { cpu: '100m', memory: '128Mi' },
-      limits: { memory: '256Mi' },
+      requests: { cpu: '100m', memory: '256Mi' },
+      limits: { memory: '1024Mi' },
     });
     expect(r.container.env).toEqual([
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-      { name: 'GOMEMLIMIT', value: '230MiB' },
+      { name: 'GOMEMLIMIT', value: '921MiB' },
     ]);
   });
 
@@ -305,7 +305,7 @@ describe('TraefikDaemonSet with every option', () => {
       '--entryPoints.traefik.address=127.0.0.1:9000/tcp',
       '--entryPoints.web.address=:8000/tcp',
       '--entryPoints.websecure.address=:8443/tcp',
-      '--entryPoints.metrics.address=:9101/tcp',
+      '--entryPoints.metrics.address=$(HOST_IP):9101/tcp',
       '--api.dashboard=true',
       '--api.insecure=true',
       '--ping=true',
@@ -362,7 +362,12 @@ describe('TraefikDaemonSet with every option', () => {
 
   test('empty resources: no requests, limits or GOMEMLIMIT', () => {
     expect(r.container.resources).toBeUndefined();
-    expect(r.container.env.map((e: any) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE']);
+    expect(r.container.env.map((e: any) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'HOST_IP']);
+  });
+
+  test("metrics listen on the node's own address from the downward API, not on the VIP", () => {
+    expect(r.container.env).toContainEqual({ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
+    expect(r.container.args).toContain('--entryPoints.metrics.address=$(HOST_IP):9101/tcp');
   });
 
   test('crd provider adds configmaps and the traefik.io rule', () => {
@@ -442,7 +447,7 @@ describe('TraefikDaemonSet rejects bad props', () => {
     ['priorityClassName invalid', { priorityClassName: 'System_Critical' },
       'priorityClassName "System_Critical" is not a valid DNS-1123 subdomain'],
     ['logLevel unknown', { logLevel: 'LOUD' as TraefikLogLevel },
-      'logLevel LOUD is not one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, PANIC'],
+      'logLevel "LOUD" is not one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, PANIC'],
   ];
 
   test.each(cases)('%s', (_title, props, message) => {

@@ -1,7 +1,8 @@
 /*
- * Shared checks for the keepalived model. Every check reports into a Problems list and returns the
- * usable value (or undefined), so one construction reports all mistakes at once and later checks can
- * skip values that are already known to be broken instead of piling up follow-on errors.
+ * Shared prop checks for every construct (keepalived model, Traefik, EdgeIngress). Every check takes the
+ * property path as the caller's user wrote it, reports into a Problems list and returns the usable value
+ * (or undefined), so one construction reports all mistakes at once and later checks can skip values that
+ * are already known to be broken instead of piling up follow-on errors.
  *
  * Internal: not re-exported from index.ts.
  */
@@ -330,26 +331,27 @@ export function inSubnet(ip: IpAddress, subnet: Subnet): boolean {
  * Checks that a host address fits the nodes' subnet: same family, inside it, and not its network or
  * (IPv4) broadcast address. Returns false after reporting a problem.
  */
-export function checkInSubnet(p: Problems, path: string, ip: IpAddress, subnet: Subnet): boolean {
+export function checkInSubnet(
+  p: Problems, path: string, ip: IpAddress, subnet: Subnet, subnetPath = 'instance.subnet'): boolean {
   const text = canonical(ip);
   if (ip.kind() !== subnet.network.kind()) {
-    p.add(`${path} "${text}" is ${familyOf(ip)} but instance.subnet "${subnet.text}" is ${familyOf(subnet.network)}`);
+    p.add(`${path} "${text}" is ${familyOf(ip)} but ${subnetPath} "${subnet.text}" is ${familyOf(subnet.network)}`);
     return false;
   }
   if (!inSubnet(ip, subnet)) {
-    p.add(`${path} "${text}" is outside instance.subnet "${subnet.text}"`);
+    p.add(`${path} "${text}" is outside ${subnetPath} "${subnet.text}"`);
     return false;
   }
   const host = hostPrefix(ip);
   // /31 and /32 (/127, /128) have no network or broadcast address to avoid (RFC 3021).
   if (subnet.prefix < host - 1) {
     if (text === canonical(subnet.network)) {
-      p.add(`${path} "${text}" is the network address of instance.subnet "${subnet.text}"`);
+      p.add(`${path} "${text}" is the network address of ${subnetPath} "${subnet.text}"`);
       return false;
     }
     const broadcast = broadcastAddress(subnet.network, subnet.prefix);
     if (broadcast !== undefined && text === canonical(broadcast)) {
-      p.add(`${path} "${text}" is the broadcast address of instance.subnet "${subnet.text}"`);
+      p.add(`${path} "${text}" is the broadcast address of ${subnetPath} "${subnet.text}"`);
       return false;
     }
   }
@@ -370,4 +372,46 @@ export function formatSeconds(value: number, decimals: number): string {
 export function isMultipleOf(value: number, step: number): boolean {
   const q = value / step;
   return Math.abs(q - Math.round(q)) < 1e-6;
+}
+
+/**
+ * A trusted-proxy entry as Traefik takes it (`forwardedHeaders.trustedIPs`, `proxyProtocol.trustedIPs`):
+ * a single address, or a CIDR with no host bits set (a set host bit usually means a typo in the prefix).
+ */
+export function checkAddressOrCidr(p: Problems, path: string, value: unknown): string | undefined {
+  if (typeof value === 'string' && !value.includes('/')) {
+    const ip = parseStrict(value);
+    if (ip === undefined) {
+      p.add(`${path} ${show(value)} is not a valid IP address or CIDR (e.g. 10.0.0.0/8)`);
+      return undefined;
+    }
+    return canonical(ip);
+  }
+  return checkSubnet(p, path, value)?.text;
+}
+
+/** keepalived truncates longer VRRPv2 passwords to 8 characters. */
+export const MAX_VRRP_PASSWORD_LENGTH = 8;
+
+/** A VRRPv2 PASS password that keepalived reads back exactly as given. */
+export function checkVrrpPassword(p: Problems, path: string, value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) {
+    p.add(`${path} must be a non-empty string`);
+    return undefined;
+  }
+  if (value.length > MAX_VRRP_PASSWORD_LENGTH) {
+    // keepalived would silently use only the first 8 characters.
+    p.add(`${path} has ${value.length} characters, at most ${MAX_VRRP_PASSWORD_LENGTH} are used by keepalived`);
+    return undefined;
+  }
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    p.add(`${path} must be printable ASCII without whitespace`);
+    return undefined;
+  }
+  if (/[#!$"{}\\]/.test(value)) {
+    // Comments, substitution, quoting and blocks would change what keepalived reads.
+    p.add(`${path} must not contain # ! $ " { } or \\ (keepalived parses them)`);
+    return undefined;
+  }
+  return value;
 }
