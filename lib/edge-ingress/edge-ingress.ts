@@ -1,3 +1,4 @@
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import {
@@ -10,18 +11,20 @@ import { KeepalivedConfig } from '../keepalived/keepalived-config';
 import { KeepalivedNode } from '../keepalived/node';
 import { LvsScheduler, VrrpVersion } from '../keepalived/enums';
 import { VirtualServerProps } from '../keepalived/virtual-server';
-import { DEFAULT_EDGE_NODE_LABEL, NodeLabel, validateNodeLabel } from '../node-label';
-import { TraefikDaemonSet } from '../traefik/traefik-daemon-set';
+import { DEFAULT_EDGE_NODE_LABEL, NodeLabel } from '../node-label';
+import { TraefikDaemonSet, TraefikDaemonSetProps } from '../traefik/traefik-daemon-set';
+import { TraefikLogLevel, TraefikTrustedProxies } from '../traefik/traefik-options';
+import { validateEdgeProps } from './_validate-props';
 import { defaultPriorities } from './priorities';
-import {
-  inEdgeTerms, KEEPALIVED_DAEMON_SET_PROP_NAMES, KEEPALIVED_MODEL_PROP_NAMES, TRAEFIK_PROP_NAMES,
-} from './prop-names';
 
 /**
  * One edge node: a Kubernetes node that runs Traefik and keepalived and may hold the VIP.
  */
 export interface EdgeNode {
-  /** The Kubernetes node name (`kubectl get nodes`); keepalived's config-id on that node. */
+  /**
+   * The Kubernetes node name (`kubectl get nodes`), a DNS-1123 subdomain; keepalived's config-id on
+   * that node.
+   */
   readonly name: string;
   /** The node's address on the VRRP interface. */
   readonly address: string;
@@ -104,6 +107,101 @@ export interface EdgeTraefikOptions {
    * @default false
    */
   readonly defaultIngressClass?: boolean;
+  /**
+   * Serve Prometheus metrics on `metricsPort` of each node's own address (never on the VIP), with the
+   * `prometheus.io/*` scrape annotations on the pods.
+   * @default true
+   */
+  readonly metrics?: boolean;
+  /**
+   * Port of the metrics endpoint on each edge node; not 9100, which node-exporter uses on the same host.
+   * @default 9101
+   */
+  readonly metricsPort?: number;
+  /**
+   * Name of a `kubernetes.io/tls` Secret in the namespace (e.g. issued by cert-manager) that Traefik
+   * serves on websecure when no route's certificate matches. Requires `websecurePort`.
+   * @default - Traefik's self-signed default certificate
+   */
+  readonly defaultCertificateSecretName?: string;
+  /**
+   * Permanently redirect HTTP to HTTPS, except ACME HTTP-01 challenges. Requires `websecurePort`.
+   * @default false
+   */
+  readonly redirectToHttps?: boolean;
+  /**
+   * JSON access log on stdout.
+   * @default false
+   */
+  readonly accessLog?: boolean;
+  /**
+   * Log only these status codes or ranges (e.g. `['400-599']`). Requires `accessLog`.
+   * @default - every request
+   */
+  readonly accessLogStatusCodes?: string[];
+  /**
+   * Proxies in front of `web` whose X-Forwarded-* or PROXY protocol headers are believed. Never the
+   * edge subnet.
+   * @default - none trusted
+   */
+  readonly webTrustedProxies?: TraefikTrustedProxies;
+  /**
+   * Proxies in front of `websecure`, as `webTrustedProxies`.
+   * @default - none trusted
+   */
+  readonly websecureTrustedProxies?: TraefikTrustedProxies;
+  /**
+   * The kubernetesCRD provider (IngressRoute, Middleware, TLSOption, ...) and its RBAC. Install the
+   * Traefik CRDs of the same Traefik version first (see the README).
+   * @default false
+   */
+  readonly crdProvider?: boolean;
+  /**
+   * The Gateway API provider, a GatewayClass and a Gateway with the VIP as its address. The Gateway
+   * API CRDs must already be installed in the cluster.
+   * @default false
+   */
+  readonly gatewayApi?: boolean;
+  /**
+   * GatewayClass name, with `gatewayApi`.
+   * @default 'traefik'
+   */
+  readonly gatewayClassName?: string;
+  /**
+   * Traefik log level.
+   * @default TraefikLogLevel.INFO
+   */
+  readonly logLevel?: TraefikLogLevel;
+  /**
+   * Container resources.
+   * @default - requests cpu 100m and memory 256Mi, limit memory 1Gi (see TraefikDaemonSetProps.resources)
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * PriorityClass of the Traefik pods; an empty string leaves it unset.
+   * @default 'system-node-critical'
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Extra Traefik flags, appended last.
+   * @default - none
+   */
+  readonly additionalArguments?: string[];
+  /**
+   * Extra environment variables of the Traefik container.
+   * @default - none
+   */
+  readonly env?: k8s.EnvVar[];
+  /**
+   * Extra volumes of the Traefik pods.
+   * @default - none
+   */
+  readonly volumes?: k8s.Volume[];
+  /**
+   * Mounts of the extra volumes into the Traefik container.
+   * @default - none
+   */
+  readonly volumeMounts?: k8s.VolumeMount[];
 }
 
 /**
@@ -228,16 +326,18 @@ export class EdgeIngress extends Construct {
     super(scope, id);
     this.namespace = props.namespace ?? 'kube-system';
     this.nodeLabel = props.nodeLabel ?? DEFAULT_EDGE_NODE_LABEL;
-    validateNodeLabel('nodeLabel', this.nodeLabel);
-    if (!Array.isArray(props.nodes) || props.nodes.length === 0) {
-      throw new Error('nodes must list at least one edge node');
-    }
-    const priorities = defaultPriorities(props.nodes.length);
-    this.nodes = props.nodes.map((node, i) => ({
-      name: node.name,
-      address: node.address,
-      priority: node.priority ?? priorities[i],
+    const nodes = Array.isArray(props.nodes) ? props.nodes : [];
+    const priorities = defaultPriorities(nodes.length);
+    this.nodes = nodes.map((node, i) => ({
+      name: node?.name,
+      address: node?.address,
+      priority: node?.priority ?? priorities[i],
     }));
+
+    const traefikProps = this.traefikProps(props);
+    // Every prop is checked here, named as the EdgeIngress user wrote it; the parts below then build
+    // from valid values.
+    validateEdgeProps(props, traefikProps, Array.isArray(props.nodes) ? this.nodes : props.nodes);
 
     if (this.namespace !== 'kube-system') {
       new k8s.KubeNamespace(this, 'Namespace', {
@@ -253,30 +353,13 @@ export class EdgeIngress extends Construct {
       });
     }
 
-    const traefikOptions = props.traefik ?? {};
     const healthCheck = props.healthCheck ?? {};
     const checkInterval = healthCheck.intervalSeconds ?? 1;
     const checkFall = healthCheck.fall ?? 2;
-    this.traefik = inEdgeTerms(TRAEFIK_PROP_NAMES, () => new TraefikDaemonSet(this, 'Traefik', {
-      namespace: this.namespace,
-      nodeSelectorLabel: this.nodeLabel,
-      image: traefikOptions.image,
-      webPort: traefikOptions.webPort,
-      websecurePort: traefikOptions.websecurePort,
-      adminPort: traefikOptions.adminPort,
-      ingressClassName: traefikOptions.ingressClassName,
-      defaultIngressClass: traefikOptions.defaultIngressClass,
-      ingressEndpointIp: props.virtualIp,
-      // Long enough for keepalived to see /ping fail `fall` times (plus one check timeout) and move the VIP.
-      requestAcceptGraceSeconds: Math.ceil((checkFall + 1) * checkInterval + 1),
-      tolerations: props.tolerations,
-    }));
+    this.traefik = new TraefikDaemonSet(this, 'Traefik', traefikProps);
 
     const version = props.vrrpVersion ?? VrrpVersion.V3;
-    if (props.vrrpAuthPassword !== undefined && version !== VrrpVersion.V2) {
-      throw new Error(`vrrpAuthPassword needs vrrpVersion 2: keepalived ignores authentication with VRRP version ${version}`);
-    }
-    this.keepalivedConfig = inEdgeTerms(KEEPALIVED_MODEL_PROP_NAMES, () => new KeepalivedConfig({
+    this.keepalivedConfig = new KeepalivedConfig({
       nodes: this.nodes,
       instance: {
         interface: props.interface ?? 'eth0',
@@ -305,9 +388,9 @@ export class EdgeIngress extends Construct {
       }],
       virtualServers: props.loadBalancing === undefined ? undefined
         : this.virtualServers(props.virtualIp, props.loadBalancing),
-    }));
+    });
 
-    this.keepalived = inEdgeTerms(KEEPALIVED_DAEMON_SET_PROP_NAMES, () => new KeepalivedDaemonSet(this, 'Keepalived', {
+    this.keepalived = new KeepalivedDaemonSet(this, 'Keepalived', {
       namespace: this.namespace,
       config: this.keepalivedConfig,
       nodeSelectorLabel: this.nodeLabel,
@@ -315,13 +398,55 @@ export class EdgeIngress extends Construct {
       image: props.keepalived?.image,
       privilege: props.keepalived?.privilege,
       tolerations: props.tolerations,
-    }));
+    });
   }
 
   /** The `kubectl label` commands that put the edge nodes into service. */
   public labelCommands(): string[] {
     return this.nodes.map((node) =>
       `kubectl label nodes ${node.name} ${this.nodeLabel.key}=${this.nodeLabel.value} --overwrite`);
+  }
+
+  /** TraefikDaemonSet's props, derived from EdgeIngress's (validated together with them). */
+  private traefikProps(props: EdgeIngressProps): TraefikDaemonSetProps {
+    const options = props.traefik ?? {};
+    const healthCheck = props.healthCheck ?? {};
+    // Long enough for keepalived to see /ping fail `fall` times (plus one check timeout) and move the VIP.
+    // (Invalid health-check numbers are reported under healthCheck.*; they must not show up here again.)
+    const number = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+    const requestAcceptGraceSeconds = Math.ceil((number(healthCheck.fall, 2) + 1) * number(healthCheck.intervalSeconds, 1) + 1);
+    return {
+      namespace: this.namespace,
+      nodeSelectorLabel: this.nodeLabel,
+      image: options.image,
+      webPort: options.webPort,
+      websecurePort: options.websecurePort,
+      adminPort: options.adminPort,
+      metricsPort: options.metrics === false ? undefined : options.metricsPort ?? 9101,
+      ingressEndpointIp: props.virtualIp,
+      ingressClassName: options.ingressClassName,
+      defaultIngressClass: options.defaultIngressClass,
+      crdProvider: options.crdProvider,
+      gatewayApi: options.gatewayApi,
+      gatewayClassName: options.gatewayClassName,
+      defaultCertificateSecretName: options.defaultCertificateSecretName,
+      redirectToHttps: options.redirectToHttps,
+      accessLog: options.accessLog,
+      accessLogStatusCodes: options.accessLogStatusCodes,
+      webTrustedProxies: options.webTrustedProxies,
+      websecureTrustedProxies: options.websecureTrustedProxies,
+      requestAcceptGraceSeconds,
+      // The drain window plus time to close connections; Traefik's 60 s default when that is longer.
+      terminationGracePeriodSeconds: Math.max(60, requestAcceptGraceSeconds + 30),
+      tolerations: props.tolerations,
+      priorityClassName: options.priorityClassName,
+      logLevel: options.logLevel,
+      resources: options.resources,
+      additionalArguments: options.additionalArguments,
+      env: options.env,
+      volumes: options.volumes,
+      volumeMounts: options.volumeMounts,
+    };
   }
 
   private virtualServers(vip: string, options: LoadBalancingOptions): VirtualServerProps[] {

@@ -4,7 +4,7 @@ import { GlobalDefsProps, renderGlobalDefs, ResolvedGlobalDefs, resolveGlobalDef
 import { HostPreparation } from './host-preparation';
 import { KeepalivedNode, resolveNodes, ResolvedNode } from './node';
 import { renderVirtualServer, ResolvedVirtualServer, resolveVirtualServers, VirtualServerProps } from './virtual-server';
-import { checkObject, Problems } from '../validation/checks';
+import { checkObject, checkVrrpPassword, Problems } from '../validation/checks';
 import { renderInstance, ResolvedInstance, resolveInstance, VrrpInstanceProps } from './vrrp-instance';
 import { renderScript, ResolvedScript, resolveScripts, VrrpScriptProps } from './vrrp-script';
 
@@ -32,9 +32,6 @@ export interface KeepalivedConfigProps {
    */
   readonly globalDefs?: GlobalDefsProps;
 }
-
-/** keepalived truncates longer VRRPv2 passwords to 8 characters. */
-const MAX_PASSWORD_LENGTH = 8;
 
 /**
  * A validated keepalived.conf shared by every node: per-node lines are `@<node name>` conditionals,
@@ -128,20 +125,9 @@ export class KeepalivedConfig {
     if (this.version !== VrrpVersion.V2) {
       throw new Error(`instance.version ${this.version} has no authentication (VRRPv2 only)`);
     }
-    if (typeof password !== 'string' || password.length === 0) {
-      throw new Error('password must not be empty');
-    }
-    if (password.length > MAX_PASSWORD_LENGTH) {
-      // keepalived would silently use only the first 8 characters.
-      throw new Error(`password has ${password.length} characters, at most ${MAX_PASSWORD_LENGTH} are used by keepalived`);
-    }
-    if (!/^[\x21-\x7e]+$/.test(password)) {
-      throw new Error('password must be printable ASCII without whitespace');
-    }
-    if (/[#!$"{}\\]/.test(password)) {
-      // Comments, substitution, quoting and blocks would change what keepalived reads.
-      throw new Error('password must not contain # ! $ " { } or \\ (keepalived parses them)');
-    }
+    const p = new Problems();
+    checkVrrpPassword(p, 'password', password);
+    p.throwIfAny();
     return `authentication {\n    auth_type PASS\n    auth_pass ${password}\n}\n`;
   }
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { validatePinnedImage } from '../image';
 import { NodeLabel, validateNodeLabel } from '../node-label';
+import { checkVrrpPassword, Problems } from '../validation/checks';
 import { keepalivedArguments } from './keepalived-command';
 import { KeepalivedConfig } from './keepalived-config';
 
@@ -134,6 +135,9 @@ export class KeepalivedDaemonSet extends Construct {
 
     let authText = '';
     if (props.authPassword !== undefined) {
+      const problems = new Problems();
+      checkVrrpPassword(problems, 'authPassword', props.authPassword);
+      problems.throwIfAny();
       authText = props.config.renderAuthenticationFile(props.authPassword);
       this.authSecret = new k8s.KubeSecret(this, 'VrrpAuth', {
         metadata: { name: `${this.name}-vrrp-auth`, namespace, labels },

@@ -162,7 +162,7 @@ export interface ResolvedVirtualServer {
 }
 
 /** `persistence_timeout` upper bound in keepalived 2.2.7 (LVS_MAX_TIMEOUT, 31 days). */
-const MAX_PERSISTENCE_SECONDS = 2678400;
+export const MAX_PERSISTENCE_SECONDS = 2678400;
 /** keepalived's timer limit for connect_timeout and friends. */
 const MAX_TIMER_SECONDS = 4294;
 

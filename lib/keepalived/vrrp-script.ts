@@ -54,7 +54,9 @@ export interface ResolvedScript {
 }
 
 /** keepalived 2.2.7: `vrrp script interval '0.5' must be between 1 and 4294`. */
-const MAX_SCRIPT_SECONDS = 4294;
+export const MAX_SCRIPT_SECONDS = 4294;
+/** Upper bound of fall and rise (keepalived 2.2.7). */
+export const MAX_SCRIPT_FALL_RISE = 1000;
 
 /** Validates the scripts; names must be unique. */
 export function resolveScripts(p: Problems, value: unknown): ResolvedScript[] {
@@ -74,8 +76,8 @@ export function resolveScripts(p: Problems, value: unknown): ResolvedScript[] {
     const command = checkCommand(p, `${path}.command`, s.command);
     const interval = checkInteger(p, `${path}.intervalSeconds`, s.intervalSeconds ?? 1, 1, MAX_SCRIPT_SECONDS);
     const timeout = checkInteger(p, `${path}.timeoutSeconds`, s.timeoutSeconds ?? 1, 1, MAX_SCRIPT_SECONDS);
-    const fall = checkInteger(p, `${path}.fall`, s.fall ?? 2, 1, 1000);
-    const rise = checkInteger(p, `${path}.rise`, s.rise ?? 2, 1, 1000);
+    const fall = checkInteger(p, `${path}.fall`, s.fall ?? 2, 1, MAX_SCRIPT_FALL_RISE);
+    const rise = checkInteger(p, `${path}.rise`, s.rise ?? 2, 1, MAX_SCRIPT_FALL_RISE);
     const weight = checkInteger(p, `${path}.weight`, s.weight ?? 0, -253, 253);
     if (name !== undefined) {
       const other = names.get(name);

@@ -7,7 +7,7 @@ import * as k8s from '../../imports/k8s';
 import { validatePinnedImage } from '../image';
 import { DEFAULT_EDGE_NODE_LABEL, NodeLabel, validateNodeLabel } from '../node-label';
 import {
-  checkAddressOrCidr, checkArray, checkBoolean, checkEnum, checkObject, enumValues, Problems, show,
+  checkAddressOrCidr, checkArray, checkBoolean, checkEnum, checkObject, collectThrown, enumValues, Problems, show,
 } from '../validation/checks';
 import {
   checkDistinctPorts, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkLiteralIp, checkMountPath,
@@ -93,9 +93,9 @@ export function resolveTraefikProps(
   const namespace = checkDnsLabel(p, at('namespace'), props.namespace) ?? '';
   const name = checkDnsLabel(p, at('name'), props.name ?? 'traefik-ingress-lb') ?? '';
   const nodeLabel = props.nodeSelectorLabel ?? DEFAULT_EDGE_NODE_LABEL;
-  collect(p, () => validateNodeLabel(at('nodeSelectorLabel'), nodeLabel));
+  collectThrown(p, () => validateNodeLabel(at('nodeSelectorLabel'), nodeLabel));
   const image = props.image ?? DEFAULT_IMAGE;
-  collect(p, () => validatePinnedImage(image, at('image')));
+  collectThrown(p, () => validatePinnedImage(image, at('image')));
 
   const webPort = checkPort(p, at('webPort'), props.webPort ?? 80);
   const websecurePort = props.websecurePort === undefined ? undefined : checkPort(p, at('websecurePort'), props.websecurePort);
@@ -168,15 +168,6 @@ export function resolveTraefikProps(
     tolerations: props.tolerations ?? [], priorityClassName, logLevel,
     additionalArguments, env, volumes, volumeMounts,
   };
-}
-
-/** Runs a check that throws (the older node-label and image helpers) and collects its message. */
-function collect(p: Problems, check: () => void): void {
-  try {
-    check();
-  } catch (error) {
-    p.add((error as Error).message);
-  }
 }
 
 /** Traefik's status-code filter takes codes and ranges: `404`, `500-599`. */

@@ -28,6 +28,18 @@ export class Problems {
   }
 }
 
+/**
+ * Runs a check that throws instead of reporting (the node-label and image helpers, which take the
+ * property path too) and collects its message.
+ */
+export function collectThrown(p: Problems, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    p.add((error as Error).message);
+  }
+}
+
 /** Renders a value for a message: numbers bare, strings quoted. */
 export function show(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
@@ -396,7 +408,7 @@ export const MAX_VRRP_PASSWORD_LENGTH = 8;
 /** A VRRPv2 PASS password that keepalived reads back exactly as given. */
 export function checkVrrpPassword(p: Problems, path: string, value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) {
-    p.add(`${path} must be a non-empty string`);
+    p.add(`${path} must not be empty`);
     return undefined;
   }
   if (value.length > MAX_VRRP_PASSWORD_LENGTH) {

@@ -159,7 +159,7 @@ describe('EdgeIngress', () => {
   });
 
   test.each<[string, Partial<EdgeIngressProps>, string]>([
-    ['no nodes', { nodes: [] }, 'nodes must list at least one edge node'],
+    ['no nodes', { nodes: [] }, 'nodes is empty: at least one node is required'],
     ['a bad VIP', { virtualIp: '10.1.0.300' }, 'virtualIp "10.1.0.300" is not a valid'],
     ['an extra VIP outside the subnet', { additionalVirtualIps: ['10.2.0.1'] },
       'additionalVirtualIps[0] "10.2.0.1" is outside subnet "10.1.0.0/24"'],
@@ -180,4 +180,70 @@ describe('EdgeIngress', () => {
   ])('rejects %s, naming the value', (_name, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });
+
+  test.each<[string, Partial<EdgeIngressProps>, string]>([
+    ['a node name that is not a Kubernetes node name', { nodes: [{ name: 'edge-a', address: '10.1.0.11' }, { name: 'Edge_1', address: '10.1.0.12' }] },
+      'nodes[1].name "Edge_1" is not a valid Kubernetes node name'],
+    ['a node priority out of range', { nodes: [{ name: 'edge-a', address: '10.1.0.11', priority: 300 }] },
+      'nodes[0].priority 300 is outside 1-254'],
+    ['a node outside the subnet', { nodes: [{ name: 'edge-a', address: '10.9.0.11' }] },
+      'nodes[0].address "10.9.0.11" is outside subnet "10.1.0.0/24"'],
+    ['a VIP that is a node address', { virtualIp: '10.1.0.12' }, 'virtualIp "10.1.0.12" equals nodes[1].address'],
+    ['a VIP outside the subnet', { virtualIp: '10.2.0.100' }, 'virtualIp "10.2.0.100" is outside subnet "10.1.0.0/24"'],
+    ['an extra VIP equal to the VIP', { additionalVirtualIps: ['10.1.0.100'] }, 'additionalVirtualIps[0] "10.1.0.100" duplicates virtualIp'],
+    ['a bad interface', { interface: 'eth0:1' }, 'interface "eth0:1" is not a valid interface name'],
+    ['a fractional VRRPv3 advert below 10 ms steps', { advertIntervalSeconds: 0.015 }, 'advertIntervalSeconds 0.015 is not a multiple of 0.01'],
+    ['a fall of 0', { healthCheck: { fall: 0 } }, 'healthCheck.fall 0 is outside 1-1000'],
+    ['a rise too large', { healthCheck: { rise: 5000 } }, 'healthCheck.rise 5000 is outside 1-1000'],
+    ['an unknown scheduler', { loadBalancing: { scheduler: 'fifo' as any } }, 'loadBalancing.scheduler "fifo" is not one of'],
+    ['an unknown keepalived privilege', { keepalived: { privilege: 'root' as any } }, 'keepalived.privilege "root" is not one of'],
+    ['a bad namespace', { namespace: 'Edge' }, 'namespace "Edge" is not a valid DNS-1123 label'],
+    ['a Traefik port out of range', { traefik: { webPort: 70000 } }, 'traefik.webPort 70000 is outside 1-65535'],
+    ['metrics on the web port', { traefik: { metricsPort: 80 } }, 'traefik.metricsPort 80 is already used by traefik.webPort'],
+    ['a redirect without websecure', { traefik: { redirectToHttps: true } }, 'traefik.redirectToHttps true needs traefik.websecurePort'],
+    ['a certificate without websecure', { traefik: { defaultCertificateSecretName: 'tls' } },
+      'traefik.defaultCertificateSecretName "tls" needs traefik.websecurePort'],
+    ['a trusted CIDR that is not one', { traefik: { webTrustedProxies: { forwardedHeaders: ['10.0.0.0/33'] } } },
+      'traefik.webTrustedProxies.forwardedHeaders[0] "10.0.0.0/33" is not a valid CIDR subnet'],
+    ['an access-log filter that is no status', { traefik: { accessLog: true, accessLogStatusCodes: ['5xx'] } },
+      'traefik.accessLogStatusCodes[0] "5xx" is not a status code or range'],
+    ['an extra env var the construct sets', { traefik: { env: [{ name: 'HOST_IP', value: 'x' }] } },
+      'traefik.env[0].name "HOST_IP" is set by the construct itself'],
+    ['a Traefik ACME flag', { traefik: { additionalArguments: ['--certificatesResolvers.le.acme.httpChallenge=true'] } },
+      'traefik.additionalArguments[0] "--certificatesResolvers.le.acme.httpChallenge=true": Traefik\'s own ACME'],
+    ['a bad log level', { traefik: { logLevel: 'loud' as any } }, 'traefik.logLevel "loud" is not one of'],
+    ['a bad priority class', { traefik: { priorityClassName: 'Node_Critical' } }, 'traefik.priorityClassName "Node_Critical" is not a valid DNS-1123 subdomain'],
+    ['a bad GatewayClass name', { traefik: { gatewayApi: true, gatewayClassName: '-x' } }, 'traefik.gatewayClassName "-x" is not a valid DNS-1123 subdomain'],
+  ])('names its own property path for %s', (_name, props, message) => {
+    expect(() => synth(props)).toThrow(message);
+  });
+
+  test.each<[string, string, string]>([
+    ['empty', '', 'vrrpAuthPassword must not be empty'],
+    ['too long', '123456789', 'vrrpAuthPassword has 9 characters, at most 8 are used by keepalived'],
+    ['with whitespace', 'ab cd', 'vrrpAuthPassword must be printable ASCII without whitespace'],
+    ['with a keepalived special character', 'ab#cd', 'vrrpAuthPassword must not contain # ! $ " { } or \\ (keepalived parses them)'],
+  ])('a password that is %s is reported as vrrpAuthPassword, without its value', (_name, password, message) => {
+    expect(() => synth({ vrrpVersion: VrrpVersion.V2, vrrpAuthPassword: password })).toThrow(new Error(message));
+  });
+
+  test('every problem at once, one per line, each with its path', () => {
+    expect(() => synth({
+      nodes: [{ name: 'Edge_1', address: '10.1.0.11' }],
+      virtualIp: '10.1.0.300',
+      healthCheck: { fall: 0 },
+      traefik: { webPort: 0 },
+    })).toThrow(new Error([
+      'nodes[0].name "Edge_1" is not a valid Kubernetes node name (DNS-1123 subdomain: lowercase alphanumerics, \'-\' and \'.\', at most 253 characters)',
+      'virtualIp "10.1.0.300" is not a valid IP address',
+      'healthCheck.fall 0 is outside 1-1000',
+      'traefik.webPort 0 is outside 1-65535',
+    ].join('\n')));
+  });
+
+  test('node names that are IP addresses or FQDNs are valid Kubernetes node names', () => {
+    const { edge } = synth({ nodes: [{ name: '10.1.0.11', address: '10.1.0.11' }, { name: 'edge-b.example.com', address: '10.1.0.12' }] });
+    expect(edge.nodes.map((n) => n.name)).toEqual(['10.1.0.11', 'edge-b.example.com']);
+  });
 });
+
