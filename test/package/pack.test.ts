@@ -41,7 +41,7 @@ beforeAll(() => {
   execFileSync('tar', ['-xzf', path.join(work, info.filename), '-C', pkgDir, '--strip-components=1']);
   pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf-8'));
   for (const name of Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })) link(name);
-  for (const file of ['main.ts', 'console.d.ts', 'tsconfig.json']) fs.copyFileSync(path.join(fixture, file), path.join(consumer, file));
+  for (const file of ['main.ts', 'https.ts', 'console.d.ts', 'tsconfig.json']) fs.copyFileSync(path.join(fixture, file), path.join(consumer, file));
 }, 60_000);
 
 afterAll(() => {
@@ -130,5 +130,29 @@ describe('the README library example, compiled against the shipped .d.ts and run
     expect(conf).toMatch(/192\.168\.10\.11/);
     expect(conf).toMatch(/192\.168\.10\.12/);
     expect(conf).not.toMatch(/172\.20\.0\./); // nothing of the repository's own topology leaks in
+  }, 30_000);
+
+  test('the README HTTPS example (https.ts) synthesizes: certificate, redirect, access log, metrics', () => {
+    // Compiled by the test above (one tsconfig for both files).
+    const outdir = path.join(consumer, 'dist-https');
+    const run = spawnSync(process.execPath, [path.join(consumer, 'out', 'https.js')],
+      { cwd: consumer, encoding: 'utf-8', env: { ...process.env, CDK8S_OUTDIR: outdir } });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const objects = parseAllDocuments(fs.readFileSync(path.join(outdir, 'edge-https.k8s.yaml'), 'utf-8')).map((d) => d.toJS());
+    const traefik = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'traefik-ingress-lb').spec.template;
+    expect(traefik.spec.containers[0].args).toEqual(expect.arrayContaining([
+      '--entryPoints.websecure.address=:443/tcp',
+      '--entryPoints.websecure.http.tls=true',
+      '--entryPoints.metrics.address=$(HOST_IP):9101/tcp',
+      '--providers.file.directory=/etc/traefik/dynamic',
+      '--accesslog.format=json',
+      '--accesslog.filters.statuscodes=400-599',
+    ]));
+    expect(traefik.spec.volumes.find((v: any) => v.name === 'dynamic').projected.sources[1].secret.name).toBe('edge-tls');
+    const dynamic = JSON.parse(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'traefik-ingress-lb-dynamic')
+      .data['dynamic.yaml']);
+    expect(Object.keys(dynamic.http.routers)).toEqual(['redirect-to-websecure']);
+    expect(dynamic.tls.stores.default.defaultCertificate.keyFile).toBe('/etc/traefik/dynamic/tls.key');
   }, 30_000);
 });
