@@ -40,8 +40,9 @@ function entryPointAddressArgs(r: ResolvedTraefik): string[] {
   }
   if (r.metricsPort !== undefined) {
     // The node's own address (the kubelet expands $(HOST_IP)): metrics are not served on the VIP,
-    // which would let a scrape through the VIP hit whichever node holds it.
-    args.push(`--entryPoints.metrics.address=$(${HOST_IP_ENV}):${r.metricsPort}/tcp`);
+    // which would let a scrape through the VIP hit whichever node holds it. In brackets, so an IPv6
+    // node address parses too; Go's net.Listen takes "[10.0.0.1]:9101" as well as "[fd00::1]:9101".
+    args.push(`--entryPoints.metrics.address=[$(${HOST_IP_ENV})]:${r.metricsPort}/tcp`);
   }
   return args;
 }

@@ -78,8 +78,8 @@ export interface TraefikDaemonSetProps {
    * Port of a Prometheus `metrics` entrypoint, bound to the node's own address (the downward API's
    * `status.hostIP`), so Prometheus scrapes `<node-ip>:<port>/metrics` on each node and never through
    * the VIP. The pods carry the `prometheus.io/scrape`, `path` and `port` annotations. Avoid 9100: with
-   * host networking it clashes with node-exporter on the same node. The node address must be IPv4
-   * (Traefik needs brackets around an IPv6 address, which the downward API does not add).
+   * host networking it clashes with node-exporter on the same node. IPv4 and IPv6 nodes both work
+   * (the address is written in brackets).
    *
    * @default - Prometheus metrics disabled
    */

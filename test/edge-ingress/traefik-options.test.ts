@@ -37,7 +37,7 @@ describe('EdgeIngress Traefik options', () => {
   test('metrics are on by default, on port 9101 of the node address, with scrape annotations', () => {
     const r = synth({});
     expect(r.args).toEqual(expect.arrayContaining([
-      '--entryPoints.metrics.address=$(HOST_IP):9101/tcp',
+      '--entryPoints.metrics.address=[$(HOST_IP)]:9101/tcp',
       '--metrics.prometheus=true',
       '--metrics.prometheus.entrypoint=metrics',
     ]));
@@ -47,7 +47,7 @@ describe('EdgeIngress Traefik options', () => {
   });
 
   test('metrics can move to another port or be turned off', () => {
-    expect(synth({ metricsPort: 9180 }).args).toContain('--entryPoints.metrics.address=$(HOST_IP):9180/tcp');
+    expect(synth({ metricsPort: 9180 }).args).toContain('--entryPoints.metrics.address=[$(HOST_IP)]:9180/tcp');
     const off = synth({ metrics: false });
     expect(off.args.filter((a) => a.includes('metrics'))).toEqual([]);
     expect(off.pod.metadata.annotations).toBeUndefined();
@@ -126,4 +126,15 @@ describe('EdgeIngress Traefik options', () => {
     expect(r.container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1024Mi' } });
     expect(r.pod.spec.priorityClassName).toBe('system-node-critical');
   });
+});
+
+test('IPv6 edge nodes: the metrics address is bracketed, so $(HOST_IP) expands to [fd00::11]:9101', () => {
+  const chart = Testing.chart();
+  new EdgeIngress(chart, 'Edge', {
+    nodes: [{ name: 'edge-a', address: 'fd00::11' }, { name: 'edge-b', address: 'fd00::12' }],
+    virtualIp: 'fd00::100',
+    subnet: 'fd00::/64',
+  });
+  const traefik = Testing.synth(chart).find((m) => m.kind === 'DaemonSet' && m.metadata.name === 'traefik-ingress-lb');
+  expect(traefik.spec.template.spec.containers[0].args).toContain('--entryPoints.metrics.address=[$(HOST_IP)]:9101/tcp');
 });

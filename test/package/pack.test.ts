@@ -144,7 +144,7 @@ describe('the README library example, compiled against the shipped .d.ts and run
     expect(traefik.spec.containers[0].args).toEqual(expect.arrayContaining([
       '--entryPoints.websecure.address=:443/tcp',
       '--entryPoints.websecure.http.tls=true',
-      '--entryPoints.metrics.address=$(HOST_IP):9101/tcp',
+      '--entryPoints.metrics.address=[$(HOST_IP)]:9101/tcp',
       '--providers.file.directory=/etc/traefik/dynamic',
       '--accesslog.format=json',
       '--accesslog.filters.statuscodes=400-599',

@@ -305,7 +305,7 @@ describe('TraefikDaemonSet with every option', () => {
       '--entryPoints.traefik.address=127.0.0.1:9000/tcp',
       '--entryPoints.web.address=:8000/tcp',
       '--entryPoints.websecure.address=:8443/tcp',
-      '--entryPoints.metrics.address=$(HOST_IP):9101/tcp',
+      '--entryPoints.metrics.address=[$(HOST_IP)]:9101/tcp',
       '--api.dashboard=true',
       '--api.insecure=true',
       '--ping=true',
@@ -367,7 +367,7 @@ describe('TraefikDaemonSet with every option', () => {
 
   test("metrics listen on the node's own address from the downward API, not on the VIP", () => {
     expect(r.container.env).toContainEqual({ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
-    expect(r.container.args).toContain('--entryPoints.metrics.address=$(HOST_IP):9101/tcp');
+    expect(r.container.args).toContain('--entryPoints.metrics.address=[$(HOST_IP)]:9101/tcp');
   });
 
   test('crd provider adds configmaps and the traefik.io rule', () => {
