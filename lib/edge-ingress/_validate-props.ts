@@ -13,7 +13,7 @@ import { TraefikDaemonSetProps } from '../traefik/traefik-daemon-set';
 import {
   AddressWithPrefix, canonical, checkArray, checkBoolean, checkEnum, checkInSubnet, checkInteger, checkInterfaceName,
   checkIp, checkIpWithOptionalPrefix, checkNumber, checkObject, checkSubnet, checkVrrpPassword, collectThrown,
-  enumValues, isMultipleOf, Problems, Subnet,
+  enumValues, inSubnet, isMultipleOf, Problems, show, Subnet,
 } from '../validation/checks';
 import { checkNodeName } from '../validation/kubernetes';
 import type { EdgeIngressProps, EdgeNode } from './edge-ingress';
@@ -126,6 +126,8 @@ export function validateEdgeProps(props: EdgeIngressProps, traefik: TraefikDaemo
     checkEnum(p, 'keepalived.privilege', props.keepalived.privilege, enumValues(KeepalivedPrivilege));
   }
 
+  if (subnet !== undefined) checkTrustNotEdgeSubnet(p, props, subnet);
+
   // The Traefik props, including namespace and nodeLabel (shared by both DaemonSets). The VIP was
   // checked above: an invalid one is not reported a second time as Traefik's ingress endpoint.
   resolveTraefikProps(p, { ...traefik, ingressEndpointIp: vip === undefined ? undefined : traefik.ingressEndpointIp },
@@ -157,6 +159,30 @@ function checkVips(
     if (subnet !== undefined && checkInSubnet(p, path, vip.ip, subnet, 'subnet') && vip.prefix < subnet.prefix) {
       p.add(`${path} "${key}/${vip.prefix}" has a prefix shorter than subnet "${subnet.text}"`);
     }
+  }
+}
+
+/**
+ * Trusting a range that holds the whole edge subnet (the subnet itself, a supernet, 0.0.0.0/0) lets any host
+ * there forge client addresses. Single proxies inside the subnet are fine.
+ */
+function checkTrustNotEdgeSubnet(p: Problems, props: EdgeIngressProps, subnet: Subnet): void {
+  const lists: Array<[string, string[] | undefined]> = [];
+  for (const entryPoint of ['webTrustedProxies', 'websecureTrustedProxies'] as const) {
+    const trust = props.traefik?.[entryPoint];
+    lists.push([`traefik.${entryPoint}.forwardedHeaders`, trust?.forwardedHeaders]);
+    lists.push([`traefik.${entryPoint}.proxyProtocol`, trust?.proxyProtocol]);
+  }
+  for (const [path, list] of lists) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry, i) => {
+      // Malformed entries are reported by the Traefik checks; only well-formed CIDRs are compared here.
+      const cidr = typeof entry === 'string' && entry.includes('/') ? checkSubnet(new Problems(), path, entry) : undefined;
+      if (cidr !== undefined && cidr.prefix <= subnet.prefix && inSubnet(subnet.network, cidr)) {
+        p.add(`${path}[${i}] ${show(entry)} contains the whole edge subnet "${subnet.text}": every host there could `
+          + 'forge client addresses; list only the proxies in front of the edge');
+      }
+    });
   }
 }
 

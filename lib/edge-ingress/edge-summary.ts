@@ -15,7 +15,8 @@ export function describeEdge(edge: EdgeIngress): string {
       `  ${node.name} ${node.address} (${node.priority})${node.name === preferred ? '  <- preferred master' : ''}`),
     `traefik: web :${edge.traefik.webPort}` +
       (edge.traefik.websecurePort !== undefined ? `, websecure :${edge.traefik.websecurePort}` : '') +
-      `, admin 127.0.0.1:${edge.traefik.adminPort} (kubectl port-forward)`,
+      `, admin 127.0.0.1:${edge.traefik.adminPort} (kubectl port-forward)` +
+      (edge.traefik.metricsPort !== undefined ? `, metrics <node-ip>:${edge.traefik.metricsPort}/metrics` : ''),
     `load balancing: ${config.hostPreparation !== undefined ? 'LVS direct routing across all edge nodes' : 'none (VRRP only)'}`,
     'label the edge nodes:',
     ...edge.labelCommands().map((command) => `  ${command}`),

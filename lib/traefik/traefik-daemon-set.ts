@@ -517,7 +517,9 @@ export class TraefikDaemonSet extends Construct {
     const mounts: unknown[] = [];
     if (this.dynamicConfig !== undefined) {
       // One projected volume for the config and the certificate: the kubelet swaps it atomically, and
-      // the file provider watching this directory reloads both together.
+      // the file provider watching this directory reloads both together. (The provider also descends into
+      // the kubelet's timestamped `..<date>` directory and finds dynamic.yaml twice: it keeps the first
+      // copy and logs "already configured, skipping" for the identical second one.)
       const sources: unknown[] = [{ configMap: { name: this.dynamicConfig.name } }];
       if (r.defaultCertificateSecretName !== undefined) {
         sources.push({

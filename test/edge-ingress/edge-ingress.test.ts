@@ -214,6 +214,10 @@ describe('EdgeIngress', () => {
     ['a bad log level', { traefik: { logLevel: 'loud' as any } }, 'traefik.logLevel "loud" is not one of'],
     ['a bad priority class', { traefik: { priorityClassName: 'Node_Critical' } }, 'traefik.priorityClassName "Node_Critical" is not a valid DNS-1123 subdomain'],
     ['a bad GatewayClass name', { traefik: { gatewayApi: true, gatewayClassName: '-x' } }, 'traefik.gatewayClassName "-x" is not a valid DNS-1123 subdomain'],
+    ['trusting the edge subnet', { traefik: { webTrustedProxies: { forwardedHeaders: ['10.1.0.0/24'] } } },
+      'traefik.webTrustedProxies.forwardedHeaders[0] "10.1.0.0/24" contains the whole edge subnet "10.1.0.0/24"'],
+    ['trusting everyone', { traefik: { websecurePort: 443, websecureTrustedProxies: { proxyProtocol: ['0.0.0.0/0'] } } },
+      'traefik.websecureTrustedProxies.proxyProtocol[0] "0.0.0.0/0" contains the whole edge subnet'],
   ])('names its own property path for %s', (_name, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });
@@ -244,6 +248,41 @@ describe('EdgeIngress', () => {
   test('node names that are IP addresses or FQDNs are valid Kubernetes node names', () => {
     const { edge } = synth({ nodes: [{ name: '10.1.0.11', address: '10.1.0.11' }, { name: 'edge-b.example.com', address: '10.1.0.12' }] });
     expect(edge.nodes.map((n) => n.name)).toEqual(['10.1.0.11', 'edge-b.example.com']);
+  });
+
+  test('a single proxy inside the edge subnet may be trusted', () => {
+    const args: string[] = synth({ traefik: { webTrustedProxies: { forwardedHeaders: ['10.1.0.50', '10.1.0.64/28'] } } })
+      .find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0].args;
+    expect(args).toContain('--entryPoints.web.forwardedHeaders.trustedIPs=10.1.0.50,10.1.0.64/28');
+  });
+
+  // The parts (KeepalivedConfig, the DaemonSets) name their own props; none of their names may surface
+  // through EdgeIngress, whatever is wrong.
+  test.each<[string, Partial<EdgeIngressProps>]>([
+    ['an IPv6 VIP in an IPv4 subnet', { virtualIp: 'fd00::1' }],
+    ['VRRPv2 on IPv6', { nodes: [{ name: 'a', address: 'fd00::11' }], virtualIp: 'fd00::100', subnet: 'fd00::/64', vrrpVersion: VrrpVersion.V2 }],
+    ['mixed node families', { nodes: [{ name: 'a', address: '10.1.0.11' }, { name: 'b', address: 'fd00::12' }] }],
+    ['duplicate node names', { nodes: [{ name: 'a', address: '10.1.0.11' }, { name: 'a', address: '10.1.0.12' }] }],
+    ['duplicate node addresses', { nodes: [{ name: 'a', address: '10.1.0.11' }, { name: 'b', address: '10.1.0.11' }] }],
+    ['duplicate priorities', { nodes: [{ name: 'a', address: '10.1.0.11', priority: 5 }, { name: 'b', address: '10.1.0.12', priority: 5 }] }],
+    ['the network address as VIP', { virtualIp: '10.1.0.0' }],
+    ['the broadcast address as VIP', { virtualIp: '10.1.0.255' }],
+    ['an extra VIP with a short prefix', { additionalVirtualIps: ['10.1.0.101/16'] }],
+    ['a VRRPv3 advert too slow', { advertIntervalSeconds: 41 }],
+    ['a check interval too long', { healthCheck: { intervalSeconds: 5000 } }],
+    ['a persistence timeout too long', { loadBalancing: { persistenceTimeoutSeconds: 3e6 } }],
+    ['a password with VRRP v2 that is too long', { vrrpVersion: VrrpVersion.V2, vrrpAuthPassword: 'waytoolongpassword' }],
+    ['a websecure port clashing with the admin port', { traefik: { websecurePort: 8580 } }],
+    ['a node without an address', { nodes: [{ name: 'a', address: undefined as any }] }],
+  ])('%s: the error names EdgeIngress props only', (_name, props) => {
+    let message = '';
+    try {
+      synth(props);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toBe('');
+    expect(message).not.toMatch(/\binstance\.|\bscripts\[|\bvirtualServers\[|\bingressEndpointIp\b|\bauthPassword\b|\bnodeSelectorLabel\b|^(image|webPort|websecurePort|adminPort|password)\b/m);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Size, Testing } from 'cdk8s';
-import { EdgeIngress, EdgeIngressProps, EdgeTraefikOptions, TraefikLogLevel } from '../../lib';
+import { describeEdge, EdgeIngress, EdgeIngressProps, EdgeTraefikOptions, TraefikLogLevel } from '../../lib';
 import { validateGatewayApi } from '../support/gateway-api-schema';
 import { validateManifests } from '../support/k8s-schema';
 
@@ -137,4 +137,11 @@ test('IPv6 edge nodes: the metrics address is bracketed, so $(HOST_IP) expands t
   });
   const traefik = Testing.synth(chart).find((m) => m.kind === 'DaemonSet' && m.metadata.name === 'traefik-ingress-lb');
   expect(traefik.spec.template.spec.containers[0].args).toContain('--entryPoints.metrics.address=[$(HOST_IP)]:9101/tcp');
+});
+
+test('the synth summary names the metrics endpoint', () => {
+  const chart = Testing.chart();
+  const edge = new EdgeIngress(chart, 'Edge', { ...base, traefik: { websecurePort: 443 } });
+  expect(describeEdge(edge)).toContain(
+    'traefik: web :80, websecure :443, admin 127.0.0.1:8580 (kubectl port-forward), metrics <node-ip>:9101/metrics\n');
 });
