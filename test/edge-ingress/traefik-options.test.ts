@@ -145,3 +145,31 @@ test('the synth summary names the metrics endpoint', () => {
   expect(describeEdge(edge)).toContain(
     'traefik: web :80, websecure :443, admin 127.0.0.1:8580 (kubectl port-forward), metrics <node-ip>:9101/metrics\n');
 });
+
+test('every Traefik option at once: core objects pass the strict 1.27 schema, Gateway API objects their v1 shape', () => {
+  const r = synth({
+    websecurePort: 443,
+    metricsPort: 9180,
+    defaultCertificateSecretName: 'edge-tls',
+    redirectToHttps: true,
+    accessLog: true,
+    accessLogStatusCodes: ['400-599'],
+    webTrustedProxies: { forwardedHeaders: ['192.0.2.10'], proxyProtocol: ['192.0.2.10'] },
+    websecureTrustedProxies: { forwardedHeaders: ['192.0.2.10'], proxyProtocol: ['192.0.2.10'] },
+    crdProvider: true,
+    gatewayApi: true,
+    logLevel: TraefikLogLevel.DEBUG,
+    resources: { memory: { request: Size.mebibytes(300), limit: Size.gibibytes(2) } },
+    priorityClassName: 'edge-critical',
+    additionalArguments: ['--entryPoints.websecure.http.middlewares=edge-hsts@file'],
+    env: [{ name: 'TZ', value: 'UTC' }],
+    volumes: [{ name: 'extra', secret: { secretName: 'traefik-extra' } }],
+    volumeMounts: [{ name: 'extra', mountPath: '/etc/traefik/extra', readOnly: true }],
+  });
+  expect(r.manifests.map((m) => m.kind).sort()).toEqual([
+    'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'DaemonSet', 'DaemonSet', 'Gateway', 'GatewayClass',
+    'IngressClass', 'Namespace', 'ServiceAccount',
+  ]);
+  expect(validateManifests(coreOnly(r.manifests))).toEqual([]);
+  expect(validateGatewayApi(r.manifests.filter((m) => !coreOnly(r.manifests).includes(m)))).toEqual([]);
+});
