@@ -121,6 +121,8 @@ export function validateEdgeProps(props: EdgeIngressProps, traefik: TraefikDaemo
     }
   }
 
+  if (props.traefik !== undefined) checkObject<object>(p, 'traefik', props.traefik);
+  if (props.keepalived !== undefined) checkObject<object>(p, 'keepalived', props.keepalived);
   if (props.keepalived?.image !== undefined) collectThrown(p, () => validatePinnedImage(props.keepalived!.image!, 'keepalived.image'));
   if (props.keepalived?.privilege !== undefined) {
     checkEnum(p, 'keepalived.privilege', props.keepalived.privilege, enumValues(KeepalivedPrivilege));

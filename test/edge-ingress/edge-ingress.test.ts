@@ -214,6 +214,7 @@ describe('EdgeIngress', () => {
     ['a bad log level', { traefik: { logLevel: 'loud' as any } }, 'traefik.logLevel "loud" is not one of'],
     ['a bad priority class', { traefik: { priorityClassName: 'Node_Critical' } }, 'traefik.priorityClassName "Node_Critical" is not a valid DNS-1123 subdomain'],
     ['a bad GatewayClass name', { traefik: { gatewayApi: true, gatewayClassName: '-x' } }, 'traefik.gatewayClassName "-x" is not a valid DNS-1123 subdomain'],
+    ['Traefik options that are not an object (JavaScript callers)', { traefik: 'websecure' as any }, 'traefik "websecure" is not an object'],
     ['trusting the edge subnet', { traefik: { webTrustedProxies: { forwardedHeaders: ['10.1.0.0/24'] } } },
       'traefik.webTrustedProxies.forwardedHeaders[0] "10.1.0.0/24" contains the whole edge subnet "10.1.0.0/24"'],
     ['trusting everyone', { traefik: { websecurePort: 443, websecureTrustedProxies: { proxyProtocol: ['0.0.0.0/0'] } } },
