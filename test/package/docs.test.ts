@@ -1,14 +1,32 @@
-// Generated docs stay in step with the code: docs/api (typedoc) and the README's library and HTTPS examples,
-// test/fixtures/consumer-app/main.ts and https.ts verbatim (pack.test.ts compiles and runs that file against the package).
+// Generated docs stay in step with the code: docs/api (jsii-docgen, from the .jsii assembly that `npm test`
+// builds first) and the README's library and HTTPS examples, which are test/fixtures/consumer-app/main.ts and
+// https.ts verbatim (pack.test.ts compiles and runs those files against the package).
 import * as fs from 'fs';
 import * as path from 'path';
-import { staleDocs } from '../../scripts/docs';
-
-const root = path.resolve(__dirname, '..', '..');
+import { DOCS_DIR, staleDocs } from '../../scripts/docs';
+import { requireFreshBuild, root } from './library-build';
 
 test('docs/api is current (run `npm run docs` after changing lib/)', () => {
+  requireFreshBuild();
   expect(staleDocs()).toEqual([]);
-}, 30_000);
+}, 60_000);
+
+test('docs/api is the jsii-docgen reference for TypeScript and Python, with the main construct, its props and enums', () => {
+  expect(fs.readdirSync(DOCS_DIR).sort()).toEqual(['API.python.md', 'API.typescript.md']);
+  const python = fs.readFileSync(path.join(DOCS_DIR, 'API.python.md'), 'utf-8');
+  const typescript = fs.readFileSync(path.join(DOCS_DIR, 'API.typescript.md'), 'utf-8');
+  // Construct Hub's layout: constructs, structs, enums; each language shows its own spelling.
+  for (const text of [python, typescript]) {
+    expect(text).toMatch(/^# API Reference/);
+    for (const heading of ['### EdgeIngress ', '### EdgeIngressProps ', '### VrrpVersion ', '### LvsScheduler ']) {
+      expect(text).toContain(heading);
+    }
+  }
+  expect(python).toContain('cdk8s_edge_ingress.EdgeIngress(');
+  expect(python).toContain('virtual_ip: str');
+  expect(typescript).toContain("import { EdgeIngress } from 'cdk8s-edge-ingress'");
+  expect(typescript).toContain('new EdgeIngress(scope: Construct, id: string, props: EdgeIngressProps)');
+});
 
 test.each(['main.ts', 'https.ts'])('README.md shows test/fixtures/consumer-app/%s verbatim as an example', (file) => {
   const example = fs.readFileSync(path.join(root, 'test', 'fixtures', 'consumer-app', file), 'utf-8').trim();

@@ -1,8 +1,10 @@
-// The npm package as users get it: `npm pack` (which runs prepack -> build), then the tarball installed into a
+// The npm package as users get it: `npm pack` of the jsii build that `npm test` made (prepack repeats that
+// build when publishing; --ignore-scripts here so it runs once per test run), then the tarball installed into a
 // throwaway cdk8s app whose code is the README's library example (test/fixtures/consumer-app/main.ts).
-// Offline and fast: the tarball is extracted into node_modules by hand, and its dependencies and peer
-// dependencies are symlinked from this repository's node_modules (exactly those the packed package.json
-// declares, so an undeclared runtime import fails here).
+// Offline and fast: the tarball is extracted into node_modules by hand; ipaddr.js comes bundled inside it, and
+// the peer dependencies are symlinked from this repository's node_modules (exactly those the packed
+// package.json declares, so an undeclared runtime import fails here).
+// Then what Construct Hub needs from the tarball: a valid .jsii assembly, README, LICENSE, keywords.
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { builtinModules } from 'module';
@@ -10,9 +12,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import * as ts from 'typescript';
+import { loadAssemblyFromFile } from '@jsii/spec';
 import { checkConventions, publicDeclarations } from './api-conventions';
+import { requireFreshBuild, root } from './library-build';
 
-const root = path.resolve(__dirname, '..', '..');
 const fixture = path.join(root, 'test', 'fixtures', 'consumer-app');
 
 let work: string;
@@ -28,8 +31,9 @@ function link(name: string): void {
 }
 
 beforeAll(() => {
+  requireFreshBuild();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-pack-'));
-  const packed = spawnSync('npm', ['pack', '--pack-destination', work, '--json', '--no-fund', '--no-audit'],
+  const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--json', '--no-fund', '--no-audit'],
     { cwd: root, encoding: 'utf-8' });
   if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
   const [info] = JSON.parse(packed.stdout);
@@ -40,7 +44,7 @@ beforeAll(() => {
   fs.mkdirSync(pkgDir, { recursive: true });
   execFileSync('tar', ['-xzf', path.join(work, info.filename), '-C', pkgDir, '--strip-components=1']);
   pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf-8'));
-  for (const name of Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })) link(name);
+  for (const name of Object.keys(pkg.peerDependencies)) link(name);
   for (const file of ['main.ts', 'https.ts', 'console.d.ts', 'tsconfig.json']) fs.copyFileSync(path.join(fixture, file), path.join(consumer, file));
 }, 60_000);
 
@@ -49,12 +53,13 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  test('ships only the built library (build/lib, build/imports) plus package.json and README', () => {
-    const unexpected = files.filter((f) =>
-      !/^build\/(lib|imports)\/.+\.(js|d\.ts)$/.test(f) && !/^(package\.json|README\.md|LICENSE)$/.test(f));
+  test('ships only the built library (build/lib, build/imports), the .jsii assembly, bundled ipaddr.js, package.json, README and LICENSE', () => {
+    const unexpected = files.filter((f) => !/^build\/(lib|imports)\/.+\.(js|d\.ts)$/.test(f)
+      && !/^(package\.json|README\.md|LICENSE|\.jsii)$/.test(f) && !f.startsWith('node_modules/ipaddr.js/'));
     expect(unexpected).toEqual([]);
     expect(files).toEqual(expect.arrayContaining([
       'build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/k8s.js', 'build/imports/k8s.d.ts', 'package.json',
+      '.jsii', 'README.md', 'LICENSE', 'node_modules/ipaddr.js/package.json',
     ]));
     for (const folder of ['test/', 'lab/', 'dist/', 'helm/', 'scripts/', 'docs/', 'lib/', 'build/test/', 'build/scripts/']) {
       expect(files.filter((f) => f.startsWith(folder))).toEqual([]);
@@ -66,6 +71,8 @@ describe('npm pack', () => {
     expect(files).toContain(pkg.types);
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['cdk8s', 'cdk8s-plus-27', 'constructs']);
     expect(Object.keys(pkg.dependencies)).toEqual(['ipaddr.js']);
+    // jsii packages may only depend on other jsii packages; plain npm libraries travel inside the tarball.
+    expect(pkg.bundleDependencies).toEqual(['ipaddr.js']);
     // The repository pins the peers for its own build and tests.
     const own = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
     for (const peer of Object.keys(pkg.peerDependencies)) expect(own.devDependencies[peer]).toMatch(/^\d+\.\d+\.\d+$/);
@@ -74,7 +81,7 @@ describe('npm pack', () => {
   test('the shipped JavaScript only requires node builtins and declared dependencies', () => {
     const declared = new Set(Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }));
     const undeclared = new Set<string>();
-    for (const file of files.filter((f) => f.endsWith('.js'))) {
+    for (const file of files.filter((f) => f.startsWith('build/') && f.endsWith('.js'))) {
       const text = fs.readFileSync(path.join(pkgDir, file), 'utf-8');
       for (const [, spec] of text.matchAll(/require\("([^".][^"]*)"\)/g)) {
         const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
@@ -155,4 +162,53 @@ describe('the README library example, compiled against the shipped .d.ts and run
     expect(Object.keys(dynamic.http.routers)).toEqual(['redirect-to-websecure']);
     expect(dynamic.tls.stores.default.defaultCertificate.keyFile).toBe('/etc/traefik/dynamic/tls.key');
   }, 30_000);
+});
+
+describe('what Construct Hub needs from the tarball', () => {
+  test('a .jsii assembly that is valid per the jsii spec and describes this package', () => {
+    // loadAssemblyFromFile validates against @jsii/spec's JSON schema and throws on any violation.
+    const assembly = loadAssemblyFromFile(path.join(pkgDir, '.jsii'), true);
+    expect(assembly.schema).toBe('jsii/0.10.0');
+    expect(assembly.name).toBe(pkg.name);
+    expect(assembly.version).toBe(pkg.version);
+    expect(assembly.license).toBe('Apache-2.0');
+    expect(assembly.repository.url).toBe(pkg.repository.url);
+    expect(assembly.author.name).toBe(pkg.author.name);
+    expect(assembly.readme?.markdown).toBe(fs.readFileSync(path.join(pkgDir, 'README.md'), 'utf-8'));
+    expect(assembly.bundled).toEqual({ 'ipaddr.js': pkg.dependencies['ipaddr.js'] });
+    // The main construct, its props and the enums are in the type system the bindings are generated from;
+    // the generated k8s API is the `k8s` submodule, as in cdk8s-plus.
+    expect(Object.keys(assembly.types ?? {})).toEqual(expect.arrayContaining([
+      'cdk8s-edge-ingress.EdgeIngress', 'cdk8s-edge-ingress.EdgeIngressProps', 'cdk8s-edge-ingress.VrrpVersion',
+      'cdk8s-edge-ingress.LvsScheduler', 'cdk8s-edge-ingress.KeepalivedPrivilege', 'cdk8s-edge-ingress.k8s.Toleration',
+    ]));
+    expect(Object.keys(assembly.submodules ?? {})).toEqual(['cdk8s-edge-ingress.k8s']);
+    // Every language target Construct Hub renders, with the published package names.
+    expect(assembly.targets).toEqual({
+      js: { npm: 'cdk8s-edge-ingress' },
+      python: { distName: 'cdk8s-edge-ingress', module: 'cdk8s_edge_ingress' },
+      java: { package: 'io.github.cdk8s_edge_ingress', maven: { groupId: 'io.github.cdk8s-edge-ingress', artifactId: 'cdk8s-edge-ingress' } },
+      dotnet: { namespace: 'Cdk8sEdgeIngress', packageId: 'Cdk8sEdgeIngress' },
+      go: { moduleName: 'github.com/cdk8s-edge-ingress/cdk8s-edge-ingress-go' },
+    });
+  });
+
+  test('every jsii dependency of the assembly is itself a jsii package (its .jsii is found)', () => {
+    const assembly = loadAssemblyFromFile(path.join(pkgDir, '.jsii'), false);
+    expect(Object.keys(assembly.dependencies ?? {}).sort()).toEqual(['cdk8s', 'cdk8s-plus-27', 'constructs']);
+    for (const dependency of Object.keys(assembly.dependencies ?? {})) {
+      expect(fs.existsSync(path.join(consumer, 'node_modules', dependency, '.jsii'))).toBe(true);
+    }
+  });
+
+  test('package.json: cdk8s keyword, license, stability, author, repository, README and the LICENSE text', () => {
+    // Construct Hub lists a package under cdk8s by its `cdk8s` keyword and takes only permissive licenses.
+    expect(pkg.keywords).toContain('cdk8s');
+    expect(pkg.license).toBe('Apache-2.0');
+    expect(['experimental', 'stable', 'deprecated']).toContain(pkg.stability);
+    expect(pkg.author.name).toBeTruthy();
+    expect(pkg.repository).toEqual({ type: 'git', url: expect.stringMatching(/^https:\/\/.+\.git$/) });
+    expect(fs.readFileSync(path.join(pkgDir, 'LICENSE'), 'utf-8')).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
+    expect(fs.readFileSync(path.join(pkgDir, 'README.md'), 'utf-8')).toMatch(/^# cdk8s-edge-ingress/);
+  });
 });
