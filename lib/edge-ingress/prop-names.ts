@@ -7,7 +7,7 @@ export type Rename = [RegExp, (...groups: string[]) => string];
 
 export const TRAEFIK_PROP_NAMES: Rename[] = [
   [/\bingressEndpointIp\b/g, () => 'virtualIp'],
-  [/(?<![.\w])(image|webPort|websecurePort|adminPort|ingressClassName)\b/g, (_m, name) => `traefik.${name}`],
+  [/(?<![.\w])(image|webPort|websecurePort|adminPort|healthPort|ingressClassName)\b/g, (_m, name) => `traefik.${name}`],
 ];
 
 export const KEEPALIVED_MODEL_PROP_NAMES: Rename[] = [

@@ -89,6 +89,18 @@ export interface TraefikDaemonSetProps {
   readonly adminPort?: number;
 
   /**
+   * Host port of a `health` entrypoint that serves only `/ping`, on every node
+   * address (loopback included). Other machines can then see this Traefik's
+   * health, e.g. LVS directors checking each edge node, and they see the 503
+   * `/ping` answers while Traefik drains. `/ping` moves from the `traefik`
+   * entrypoint to this one (Traefik serves it on one entrypoint only); the API
+   * and dashboard stay on loopback. `pingUrl` and the probes follow.
+   *
+   * @default - no health entrypoint: `/ping` on the loopback `traefik` entrypoint
+   */
+  readonly healthPort?: number;
+
+  /**
    * Host port of a Prometheus `metrics` entrypoint, bound on all node
    * addresses so Prometheus can scrape `<node-ip>:<port>/metrics`. Avoid 9100:
    * with host networking it clashes with node-exporter on the same node.
@@ -205,6 +217,8 @@ export class TraefikDaemonSet extends Construct {
   public readonly adminPort: number;
   /** Port of the Prometheus `metrics` entrypoint, if enabled. */
   public readonly metricsPort?: number;
+  /** Port of the `health` (`/ping` on every node address) entrypoint, if enabled. */
+  public readonly healthPort?: number;
   /**
    * Health endpoint as seen from the edge node itself, e.g. for a keepalived
    * `vrrp_script` (host-network processes share the node's loopback).
@@ -239,6 +253,7 @@ export class TraefikDaemonSet extends Construct {
     this.websecurePort = props.websecurePort;
     this.adminPort = props.adminPort ?? 8580;
     this.metricsPort = props.metricsPort;
+    this.healthPort = props.healthPort;
     this.ingressClassName = props.ingressClassName ?? 'traefik';
     const nodeLabel = props.nodeSelectorLabel ?? DEFAULT_EDGE_NODE_LABEL;
     const terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? 60;
@@ -257,11 +272,13 @@ export class TraefikDaemonSet extends Construct {
     if (this.websecurePort !== undefined) checkPort('websecurePort', this.websecurePort);
     checkPort('adminPort', this.adminPort);
     if (this.metricsPort !== undefined) checkPort('metricsPort', this.metricsPort);
+    if (this.healthPort !== undefined) checkPort('healthPort', this.healthPort);
     checkDistinctPorts([
       ['webPort', this.webPort],
       ['websecurePort', this.websecurePort],
       ['adminPort', this.adminPort],
       ['metricsPort', this.metricsPort],
+      ['healthPort', this.healthPort],
     ]);
     validateNodeLabel('nodeSelectorLabel', nodeLabel);
     if (props.ingressEndpointIp !== undefined) checkIp('ingressEndpointIp', props.ingressEndpointIp);
@@ -278,7 +295,7 @@ export class TraefikDaemonSet extends Construct {
     }
     const goMemLimit = checkResources(resources);
 
-    this.pingUrl = `http://${LOOPBACK}:${this.adminPort}/ping`;
+    this.pingUrl = `http://${LOOPBACK}:${this.healthPort ?? this.adminPort}/ping`;
     this._selectorLabels = {
       'app.kubernetes.io/name': 'traefik',
       'app.kubernetes.io/instance': this.name,
@@ -343,7 +360,7 @@ export class TraefikDaemonSet extends Construct {
     this.daemonSet.select(kplus.LabelSelector.of({ labels: this._selectorLabels }));
 
     const probe = (failureThreshold: number) => kplus.Probe.fromHttpGet('/ping', {
-      port: this.adminPort,
+      port: this.healthPort ?? this.adminPort,
       host: LOOPBACK,
       scheme: kplus.ConnectionScheme.HTTP,
       failureThreshold,
@@ -445,6 +462,9 @@ export class TraefikDaemonSet extends Construct {
     if (this.metricsPort !== undefined) {
       args.push(`--entryPoints.metrics.address=:${this.metricsPort}/tcp`);
     }
+    if (this.healthPort !== undefined) {
+      args.push(`--entryPoints.health.address=:${this.healthPort}/tcp`);
+    }
     args.push(
       '--api.dashboard=true',
       // Serves the (read-only) API and dashboard on the `traefik` entrypoint without auth.
@@ -452,6 +472,9 @@ export class TraefikDaemonSet extends Construct {
       '--api.insecure=true',
       '--ping=true',
     );
+    if (this.healthPort !== undefined) {
+      args.push('--ping.entryPoint=health');
+    }
     if (this.metricsPort !== undefined) {
       args.push('--metrics.prometheus=true', '--metrics.prometheus.entrypoint=metrics');
     }
@@ -470,7 +493,9 @@ export class TraefikDaemonSet extends Construct {
       args.push('--entryPoints.websecure.http.tls=true');
     }
     if (opts.requestAcceptGraceSeconds > 0) {
-      for (const entryPoint of this.websecurePort !== undefined ? ['web', 'websecure'] : ['web']) {
+      // The health entrypoint too: it must keep answering 503 (not refuse connections) while Traefik drains.
+      const draining = ['web', ...(this.websecurePort !== undefined ? ['websecure'] : []), ...(this.healthPort !== undefined ? ['health'] : [])];
+      for (const entryPoint of draining) {
         args.push(`--entryPoints.${entryPoint}.transport.lifeCycle.requestAcceptGraceTimeout=${opts.requestAcceptGraceSeconds}s`);
       }
     }
@@ -491,6 +516,9 @@ export class TraefikDaemonSet extends Construct {
     ports.push({ name: 'traefik', number: this.adminPort, protocol: kplus.Protocol.TCP });
     if (this.metricsPort !== undefined) {
       ports.push({ name: 'metrics', number: this.metricsPort, hostPort: this.metricsPort, protocol: kplus.Protocol.TCP });
+    }
+    if (this.healthPort !== undefined) {
+      ports.push({ name: 'health', number: this.healthPort, hostPort: this.healthPort, protocol: kplus.Protocol.TCP });
     }
     return ports;
   }

@@ -214,6 +214,24 @@ describe('KeepalivedConfig rendering', () => {
     ]);
   });
 
+  test('HTTP_GET retry and delay, inhibit_on_failure', () => {
+    const c = new KeepalivedConfig({
+      ...seedProps(),
+      virtualServers: [{
+        address: '172.20.0.119',
+        port: 80,
+        realServers: [{
+          address: '172.20.0.113', port: 80, inhibitOnFailure: true,
+          httpGet: { path: '/ping', connectPort: 8581, connectTimeoutSeconds: 1, retry: 0, delayBeforeRetrySeconds: 0.5 },
+        }],
+      }],
+    });
+    expect(block(c.render(), 'real_server 172.20.0.113 80')).toEqual([
+      'weight 1', 'inhibit_on_failure', 'HTTP_GET {', 'url {', 'path /ping', 'status_code 200', '}',
+      'connect_port 8581', 'connect_timeout 1', 'retry 0', 'delay_before_retry 0.5', '}',
+    ]);
+  });
+
   test.each([
     [0.2, '0.2'], [0.07, '0.07'], [0.1 + 0.2, '0.3'], [1, '1'], [40.95, '40.95'], [0.01, '0.01'],
   ])('VRRPv3 advert_int %s renders as %s', (advert, text) => {
