@@ -153,6 +153,8 @@ interface Held {
   failedAt: number | null;
   error: string | null;
   maxLatencyMs: number;
+  /** Start of the request in flight, if any. */
+  pendingSince: number | null;
   timer?: NodeJS.Timeout;
 }
 let held: Held[] = [];
@@ -174,14 +176,16 @@ async function hold(perNode: number, maxTries: number, everyMs: number): Promise
       if ((count()[node] ?? 0) >= perNode) {
         conn.sock.destroy();
       } else {
-        const h: Held = { conn, node, src, srcPort: conn.sock.localPort ?? 0, requests: 1, failedAt: null, error: null, maxLatencyMs: 0 };
+        const h: Held = { conn, node, src, srcPort: conn.sock.localPort ?? 0, requests: 1, failedAt: null, error: null, maxLatencyMs: 0, pendingSince: null };
         held.push(h);
         const tick = (): void => {
           if (h.failedAt !== null) return;
           const t = now();
+          h.pendingSince = t;
           // Long timeout: a retransmission across a failover is slow but not lost; only RST/close/stall count.
           h.conn.request(10_000).then(
             () => {
+              h.pendingSince = null;
               h.requests++;
               h.maxLatencyMs = Math.max(h.maxLatencyMs, now() - t);
               h.timer = setTimeout(tick, everyMs);
@@ -204,7 +208,17 @@ async function hold(perNode: number, maxTries: number, everyMs: number): Promise
   emit({ type: 'held', perNode: count() });
 }
 
+/** A request unanswered this long at report time counts as lost (no reset, but the flow is dead). */
+const STALLED_MS = 3000;
+
 function holdReport(): void {
+  const t = now();
+  for (const h of held) {
+    if (h.failedAt === null && h.pendingSince !== null && t - h.pendingSince > STALLED_MS) {
+      h.failedAt = h.pendingSince;
+      h.error = 'stalled';
+    }
+  }
   emit({
     type: 'holdReport',
     conns: held.map((h) => ({ node: h.node, src: h.src, srcPort: h.srcPort, requests: h.requests, failedAt: h.failedAt, error: h.error, maxLatencyMs: Math.round(h.maxLatencyMs) })),

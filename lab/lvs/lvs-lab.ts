@@ -58,7 +58,7 @@ function parse(argv: string[]): { mode: LvsMode; out: string; hostRoot: string; 
     else if (a === '--variants') variants = argv[++i].split(',') as Variant[];
     else if (a === '--runs') {
       const n = Number(argv[++i]);
-      mode = { ...mode, runs: { spread: n, crash: n, 'graceful-stop': n, 'traefik-rollout': n, 'traefik-kill': n } };
+      mode = { ...mode, variantRuns: n, runs: { spread: n, crash: n, 'graceful-stop': n, 'traefik-rollout': n, 'traefik-kill': n } };
     }
     else throw new Error(`unknown argument ${a}`);
   }
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
       }
       for (const h of cluster.hostPreparation) progress(`${variant}: host preparation on ${h.node}: rc ${h.rc}${h.output ? `: ${h.output}` : ''}`);
       for (const s of scenarios) {
-        const wanted = variant === 'project' ? args.mode.runs[s] : Math.min(args.mode.runs[s], variant === 'no-loop-guard' ? 1 : 3);
+        const wanted = variant === 'project' ? args.mode.runs[s] : variant === 'no-loop-guard' ? 1 : args.mode.variantRuns;
         let good = 0;
         // A run spoiled by a lab fault is reported and replaced, at most twice per scenario.
         for (let i = 1; good < wanted && i <= wanted + 2; i++) {

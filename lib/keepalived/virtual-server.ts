@@ -359,6 +359,10 @@ export function renderVirtualServer(w: ConfWriter, vs: ResolvedVirtualServer): v
     if (vs.scheduler === LvsScheduler.MAGLEV_HASHING) {
       // Hash on the source port too, so many clients behind one NAT address still spread out.
       b.line('mh-port');
+      // Maglev keeps a real server of weight 0 (inhibit_on_failure, draining) in its table and, without
+      // fallback, drops the new connections that hash to it; with fallback they go to the next server in
+      // the flow's own order, the same on every director.
+      b.line('mh-fallback');
     }
     b.line(`lvs_method ${vs.method}`);
     b.line(`protocol ${vs.protocol}`);
