@@ -390,7 +390,7 @@ export class LvsCluster {
     return waitFor(() => {
       const rs = this.realServers(node);
       return want.every((a) => (rs[a] ?? 0) > 0);
-    }, timeoutMs, 250);
+    }, timeoutMs, 1000); // each poll runs ipvsadm: a fork and exec, expensive on UML's one CPU
   }
 
   /** Fresh start: links up, every stand-in serving, keepalived restarted everywhere, one stable master. */
