@@ -407,7 +407,7 @@ export class LvsCluster {
     }
     await waitFor(() => this.nodes.every((n) => this.live[n].link && !this.live[n].vip), 5000, 20);
     for (const n of this.nodes) this.startKeepalived(n);
-    const h = await this.waitStable(1000, 30000);
+    const h = await this.waitStable(1000, 60000);
     if (!(await this.waitRealServersUp(h, 15000))) throw new Error(`director ${h} did not list every real server as up: ${JSON.stringify(this.realServers(h))}`);
     return h;
   }

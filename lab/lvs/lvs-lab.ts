@@ -144,7 +144,7 @@ async function main(): Promise<void> {
           runs.push(rec);
           if (!rec.labFault && !rec.error) good++;
           progress(`${variant} | ${s} ${i}: ${summary(rec)}`);
-          if (rec.error && runs.filter((r) => r.variant === variant && r.error).length >= 3) throw new Error(`${variant}: 3 runs failed, giving up`);
+          if (rec.error && runs.filter((r) => r.variant === variant && r.error).length >= 4) throw new Error(`${variant}: 4 runs failed, giving up`);
         }
       }
       if (variant === 'project') crashSvg = writeCrashSvg(args.out, cluster, runs, traces);

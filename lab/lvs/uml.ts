@@ -27,8 +27,8 @@ export function umlAvailable(): UmlAvailability {
   if (!fs.existsSync(UML_BINARY)) return { available: false, detail: `${UML_BINARY} missing (apt-get install user-mode-linux)` };
   const versions = fs.existsSync(UML_MODULES) ? fs.readdirSync(UML_MODULES) : [];
   if (versions.length !== 1) return { available: false, detail: `expected one kernel under ${UML_MODULES}, found ${versions.length}` };
-  for (const tool of ['/usr/bin/zstd', '/usr/sbin/depmod', '/usr/bin/kmod', '/bin/busybox']) {
-    if (!fs.existsSync(tool)) return { available: false, detail: `${tool} missing (apt-get install zstd kmod busybox-static)` };
+  for (const tool of ['/usr/bin/zstd', '/usr/sbin/depmod', '/usr/bin/kmod']) {
+    if (!fs.existsSync(tool)) return { available: false, detail: `${tool} missing (apt-get install zstd kmod)` };
   }
   return { available: true, detail: `User-Mode Linux ${versions[0]}` };
 }
@@ -69,10 +69,6 @@ mkdir -p /tmp/out && mount -t hostfs none /tmp/out -o ${q(opts.out)}
 # A checkout under /tmp (hidden by the tmpfs above) is mounted back from the host.
 case ${q(opts.repo)} in /tmp/*) mkdir -p ${q(opts.repo)} && mount -t hostfs none ${q(opts.repo)} -o ${q(opts.repo)} ;; esac
 ip link set lo up
-# keepalived's Traefik check runs /usr/bin/wget every second on every node. The default keepalived image is
-# Alpine, where that is BusyBox's wget; Debian's GNU wget (16 shared libraries) costs about twice as much to
-# start on UML's one CPU, so the guest gets BusyBox's, as the image has.
-mount --bind /bin/busybox /usr/bin/wget
 # The lab topology needs bridge and veth; ip_vs is left to the nodes' host-preparation script.
 for m in bridge veth; do modprobe -d ${q(opts.modules)} "$m"; done
 # The node OS root seen by the host-preparation script's chroot: /usr, /etc and compressed modules.
