@@ -113,6 +113,8 @@ export interface LvsRun {
   /** A lab fault (unexpected VRRP transition, CPU stall): reported, not used for the figures. */
   readonly labFault: string | null;
   readonly error?: string;
+  /** Something about the start state worth knowing (e.g. a real server not up yet). */
+  readonly note?: string | null;
   readonly holderBefore?: string;
   readonly holderAfter?: string;
   readonly faultNode?: string;

@@ -79,6 +79,8 @@ export class LvsCluster {
   private client?: ChildProcess;
   private readonly clientWaiters: Array<{ type: string; resolve: (o: Record<string, unknown>) => void }> = [];
   private lastActivityAt = 0;
+  /** Set by reset() when the run starts with a real server not (yet) up. */
+  resetNote: string | null = null;
   private readonly logs: Record<string, fs.WriteStream> = {};
 
   constructor(readonly edge: LvsEdge, readonly opts: LvsClusterOptions) {
@@ -408,7 +410,10 @@ export class LvsCluster {
     await waitFor(() => this.nodes.every((n) => this.live[n].link && !this.live[n].vip), 5000, 20);
     for (const n of this.nodes) this.startKeepalived(n);
     const h = await this.waitStable(1000, 60000);
-    if (!(await this.waitRealServersUp(h, 15000))) throw new Error(`director ${h} did not list every real server as up: ${JSON.stringify(this.realServers(h))}`);
+    // Every real server up before the run starts; on a stalling UML CPU a check may still be failing, which
+    // the run notes (the spread then shows it) rather than throwing the run away.
+    if (!(await this.waitRealServersUp(h, 30000))) this.resetNote = `director ${h} listed ${JSON.stringify(this.realServers(h))} at the start`;
+    else this.resetNote = null;
     return h;
   }
 

@@ -70,6 +70,7 @@ function summary(r: LvsRun): string {
   if (r.error) return `ERROR ${r.error}`;
   const parts: string[] = [];
   if (r.labFault) parts.push(`LAB FAULT (${r.labFault})`);
+  if (r.note) parts.push(`note: ${r.note}`);
   if (r.perNode) parts.push(`per node ${JSON.stringify(r.perNode)}, failed ${r.failed}/${r.total}, scheduling ${JSON.stringify(r.schedulingNodes)}, extra answers ${r.extraAnswers}`);
   if (r.survival) {
     const s = r.survival;

@@ -92,7 +92,8 @@ export async function spread(ctx: ScenarioCtx, runNo: number): Promise<{ record:
   const arpAfter = c.arpCheck();
   return {
     record: {
-      scenario: 'spread', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0), holderBefore: holder,
+      // A real server still failing its check at the start skews the spread: a lab fault, not a result.
+      scenario: 'spread', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0) ?? (c.resetNote ? `at the start ${c.resetNote}` : null), holderBefore: holder,
       perNode: r.perNode as Record<string, number>, failed: r.failed as number, total: r.total as number,
       schedulingNodes, extraAnswers: servedDelta - answered, arpResponders: [arpBefore, arpAfter],
     },
@@ -124,7 +125,7 @@ export async function holderFault(ctx: ScenarioCtx, kind: 'crash' | 'graceful-st
   ctx.progress(`  held per node ${JSON.stringify(perNode)}`);
   return {
     record: {
-      scenario: kind, variant: ctx.variant, run: runNo, labFault: labFault(c, t0, 1), holderBefore: holder, holderAfter: after, faultNode: holder,
+      scenario: kind, variant: ctx.variant, run: runNo, labFault: labFault(c, t0, 1), note: c.resetNote, holderBefore: holder, holderAfter: after, faultNode: holder,
       survival: heldSurvival(held, kind === 'crash' ? holder : null), failuresStopS: failuresStopS(samples, t0),
       failedNew: failedIn(samples, t0, to), requests: samples.filter((s) => s.start >= t0).length,
       arpResponders: [arpBefore, arpAfter], vrrpTransitions: c.transitions.filter((t) => t.t >= t0).length,
@@ -156,7 +157,7 @@ export async function traefikRollout(ctx: ScenarioCtx, runNo: number): Promise<{
   // The holder's own Traefik draining moves the VIP (chk_traefik): one MASTER transition is expected then.
   return {
     record: {
-      scenario: 'traefik-rollout', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 1), holderBefore: holder, holderAfter: c.holders()[0],
+      scenario: 'traefik-rollout', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 1), note: c.resetNote, holderBefore: holder, holderAfter: c.holders()[0],
       failedNew: failedIn(samples, from, to), requests: samples.length, arpResponders: arp,
       vrrpTransitions: c.transitions.filter((t) => t.t >= from).length,
     },
@@ -179,7 +180,7 @@ export async function traefikKill(ctx: ScenarioCtx, runNo: number): Promise<{ re
   await c.startStandin(victim);
   return {
     record: {
-      scenario: 'traefik-kill', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0), holderBefore: holder, faultNode: victim,
+      scenario: 'traefik-kill', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0), note: c.resetNote, holderBefore: holder, faultNode: victim,
       failuresStopS: failuresStopS(samples, t0), failedNew: failedIn(samples, t0, to), requests: samples.length,
       vrrpTransitions: c.transitions.filter((t) => t.t >= from).length,
     },
