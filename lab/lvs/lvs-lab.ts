@@ -85,7 +85,8 @@ function summary(r: LvsRun): string {
 
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
-  if (!fs.existsSync('/proc/net/ip_vs')) {
+  // Only the VRRP-only comparison runs without IP_VS.
+  if (args.variants.some((v) => v !== 'vrrp-only') && !fs.existsSync('/proc/net/ip_vs')) {
     // The first node's host preparation loads ip_vs; check that the kernel can have it at all.
     const r = run('modprobe', ['-n', 'ip_vs'], { allowFail: true });
     if (r.code !== 0 && !fs.existsSync(path.join(args.hostRoot, 'lib/modules', os.release()))) {
