@@ -14,7 +14,7 @@ import { holdingIntervals, linkDownIntervals } from '../timeline';
 import { LvsRun, LvsScenario, LvsTarget, evaluateLvsTargets } from './lvs-analysis';
 import { LvsCluster } from './lvs-cluster';
 import { synthesizeLvsEdge } from './lvs-edge';
-import { renderLvsMarkdown } from './lvs-report';
+import { LvsReport, renderLvsMarkdown } from './lvs-report';
 import { LVS_MODES, LvsMode, RunTrace, ScenarioCtx, holderFault, spread, traefikKill, traefikRollout } from './lvs-scenarios';
 
 export const LVS_SCENARIOS: LvsScenario[] = ['spread', 'crash', 'graceful-stop', 'traefik-rollout', 'traefik-kill'];
@@ -83,7 +83,18 @@ function summary(r: LvsRun): string {
   return parts.join('; ');
 }
 
+/** results.md and the targets again from the runs in DIR/results.json (no measuring). */
+function rerender(dir: string): void {
+  const file = path.join(dir, 'results.json');
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as LvsReport & { runs: LvsRun[] };
+  const report = { ...doc, targets: Object.keys(doc.variants).includes('project') ? evaluateLvsTargets(doc.runs, 'project') : [] };
+  fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, 'results.md'), renderLvsMarkdown(report));
+  for (const t of report.targets) process.stdout.write(`[${t.met === null ? 'NOT RUN' : t.met ? 'MET' : 'MISSED'}] ${t.description}: ${t.measured}\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--rerender') return rerender(path.resolve(process.argv[3]));
   const args = parse(process.argv.slice(2));
   // Only the VRRP-only comparison runs without IP_VS.
   if (args.variants.some((v) => v !== 'vrrp-only') && !fs.existsSync('/proc/net/ip_vs')) {
