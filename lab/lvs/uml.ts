@@ -123,6 +123,8 @@ export async function runLvsLabInUml(labArgs: string[], out: string, scratchRoot
   }, timeoutS * 1000);
   await exited;
   clearTimeout(timer);
+  // The compressed module copy is large; remove it now rather than only on the lab's exit handler.
+  fs.rmSync(scratch, { recursive: true, force: true });
   const codeFile = path.join(out, 'exit-code');
   const code = fs.existsSync(codeFile) ? Number(fs.readFileSync(codeFile, 'utf8').trim()) : 2;
   fs.rmSync(codeFile, { force: true });
