@@ -1,7 +1,7 @@
 /** results.md (pure: everything comes from the results document). */
 import { FAULT_SCENARIOS, Ratio, SCENARIO_TITLES, ScenarioResult } from './results';
 import { fmt } from './stats';
-import { TargetResult, TargetStatus } from './targets';
+import { LvsStatus, TargetResult, TargetStatus } from './targets';
 
 export interface LabReport {
   readonly startedAt: string;
@@ -14,7 +14,7 @@ export interface LabReport {
     capabilities: string[] | null;
     configTest?: ReadonlyArray<{ node: string; rc: number; output: string }>;
   }>;
-  readonly lvs: { available: boolean; detail: string };
+  readonly lvs: LvsStatus;
   readonly scenarios: readonly ScenarioResult[];
   readonly ratios: readonly Ratio[];
   readonly targets: readonly TargetResult[];
@@ -117,7 +117,9 @@ export function renderMarkdown(r: LabReport): string {
     out.push(`| ${cell(t.description)} | ${cell(t.target)} | ${cell(t.measured)} | ${STATUS[t.status]}${t.note ? ` — ${cell(t.note)}` : ''} |`);
   }
   out.push('');
-  out.push(`LVS direct routing: ${r.lvs.available ? r.lvs.detail : `not run: kernel without IP_VS (${r.lvs.detail})`}.`, '');
+  out.push(r.lvs.ran
+    ? `LVS direct routing: measured in ${r.lvs.ran.where}, see [${r.lvs.ran.results}](${r.lvs.ran.results}).`
+    : `LVS direct routing: not run (${r.lvs.available ? r.lvs.detail : `kernel without IP_VS: ${r.lvs.detail}`}).`, '');
 
   if (r.labErrors.length) {
     out.push('## Lab errors', '', ...r.labErrors.map((e) => `- ${e}`), '');

@@ -6,7 +6,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawn } from 'child_process';
 import { LabCluster } from './cluster';
+import { runLvsLabInUml, umlAvailable } from './lvs/uml';
 import { EdgeUnderTest, projectDefaults, seedSettings } from './edge-under-test';
 import { scriptExecutables } from './preflight';
 import { LabReport, renderMarkdown } from './report';
@@ -55,6 +57,8 @@ import {
 interface Args {
   /** Only re-render results.md (and the summaries in results.json) from an existing results.json. */
   rerender?: string;
+  /** 'both' (default), 'skip' (--no-lvs) or 'only' (--lvs-only). */
+  lvs: 'both' | 'skip' | 'only';
   mode: ModeConfig;
   out: string;
   scenarios: ScenarioId[];
@@ -67,6 +71,8 @@ const USAGE = `usage: npm run lab -- [--short|--full] [--out DIR] [--scenarios $
   --out DIR    results directory (default: lab/results for --full, the committed README figures;
                .lab-out/short for --short)
   --rerender DIR  rewrite DIR/results.md from DIR/results.json (no measuring, no root needed)
+  --no-lvs     skip the LVS direct-routing scenarios (lab/lvs/, results in DIR/lvs)
+  --lvs-only   only the LVS scenarios (in User-Mode Linux when this kernel has no IP_VS)
 Needs Linux, root, keepalived, ip, bridge, setpriv (least-privilege variants) and the
 executables the keepalived.conf's check scripts run (e.g. wget or curl).`;
 
@@ -76,6 +82,7 @@ function parseArgs(argv: string[]): Args {
   let scenarios: ScenarioId[] = [...SCENARIOS];
   let variants: VariantId[] = ['project', 'seed'];
   let rerender: string | undefined;
+  let lvs: Args['lvs'] = 'both';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -87,6 +94,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--full') mode = MODES.full;
     else if (a === '--out') out = path.resolve(value());
     else if (a === '--rerender') rerender = path.resolve(value());
+    else if (a === '--no-lvs') lvs = 'skip';
+    else if (a === '--lvs-only') lvs = 'only';
     else if (a === '--scenarios') {
       const list = value().split(',').map((s) => s.trim()).filter(Boolean);
       const bad = list.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
@@ -104,7 +113,7 @@ function parseArgs(argv: string[]): Args {
   }
   // A short run must not overwrite the committed full results the README quotes.
   out ??= mode === MODES.full ? path.join(__dirname, 'results') : path.join(__dirname, '..', '.lab-out', 'short');
-  return { rerender, mode, out, scenarios, variants };
+  return { rerender, lvs, mode, out, scenarios, variants };
 }
 
 function which(cmd: string): string | null {
@@ -344,9 +353,12 @@ async function main(): Promise<void> {
   fs.rmSync(path.join(args.out, 'logs'), { recursive: true, force: true });
   for (const f of fs.readdirSync(args.out)) if (/^timeline-.*\.svg$/.test(f)) fs.rmSync(path.join(args.out, f));
 
-  const lvs = detectLvs();
+  const detected = detectLvs();
+  if (args.lvs === 'only') {
+    const ran = await runLvs(args, detected);
+    process.exit(ran ? (ran.exitCode === 0 && ran.missed.length === 0 ? 0 : 1) : 2);
+  }
   progress(`HA lab, ${args.mode.name} mode, scenarios: ${args.scenarios.join(', ')}; variants: ${args.variants.join(', ')}`);
-  progress(`LVS direct routing: ${lvs.available ? lvs.detail : `not run: kernel without IP_VS (${lvs.detail})`}`);
 
   const collected = new Map<string, Collected>();
   const collect = (s: ScenarioId, v: VariantId): Collected => {
@@ -357,6 +369,14 @@ async function main(): Promise<void> {
   const labErrors: string[] = [];
   const configTests: Partial<Record<VariantId, LabCluster['configTest']>> = {};
   for (const v of args.variants) configTests[v] = await runVariant(v, edges[v], args, prefix, workRoot, collect, labErrors);
+
+  // LVS direct routing needs IP_VS: the host kernel's, or User-Mode Linux's (lab/lvs/).
+  let lvs: LvsStatus = detected;
+  if (args.lvs === 'both') {
+    const ran = await runLvs(args, detected);
+    if (ran) lvs = { ...detected, ran };
+    else if (process.env.EDGE_REQUIRE_KEEPALIVED === '1') labErrors.push(`LVS scenarios could not run: ${detected.detail}; ${umlAvailable().detail}`);
+  }
 
   // Summaries and timelines.
   const results: ScenarioResult[] = [];
@@ -408,6 +428,41 @@ async function main(): Promise<void> {
   writeReport(args.out, report, { scenarioRuns: args.mode.runs });
   cleanupSync();
   finish(report, args.out);
+}
+
+/**
+ * Runs the LVS scenarios (lab/lvs/lvs-lab.ts) on this kernel if it has IP_VS, else inside User-Mode Linux.
+ * Returns undefined when neither is possible.
+ */
+async function runLvs(args: Args, detected: LvsStatus): Promise<LvsStatus['ran']> {
+  const out = path.join(args.out, 'lvs');
+  const labArgs = [`--${args.mode.name}`];
+  let exitCode: number;
+  let where: string;
+  if (detected.available) {
+    where = `the host kernel ${os.release()}`;
+    progress(`LVS direct routing: ${detected.detail}, running lab/lvs on this kernel`);
+    const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), path.join(__dirname, 'lvs', 'lvs-lab.ts'), ...labArgs, '--out', out], { stdio: 'inherit' });
+    exitCode = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? 2)));
+  } else {
+    const uml = umlAvailable();
+    if (!uml.available) {
+      progress(`LVS direct routing: not run: kernel without IP_VS (${detected.detail}) and no User-Mode Linux (${uml.detail})`);
+      return undefined;
+    }
+    where = `${uml.detail} (this kernel has no IP_VS)`;
+    progress(`LVS direct routing: kernel without IP_VS (${detected.detail}); running lab/lvs inside ${uml.detail}`);
+    exitCode = await runLvsLabInUml(labArgs, out, '/var/tmp', args.mode.name === 'full' ? 3 * 3600 : 1800);
+  }
+  let missed: string[] = [];
+  try {
+    const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as { targets: Array<{ description: string; met: boolean | null }> };
+    missed = doc.targets.filter((t) => t.met !== true).map((t) => t.description);
+  } catch {
+    missed = ['no results.json from the LVS lab'];
+  }
+  progress(`LVS direct routing: exit ${exitCode}${missed.length ? `, missed: ${missed.join('; ')}` : ', every target met'}`);
+  return { where, exitCode, missed, results: 'lvs/results.md' };
 }
 
 function writeReport(out: string, report: LabReport, extra: object): void {

@@ -21,6 +21,15 @@ export interface TargetResult {
 export interface LvsStatus {
   readonly available: boolean;
   readonly detail: string;
+  /** Set when the LVS scenarios ran (lab/lvs/): where, and what they found. */
+  readonly ran?: {
+    readonly where: string;
+    readonly exitCode: number;
+    /** Descriptions of the LVS targets that were missed. */
+    readonly missed: readonly string[];
+    /** results.md of the LVS part, relative to the lab output folder. */
+    readonly results: string;
+  };
 }
 
 export interface TargetLimits {
@@ -170,12 +179,15 @@ export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStat
       };
     });
 
+  const ran = lvs.ran;
   out.push({
     id: 'lvs-dr',
     description: 'LVS direct routing',
-    target: 'failover with IPVS-DR',
-    measured: lvs.available ? 'IP_VS present (LVS scenario not implemented in this lab)' : `not run: kernel without IP_VS (${lvs.detail})`,
-    status: 'not-run',
+    target: `every LVS target${ran ? ` (${ran.results})` : ''}`,
+    measured: !ran ? `not run: ${lvs.available ? lvs.detail : `kernel without IP_VS (${lvs.detail})`}`
+      : ran.missed.length ? `${ran.where}: missed ${ran.missed.join('; ')}`
+        : ran.exitCode === 0 ? `${ran.where}: every target met` : `${ran.where}: the LVS lab failed (exit ${ran.exitCode})`,
+    status: !ran ? 'not-run' : ran.exitCode === 0 && ran.missed.length === 0 ? 'met' : 'missed',
   });
   return out;
 }

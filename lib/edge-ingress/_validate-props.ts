@@ -31,6 +31,7 @@ const TRAEFIK_PATHS: Record<keyof TraefikDaemonSetProps, string> = {
   websecurePort: 'traefik.websecurePort',
   adminPort: 'traefik.adminPort',
   metricsPort: 'traefik.metricsPort',
+  healthPort: 'traefik.healthPort',
   ingressEndpointIp: 'virtualIp',
   ingressClassName: 'traefik.ingressClassName',
   defaultIngressClass: 'traefik.defaultIngressClass',

@@ -17,6 +17,9 @@ import { TraefikLogLevel, TraefikTrustedProxies } from '../traefik/traefik-optio
 import { validateEdgeProps } from './_validate-props';
 import { defaultPriorities } from './priorities';
 
+/** Traefik's health entrypoint port when loadBalancing is on and traefik.healthPort is not set. */
+const DEFAULT_HEALTH_PORT = 8581;
+
 /**
  * One edge node: a Kubernetes node that runs Traefik and keepalived and may hold the VIP.
  */
@@ -97,6 +100,12 @@ export interface EdgeTraefikOptions {
    * @default 8580
    */
   readonly adminPort?: number;
+  /**
+   * Port of Traefik's `health` entrypoint: `/ping` on every node address, so that with `loadBalancing` the
+   * directors can check each node's Traefik and see it drain (503) before it stops accepting connections.
+   * @default - 8581 with loadBalancing; none without (keepalived checks /ping on loopback)
+   */
+  readonly healthPort?: number;
   /**
    * IngressClass name.
    * @default 'traefik'
@@ -422,6 +431,7 @@ export class EdgeIngress extends Construct {
       webPort: options.webPort,
       websecurePort: options.websecurePort,
       adminPort: options.adminPort,
+      healthPort: options.healthPort ?? (props.loadBalancing !== undefined ? DEFAULT_HEALTH_PORT : undefined),
       metricsPort: options.metrics === false ? undefined : options.metricsPort ?? 9101,
       ingressEndpointIp: props.virtualIp,
       ingressClassName: options.ingressClassName,
@@ -451,13 +461,25 @@ export class EdgeIngress extends Construct {
 
   private virtualServers(vip: string, options: LoadBalancingOptions): VirtualServerProps[] {
     const ports = [this.traefik.webPort, ...(this.traefik.websecurePort !== undefined ? [this.traefik.websecurePort] : [])];
+    const healthPort = this.traefik.healthPort!;
     return ports.map((port) => ({
       address: vip,
       port,
       scheduler: options.scheduler,
       persistenceTimeoutSeconds: options.persistenceTimeoutSeconds,
-      // Every edge node is a real server: its hostNetwork Traefik listens on the same port.
-      realServers: this.nodes.map((node) => ({ address: node.address, port, tcpCheck: {} })),
+      // One check round a second: with the 1 s timeout and no retry a dead node stops getting new
+      // connections within about 2 s, and a draining one within about 1 s.
+      delayLoopSeconds: 1,
+      // Every edge node is a real server: its hostNetwork Traefik listens on the same port. The check asks
+      // that node's Traefik /ping on its own address: 503 while it drains, so the directors stop sending it
+      // new connections during the grace period, while it still accepts them.
+      realServers: this.nodes.map((node) => ({
+        address: node.address,
+        port,
+        httpGet: { path: '/ping', connectPort: healthPort, connectTimeoutSeconds: 1, retry: 0 },
+        // Weight 0 instead of removal: connections already open to a draining Traefik keep flowing.
+        inhibitOnFailure: true,
+      })),
     }));
   }
 }

@@ -81,7 +81,14 @@ export class HostPreparation {
     this.kernelModules = modules;
 
     // net.ipv4.vs.* exists only once ip_vs is loaded; it covers IPv6 services too.
-    const sysctls: Sysctl[] = [{ name: 'net.ipv4.vs.backup_only', value: '1' }];
+    const sysctls: Sysctl[] = [
+      { name: 'net.ipv4.vs.backup_only', value: '1' },
+      // A director that takes over the VIP never saw the SYN of the flows already open, and by default IPVS
+      // creates connections only from a SYN: their next packet would be delivered locally and reset.
+      // sloppy_tcp lets it schedule any packet of a flow; Maglev then picks the same real server as the old
+      // director did, so the flow carries on.
+      { name: 'net.ipv4.vs.sloppy_tcp', value: '1' },
+    ];
     if (anyIpv4) {
       // arp_ignore=1: answer ARP only for addresses on the receiving interface (not for the VIP on lo);
       // arp_announce=2: never use the VIP as ARP source. The kernel uses the larger of `all` and the
@@ -99,7 +106,8 @@ export class HostPreparation {
   /**
    * An idempotent POSIX sh script (`set -eu`) that loads the modules, sets the sysctls and adds the
    * loopback addresses, in that order (ARP settings before the VIPs appear on lo). It needs root on the
-   * host network namespace, `modprobe` with the host's /lib/modules for modules not yet loaded, and `ip`.
+   * host network namespace, the node's root file system at `HOST_ROOT` (default /host; modules not yet loaded
+   * are loaded with `chroot $HOST_ROOT modprobe`), and `ip`.
    */
   public renderScript(): string {
     const lines = [
@@ -111,10 +119,17 @@ export class HostPreparation {
       '# Overridable so the script can be tested against a scratch tree.',
       'SYSCTL_DIR="${SYSCTL_DIR:-/proc/sys}"',
       'MODULE_DIR="${MODULE_DIR:-/sys/module}"',
+      'HOST_ROOT="${HOST_ROOT:-/host}"',
       '',
+      '# The node\'s own modprobe and module tree (host root mounted at HOST_ROOT): it reads whatever',
+      '# compression the node OS uses (.ko.zst, .ko.xz), which an image\'s BusyBox modprobe cannot.',
       'load_module() {',
       '    if [ ! -d "$MODULE_DIR/$1" ]; then',
-      '        modprobe "$1"',
+      '        chroot "$HOST_ROOT" modprobe "$1" || {',
+      '            echo "prepare-host: cannot load kernel module $1 with the node\'s modprobe (chroot $HOST_ROOT modprobe $1)." >&2',
+      '            echo "prepare-host: the node needs $1 for LVS direct routing; see Troubleshooting in the README." >&2',
+      '            exit 1',
+      '        }',
       '    fi',
       '}',
       '',

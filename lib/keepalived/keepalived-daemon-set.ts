@@ -163,9 +163,11 @@ export class KeepalivedDaemonSet extends Construct {
         imagePullPolicy: 'IfNotPresent',
         command: ['/bin/sh', '-c', preparation.renderScript()],
         securityContext: { privileged: true },
-        volumeMounts: [{ name: 'lib-modules', mountPath: '/lib/modules', readOnly: true }],
+        // The node's root, read-only, for `chroot /host modprobe`: the node's own modprobe reads its own
+        // module compression (.ko.zst on Ubuntu 24.04 and Arch, .ko.xz on RHEL-likes); BusyBox's cannot.
+        volumeMounts: [{ name: 'host-root', mountPath: '/host', readOnly: true }],
       });
-      volumes.push({ name: 'lib-modules', hostPath: { path: '/lib/modules', type: 'Directory' } });
+      volumes.push({ name: 'host-root', hostPath: { path: '/', type: 'Directory' } });
     }
 
     const securityContext: k8s.SecurityContext = privilege === KeepalivedPrivilege.PRIVILEGED

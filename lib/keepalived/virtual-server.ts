@@ -53,6 +53,16 @@ export interface HttpGetCheckProps {
    * @default 2
    */
   readonly connectTimeoutSeconds?: number;
+  /**
+   * Extra attempts before the real server is marked down.
+   * @default - keepalived's default for HTTP_GET: 1
+   */
+  readonly retry?: number;
+  /**
+   * Seconds between attempts.
+   * @default - keepalived's default for HTTP_GET: 3
+   */
+  readonly delayBeforeRetrySeconds?: number;
 }
 
 /**
@@ -78,6 +88,12 @@ export interface RealServerProps {
    * @default - none
    */
   readonly httpGet?: HttpGetCheckProps;
+  /**
+   * On a failed check set the weight to 0 instead of removing the real server: no new connections, but the
+   * director keeps forwarding the established ones (a draining Traefik finishes them).
+   * @default false
+   */
+  readonly inhibitOnFailure?: boolean;
 }
 
 /**
@@ -132,6 +148,8 @@ export interface ResolvedHttpCheck {
   readonly statusCode: number;
   readonly connectPort?: number;
   readonly connectTimeout: number;
+  readonly retry?: number;
+  readonly delayBeforeRetry?: number;
 }
 
 /** Resolved health check: exactly one of the two is set (internal). */
@@ -147,6 +165,7 @@ export interface ResolvedRealServer {
   readonly port: number;
   readonly weight: number;
   readonly check: ResolvedCheck;
+  readonly inhibitOnFailure: boolean;
 }
 
 /** Resolved virtual server (internal). */
@@ -243,6 +262,10 @@ function resolveRealServers(
     const port = checkInteger(p, `${rsPath}.port`, rs.port, 1, 65535);
     const weight = checkInteger(p, `${rsPath}.weight`, rs.weight ?? 1, 0, 65535);
     const check = resolveCheck(p, rsPath, rs);
+    const inhibitOnFailure = rs.inhibitOnFailure ?? false;
+    if (typeof inhibitOnFailure !== 'boolean') {
+      p.add(`${rsPath}.inhibitOnFailure ${show(rs.inhibitOnFailure)} must be true or false`);
+    }
     if (ip !== undefined) {
       const key = canonical(ip);
       if (vsIp !== undefined && ip.kind() !== vsIp.kind()) {
@@ -265,7 +288,7 @@ function resolveRealServers(
       p.add(`${rsPath}.port ${port} differs from ${vsPath}.port ${vsPort} (direct routing cannot change ports)`);
     }
     if (ip !== undefined && port !== undefined && weight !== undefined && check !== undefined) {
-      resolved.push({ ip, address: canonical(ip), port, weight, check });
+      resolved.push({ ip, address: canonical(ip), port, weight, check, inhibitOnFailure: inhibitOnFailure === true });
     }
   });
   if (resolved.length === list.length && resolved.every((rs) => rs.weight === 0)) {
@@ -296,10 +319,13 @@ function resolveCheck(p: Problems, rsPath: string, rs: RealServerProps): Resolve
       : checkInteger(p, `${path}.connectPort`, h.connectPort, 1, 65535);
     const connectTimeout = checkNumber(p, `${path}.connectTimeoutSeconds`, h.connectTimeoutSeconds ?? 2, 0.001,
       MAX_TIMER_SECONDS);
+    const retry = h.retry === undefined ? undefined : checkInteger(p, `${path}.retry`, h.retry, 0, 1000);
+    const delayBeforeRetry = h.delayBeforeRetrySeconds === undefined ? undefined
+      : checkNumber(p, `${path}.delayBeforeRetrySeconds`, h.delayBeforeRetrySeconds, 0, MAX_TIMER_SECONDS);
     if (p.count > before || statusCode === undefined || connectTimeout === undefined) {
       return undefined;
     }
-    return { http: { path: h.path, statusCode, connectPort, connectTimeout } };
+    return { http: { path: h.path, statusCode, connectPort, connectTimeout, retry, delayBeforeRetry } };
   }
   const path = `${rsPath}.tcpCheck`;
   const t = rs.tcpCheck === undefined ? {} : checkObject<TcpCheckProps>(p, path, rs.tcpCheck);
@@ -333,6 +359,10 @@ export function renderVirtualServer(w: ConfWriter, vs: ResolvedVirtualServer): v
     if (vs.scheduler === LvsScheduler.MAGLEV_HASHING) {
       // Hash on the source port too, so many clients behind one NAT address still spread out.
       b.line('mh-port');
+      // Maglev keeps a real server of weight 0 (inhibit_on_failure, draining) in its table and, without
+      // fallback, drops the new connections that hash to it; with fallback they go to the next server in
+      // the flow's own order, the same on every director.
+      b.line('mh-fallback');
     }
     b.line(`lvs_method ${vs.method}`);
     b.line(`protocol ${vs.protocol}`);
@@ -342,6 +372,9 @@ export function renderVirtualServer(w: ConfWriter, vs: ResolvedVirtualServer): v
     for (const rs of vs.realServers) {
       b.block(`real_server ${rs.address} ${rs.port}`, (r) => {
         r.line(`weight ${rs.weight}`);
+        if (rs.inhibitOnFailure) {
+          r.line('inhibit_on_failure');
+        }
         renderCheck(r, rs.check);
       });
     }
@@ -360,6 +393,12 @@ function renderCheck(w: ConfWriter, check: ResolvedCheck): void {
         h.line(`connect_port ${http.connectPort}`);
       }
       h.line(`connect_timeout ${timer(http.connectTimeout)}`);
+      if (http.retry !== undefined) {
+        h.line(`retry ${http.retry}`);
+      }
+      if (http.delayBeforeRetry !== undefined) {
+        h.line(`delay_before_retry ${timer(http.delayBeforeRetry)}`);
+      }
     });
   }
   const tcp = check.tcp;

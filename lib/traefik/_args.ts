@@ -16,7 +16,7 @@ export function traefikArgs(r: ResolvedTraefik): string[] {
     '--global.checkNewVersion=false',
     '--global.sendAnonymousUsage=false',
     ...entryPointAddressArgs(r),
-    ...apiArgs(),
+    ...apiArgs(r),
     ...metricsArgs(r),
     ...providerArgs(r),
     ...entryPointArgs(r),
@@ -44,17 +44,25 @@ function entryPointAddressArgs(r: ResolvedTraefik): string[] {
     // node address parses too; Go's net.Listen takes "[10.0.0.1]:9101" as well as "[fd00::1]:9101".
     args.push(`--entryPoints.metrics.address=[$(${HOST_IP_ENV})]:${r.metricsPort}/tcp`);
   }
+  if (r.healthPort !== undefined) {
+    // Every address, loopback included: the LVS directors check each node's /ping from the network,
+    // keepalived's own check and the kubelet's probes ask loopback.
+    args.push(`--entryPoints.health.address=:${r.healthPort}/tcp`);
+  }
   return args;
 }
 
-function apiArgs(): string[] {
-  return [
+function apiArgs(r: ResolvedTraefik): string[] {
+  const args = [
     '--api.dashboard=true',
     // Serves the (read-only) API and dashboard on the `traefik` entrypoint without auth.
     // Acceptable only because that entrypoint listens on 127.0.0.1: use kubectl port-forward.
     '--api.insecure=true',
     '--ping=true',
   ];
+  // Traefik serves /ping on one entrypoint only: the health one when there is one.
+  if (r.healthPort !== undefined) args.push('--ping.entryPoint=health');
+  return args;
 }
 
 function metricsArgs(r: ResolvedTraefik): string[] {
@@ -103,7 +111,9 @@ function entryPointArgs(r: ResolvedTraefik): string[] {
     args.push(...trustArgs('websecure', r.websecureTrust));
   }
   if (r.requestAcceptGraceSeconds > 0) {
-    for (const entryPoint of publicEntryPoints(r)) {
+    // The health entrypoint too: it must keep answering 503 (not refuse connections) while Traefik drains.
+    const draining = [...publicEntryPoints(r), ...(r.healthPort !== undefined ? ['health'] : [])];
+    for (const entryPoint of draining) {
       args.push(`--entryPoints.${entryPoint}.transport.lifeCycle.requestAcceptGraceTimeout=${r.requestAcceptGraceSeconds}s`);
     }
   }

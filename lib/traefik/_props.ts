@@ -58,6 +58,7 @@ export interface ResolvedTraefik {
   readonly websecurePort?: number;
   readonly adminPort: number;
   readonly metricsPort?: number;
+  readonly healthPort?: number;
   readonly ingressEndpointIp?: string;
   readonly ingressClassName: string;
   readonly defaultIngressClass: boolean;
@@ -101,11 +102,13 @@ export function resolveTraefikProps(
   const websecurePort = props.websecurePort === undefined ? undefined : checkPort(p, at('websecurePort'), props.websecurePort);
   const adminPort = checkPort(p, at('adminPort'), props.adminPort ?? 8580);
   const metricsPort = props.metricsPort === undefined ? undefined : checkPort(p, at('metricsPort'), props.metricsPort);
+  const healthPort = props.healthPort === undefined ? undefined : checkPort(p, at('healthPort'), props.healthPort);
   checkDistinctPorts(p, [
     [at('webPort'), webPort],
     [at('websecurePort'), websecurePort],
     [at('adminPort'), adminPort],
     [at('metricsPort'), metricsPort],
+    [at('healthPort'), healthPort],
   ]);
 
   const ingressEndpointIp = props.ingressEndpointIp === undefined
@@ -161,7 +164,7 @@ export function resolveTraefikProps(
 
   return {
     namespace, name, nodeLabel, image,
-    webPort: webPort ?? 80, websecurePort, adminPort: adminPort ?? 8580, metricsPort,
+    webPort: webPort ?? 80, websecurePort, adminPort: adminPort ?? 8580, metricsPort, healthPort,
     ingressEndpointIp, ingressClassName, defaultIngressClass, crdProvider, gatewayApi, gatewayClassName,
     defaultCertificateSecretName, redirectToHttps, accessLog, accessLogStatusCodes, webTrust, websecureTrust,
     resources, goMemLimit, terminationGracePeriodSeconds, requestAcceptGraceSeconds,

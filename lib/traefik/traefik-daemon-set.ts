@@ -75,6 +75,18 @@ export interface TraefikDaemonSetProps {
   readonly adminPort?: number;
 
   /**
+   * Host port of a `health` entrypoint that serves only `/ping`, on every node
+   * address (loopback included). Other machines can then see this Traefik's
+   * health, e.g. LVS directors checking each edge node, and they see the 503
+   * `/ping` answers while Traefik drains. `/ping` moves from the `traefik`
+   * entrypoint to this one (Traefik serves it on one entrypoint only); the API
+   * and dashboard stay on loopback. `pingUrl` and the probes follow.
+   *
+   * @default - no health entrypoint: `/ping` on the loopback `traefik` entrypoint
+   */
+  readonly healthPort?: number;
+
+  /**
    * Port of a Prometheus `metrics` entrypoint, bound to the node's own address (the downward API's
    * `status.hostIP`), so Prometheus scrapes `<node-ip>:<port>/metrics` on each node and never through
    * the VIP. The pods carry the `prometheus.io/scrape`, `path` and `port` annotations. Avoid 9100: with
@@ -292,6 +304,8 @@ export class TraefikDaemonSet extends Construct {
   public readonly adminPort: number;
   /** Port of the Prometheus `metrics` entrypoint on each node's own address, if enabled. */
   public readonly metricsPort?: number;
+  /** Port of the `health` (`/ping` on every node address) entrypoint, if enabled. */
+  public readonly healthPort?: number;
   /**
    * Health endpoint as seen from the edge node itself, e.g. for a keepalived
    * `vrrp_script` (host-network processes share the node's loopback).
@@ -336,8 +350,9 @@ export class TraefikDaemonSet extends Construct {
     this.websecurePort = r.websecurePort;
     this.adminPort = r.adminPort;
     this.metricsPort = r.metricsPort;
+    this.healthPort = r.healthPort;
     this.ingressClassName = r.ingressClassName;
-    this.pingUrl = `http://${LOOPBACK}:${this.adminPort}/ping`;
+    this.pingUrl = `http://${LOOPBACK}:${this.healthPort ?? this.adminPort}/ping`;
     this._selectorLabels = {
       'app.kubernetes.io/name': 'traefik',
       'app.kubernetes.io/instance': this.name,
@@ -429,7 +444,7 @@ export class TraefikDaemonSet extends Construct {
     daemonSet.select(kplus.LabelSelector.of({ labels: this._selectorLabels }));
 
     const probe = (failureThreshold: number) => kplus.Probe.fromHttpGet('/ping', {
-      port: this.adminPort,
+      port: this.healthPort ?? this.adminPort,
       host: LOOPBACK,
       scheme: kplus.ConnectionScheme.HTTP,
       failureThreshold,
@@ -562,6 +577,9 @@ export class TraefikDaemonSet extends Construct {
     ports.push({ name: 'traefik', number: this.adminPort, protocol: kplus.Protocol.TCP });
     if (this.metricsPort !== undefined) {
       ports.push({ name: 'metrics', number: this.metricsPort, hostPort: this.metricsPort, protocol: kplus.Protocol.TCP });
+    }
+    if (this.healthPort !== undefined) {
+      ports.push({ name: 'health', number: this.healthPort, hostPort: this.healthPort, protocol: kplus.Protocol.TCP });
     }
     return ports;
   }

@@ -102,6 +102,34 @@ describe('EdgeIngress', () => {
     expect(keepalived.containers[0].args).not.toContain('--vrrp');
   });
 
+  test('load balancing: directors check each node\'s Traefik /ping on its own address, drain with weight 0', () => {
+    const { find } = synth({ loadBalancing: {} });
+    const vs = keepalivedConf(find).split('virtual_server 10.1.0.100 80 {')[1];
+    expect(vs).toContain('delay_loop 1\n');
+    expect(vs).toMatch(/real_server 10\.1\.0\.11 80 \{\s+weight 1\s+inhibit_on_failure\s+HTTP_GET \{\s+url \{\s+path \/ping\s+status_code 200\s+\}\s+connect_port 8581\s+connect_timeout 1\s+retry 0\s+\}/);
+    const traefik = find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0];
+    expect(traefik.args).toEqual(expect.arrayContaining([
+      '--entryPoints.health.address=:8581/tcp', '--ping.entryPoint=health',
+      '--entryPoints.health.transport.lifeCycle.requestAcceptGraceTimeout=4s',
+    ]));
+    expect(traefik.ports).toContainEqual({ name: 'health', containerPort: 8581, hostPort: 8581, protocol: 'TCP' });
+    // keepalived's own check and the kubelet probes follow /ping to the health entrypoint (on loopback).
+    expect(keepalivedConf(find)).toContain('http://127.0.0.1:8581/ping');
+    expect(traefik.readinessProbe.httpGet).toMatchObject({ port: 8581, host: '127.0.0.1', path: '/ping' });
+    // The host preparation loads modules with the node's own modprobe, through the read-only host root.
+    const init = find('DaemonSet', 'keepalived').spec.template.spec.initContainers[0];
+    expect(init.command[2]).toContain('chroot "$HOST_ROOT" modprobe "$1"');
+    expect(init.command[2]).toContain("set_sysctl 'net/ipv4/vs/sloppy_tcp' '1'");
+    expect(init.volumeMounts).toEqual([{ name: 'host-root', mountPath: '/host', readOnly: true }]);
+  });
+
+  test('without load balancing there is no health entrypoint unless asked for', () => {
+    expect(synth().find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0].args.join(' ')).not.toContain('health');
+    const withPort = synth({ traefik: { healthPort: 9000 } });
+    expect(withPort.find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0].args).toContain('--entryPoints.health.address=:9000/tcp');
+    expect(keepalivedConf(withPort.find)).toContain('http://127.0.0.1:9000/ping');
+  });
+
   test('without load balancing keepalived runs VRRP only and touches no host state', () => {
     const { find } = synth();
     const spec = find('DaemonSet', 'keepalived').spec.template.spec;

@@ -23,6 +23,7 @@ describe('HostPreparation', () => {
     expect(prep.kernelModules).toEqual(['ip_vs', 'ip_vs_mh']);
     expect(prep.sysctls).toEqual([
       { name: 'net.ipv4.vs.backup_only', value: '1' },
+      { name: 'net.ipv4.vs.sloppy_tcp', value: '1' },
       { name: 'net.ipv4.conf.all.arp_ignore', value: '1' },
       { name: 'net.ipv4.conf.all.arp_announce', value: '2' },
       { name: 'net.ipv4.conf.eth0.arp_ignore', value: '1' },
@@ -45,7 +46,7 @@ describe('HostPreparation', () => {
 
   test('IPv6-only VIPs need no ARP sysctls', () => {
     const prep = new HostPreparation({ interface: 'eth0', loopbackAddresses: ['2001:db8::119'] });
-    expect(prep.sysctls).toEqual([{ name: 'net.ipv4.vs.backup_only', value: '1' }]);
+    expect(prep.sysctls).toEqual([{ name: 'net.ipv4.vs.backup_only', value: '1' }, { name: 'net.ipv4.vs.sloppy_tcp', value: '1' }]);
     expect(prep.loopbackAddresses).toEqual(['2001:db8::119/128']);
   });
 
@@ -103,7 +104,8 @@ describeWithKeepalived('HostPreparation script in a network namespace', () => {
     fs.writeFileSync(path.join(bin, 'modprobe'), `#!/bin/sh\necho "$@" >> ${log}\nmkdir -p ${moduleDir}/"$1"\n`, { mode: 0o755 });
     const scriptFile = path.join(dir, 'prepare.sh');
     fs.writeFileSync(scriptFile, prep.renderScript());
-    const env = { ...process.env, SYSCTL_DIR: sysctlDir, MODULE_DIR: moduleDir, PATH: `${bin}:${process.env.PATH}` };
+    // HOST_ROOT=/: the script's `chroot $HOST_ROOT modprobe` then finds the recording modprobe on PATH.
+    const env = { ...process.env, SYSCTL_DIR: sysctlDir, MODULE_DIR: moduleDir, HOST_ROOT: '/', PATH: `${bin}:${process.env.PATH}` };
 
     for (let run = 0; run < 2; run++) {
       const r = spawnSync('ip', ['netns', 'exec', ns, 'sh', scriptFile], { env, encoding: 'utf8' });
@@ -125,11 +127,13 @@ describeWithKeepalived('HostPreparation script in a network namespace', () => {
     fs.mkdirSync(bin);
     fs.writeFileSync(path.join(bin, 'modprobe'), '#!/bin/sh\necho "modprobe: FATAL: Module $1 not found" >&2\nexit 1\n', { mode: 0o755 });
     const env = {
-      ...process.env, SYSCTL_DIR: path.join(dir, 'nosys'), MODULE_DIR: path.join(dir, 'nomodules'),
+      ...process.env, SYSCTL_DIR: path.join(dir, 'nosys'), MODULE_DIR: path.join(dir, 'nomodules'), HOST_ROOT: '/',
       PATH: `${bin}:${process.env.PATH}`,
     };
     const r = spawnSync('ip', ['netns', 'exec', ns, 'sh', scriptFile], { env, encoding: 'utf8' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('Module ip_vs not found');
+    // The script says what failed and where to look.
+    expect(r.stderr).toContain("prepare-host: cannot load kernel module ip_vs with the node's modprobe (chroot / modprobe ip_vs).");
   });
 });

@@ -139,7 +139,8 @@ describeWithKeepalived('generated keepalived.conf passes the real keepalived -t'
           address: '172.20.0.119', port: 443, method: LvsMethod.NAT, scheduler: LvsScheduler.WEIGHTED_LEAST_CONNECTION,
           persistenceTimeoutSeconds: 1800, delayLoopSeconds: 0.5,
           realServers: SEED_NODES.map((n) => ({
-            address: n.address, port: 8443, weight: 2, httpGet: { path: '/ping', connectPort: 8080, statusCode: 200 },
+            address: n.address, port: 8443, weight: 2, inhibitOnFailure: true,
+            httpGet: { path: '/ping', connectPort: 8080, statusCode: 200, connectTimeoutSeconds: 1, retry: 0, delayBeforeRetrySeconds: 0.5 },
           })),
         },
         {

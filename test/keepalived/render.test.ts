@@ -134,7 +134,7 @@ describe('KeepalivedConfig rendering', () => {
 
   test('virtual_server: lvs_sched mh with mh-port, lvs_method DR, TCP_CHECK defaults, no obsolete keywords', () => {
     expect(block(conf, 'virtual_server 172.20.0.119 80')).toEqual([
-      'delay_loop 3', 'lvs_sched mh', 'mh-port', 'lvs_method DR', 'protocol TCP',
+      'delay_loop 3', 'lvs_sched mh', 'mh-port', 'mh-fallback', 'lvs_method DR', 'protocol TCP',
       ...SEED_NODES.flatMap((n) => [
         `real_server ${n.address} 80 {`, 'weight 1', 'TCP_CHECK {',
         'connect_timeout 2', 'retry 2', 'delay_before_retry 1', '}', '}',
@@ -206,11 +206,29 @@ describe('KeepalivedConfig rendering', () => {
       }],
     });
     expect(block(c.render(), 'virtual_server 172.20.0.119 443')).toEqual([
-      'delay_loop 1.5', 'lvs_sched mh', 'mh-port', 'lvs_method DR', 'protocol UDP', 'persistence_timeout 600',
+      'delay_loop 1.5', 'lvs_sched mh', 'mh-port', 'mh-fallback', 'lvs_method DR', 'protocol UDP', 'persistence_timeout 600',
       'real_server 172.20.0.113 443 {', 'weight 3', 'TCP_CHECK {',
       'connect_port 8443', 'connect_timeout 0.5', 'retry 0', 'delay_before_retry 1', '}', '}',
       'real_server 172.20.0.114 443 {', 'weight 1', 'HTTP_GET {', 'url {', 'path /ping', 'status_code 200', '}',
       'connect_port 8080', 'connect_timeout 2', '}', '}',
+    ]);
+  });
+
+  test('HTTP_GET retry and delay, inhibit_on_failure', () => {
+    const c = new KeepalivedConfig({
+      ...seedProps(),
+      virtualServers: [{
+        address: '172.20.0.119',
+        port: 80,
+        realServers: [{
+          address: '172.20.0.113', port: 80, inhibitOnFailure: true,
+          httpGet: { path: '/ping', connectPort: 8581, connectTimeoutSeconds: 1, retry: 0, delayBeforeRetrySeconds: 0.5 },
+        }],
+      }],
+    });
+    expect(block(c.render(), 'real_server 172.20.0.113 80')).toEqual([
+      'weight 1', 'inhibit_on_failure', 'HTTP_GET {', 'url {', 'path /ping', 'status_code 200', '}',
+      'connect_port 8581', 'connect_timeout 1', 'retry 0', 'delay_before_retry 0.5', '}',
     ]);
   });
 

@@ -160,6 +160,8 @@ describe.each<[string, (p: any) => void, string]>([
   ['no real servers', (p) => { p.virtualServers[0].realServers = []; }, 'virtualServers[0].realServers is empty'],
   ['two checks on one real server', (p) => { p.virtualServers[0].realServers[0].tcpCheck = {}; p.virtualServers[0].realServers[0].httpGet = { path: '/' }; }, 'virtualServers[0].realServers[0] sets both tcpCheck and httpGet'],
   ['HTTP path without a slash', (p) => { p.virtualServers[0].realServers[0].httpGet = { path: 'ping' }; }, 'virtualServers[0].realServers[0].httpGet.path "ping" must start with \'/\''],
+  ['HTTP retry -1', (p) => { p.virtualServers[0].realServers[0].httpGet = { path: '/ping', retry: -1 }; }, 'virtualServers[0].realServers[0].httpGet.retry -1 is outside 0-1000'],
+  ['inhibitOnFailure not a boolean', (p) => { p.virtualServers[0].realServers[0].inhibitOnFailure = 'yes'; }, 'virtualServers[0].realServers[0].inhibitOnFailure "yes" must be true or false'],
   ['HTTP status code 99', (p) => { p.virtualServers[0].realServers[0].httpGet = { path: '/ping', statusCode: 99 }; }, 'virtualServers[0].realServers[0].httpGet.statusCode 99 is outside 100-599'],
   ['TCP check connect port 0', (p) => { p.virtualServers[0].realServers[0].tcpCheck = { connectPort: 0 }; }, 'virtualServers[0].realServers[0].tcpCheck.connectPort 0 is outside 1-65535'],
   ['TCP check negative retry', (p) => { p.virtualServers[0].realServers[0].tcpCheck = { retry: -1 }; }, 'virtualServers[0].realServers[0].tcpCheck.retry -1 is outside 0-1000'],

@@ -1,0 +1,95 @@
+/**
+ * The LVS edge under test, synthesized through EdgeIngress exactly as main.ts ships it (loadBalancing with
+ * Maglev), on lab addresses. Everything the lab runs on a node comes out of the manifests: keepalived.conf
+ * from the ConfigMap, keepalived's arguments and capabilities from the DaemonSet, the host-preparation script
+ * from the init container's command, and the Traefik drain settings (grace period, health entrypoint) from
+ * the Traefik DaemonSet's arguments.
+ */
+import { Testing } from 'cdk8s';
+import { EdgeIngress, KeepalivedPrivilege, LvsScheduler } from '../../lib';
+
+export interface LvsEdge {
+  readonly label: string;
+  readonly keepalivedConf: string;
+  readonly nodes: { name: string; address: string; priority: number }[];
+  readonly vip: string;
+  readonly subnetPrefix: number;
+  readonly interfaceName: string;
+  readonly webPort: number;
+  /** Traefik's loopback admin (ping) port. */
+  readonly adminPort: number;
+  /** Traefik's `health` entrypoint (serving /ping instead of the admin port), if the DaemonSet has one. */
+  readonly health?: { readonly address: string; readonly port: number };
+  /** requestAcceptGraceTimeout of the web entrypoint, ms. */
+  readonly graceMs: number;
+  keepalivedArgs(nodeName: string, paths: { configFile: string; runDir: string }): string[];
+  readonly capabilities: string[];
+  /** The init container's host-preparation script, or undefined without LVS. */
+  readonly hostPreparation?: string;
+}
+
+export const LVS_LAB = {
+  nodes: [
+    { name: 'edge-1', address: '10.77.0.11' },
+    { name: 'edge-2', address: '10.77.0.12' },
+    { name: 'edge-3', address: '10.77.0.13' },
+  ],
+  vip: '10.77.0.100',
+  subnet: '10.77.0.0/24',
+  interfaceName: 'eth0',
+  webPort: 80,
+  adminPort: 8580,
+  clientAddresses: ['10.77.0.201', '10.77.0.202', '10.77.0.203', '10.77.0.204'],
+};
+
+export function synthesizeLvsEdge(label: string, loadBalancing: boolean): LvsEdge {
+  const chart = Testing.chart();
+  const edge = new EdgeIngress(chart, 'Edge', {
+    nodes: LVS_LAB.nodes,
+    virtualIp: LVS_LAB.vip,
+    subnet: LVS_LAB.subnet,
+    interface: LVS_LAB.interfaceName,
+    loadBalancing: loadBalancing ? { scheduler: LvsScheduler.MAGLEV_HASHING } : undefined,
+    traefik: { webPort: LVS_LAB.webPort, adminPort: LVS_LAB.adminPort },
+    keepalived: { privilege: KeepalivedPrivilege.LEAST_PRIVILEGE },
+  });
+  const manifests = Testing.synth(chart);
+  const configMap = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === edge.keepalived.configMap.name);
+  const ds = manifests.find((m) => m.kind === 'DaemonSet' && m.metadata.name === edge.keepalived.daemonSet.name);
+  const traefikDs = manifests.find((m) => m.kind === 'DaemonSet' && m.metadata.name !== edge.keepalived.daemonSet.name);
+  const container = ds.spec.template.spec.containers[0];
+  const init = (ds.spec.template.spec.initContainers ?? []).find((c: { name: string }) => c.name === 'prepare-host');
+  const configMount = container.volumeMounts.find((m: { name: string }) => m.name === 'config');
+  const runMount = container.volumeMounts.find((m: { name: string }) => m.name === 'run');
+  const configFileName = Object.keys(configMap.data)[0];
+  const containerArgs: string[] = container.args;
+  const traefikArgs: string[] = traefikDs.spec.template.spec.containers[0].args;
+  const arg = (re: RegExp): string | undefined => traefikArgs.map((a) => re.exec(a)?.[1]).find((v) => v !== undefined);
+  const grace = arg(/^--entryPoints\.web\.transport\.lifeCycle\.requestAcceptGraceTimeout=(\d+)s$/);
+  const healthAddress = arg(/^--entryPoints\.health\.address=(.*)$/);
+  return {
+    label,
+    keepalivedConf: configMap.data[configFileName],
+    nodes: edge.nodes.map((n) => ({ name: n.name, address: n.address, priority: n.priority })),
+    vip: LVS_LAB.vip,
+    subnetPrefix: Number(LVS_LAB.subnet.split('/')[1]),
+    interfaceName: LVS_LAB.interfaceName,
+    webPort: edge.traefik.webPort,
+    adminPort: edge.traefik.adminPort,
+    health: healthAddress ? parseEntryPointAddress(healthAddress) : undefined,
+    graceMs: grace ? Number(grace) * 1000 : 0,
+    keepalivedArgs: (nodeName, paths) => containerArgs.map((a) => a
+      .replace('$(NODE_NAME)', nodeName)
+      .replace(`${configMount.mountPath}/${configFileName}`, paths.configFile)
+      .replace(runMount.mountPath, paths.runDir)),
+    capabilities: [...container.securityContext.capabilities.add],
+    hostPreparation: init ? init.command[2] : undefined,
+  };
+}
+
+/** Traefik entrypoint address `[host]:port[/tcp]` -> where to listen ('' host = every address). */
+export function parseEntryPointAddress(address: string): { address: string; port: number } {
+  const m = /^(.*):(\d+)(\/tcp)?$/.exec(address);
+  if (!m) throw new Error(`cannot read Traefik entrypoint address ${address}`);
+  return { address: m[1] === '' ? '0.0.0.0' : m[1], port: Number(m[2]) };
+}

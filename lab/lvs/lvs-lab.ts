@@ -1,0 +1,232 @@
+/**
+ * LVS lab: the synthesized LVS-DR edge on three simulated nodes, in a kernel with IP_VS.
+ *   node -r @swc-node/register lab/lvs/lvs-lab.ts [--short|--full] --out DIR [--host-root DIR]
+ *        [--scenarios spread,crash,...] [--variants project,no-loop-guard,vrrp-only]
+ * Usually started by lab/run.ts, directly or inside User-Mode Linux (lab/lvs/uml.ts) when the host
+ * kernel has no IP_VS. Exit 0: every target met; 1: a target missed or a run failed; 2: cannot run.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { renderTimelineSvg } from '../svg';
+import { cleanupSync, installCleanupHandlers, run, runPrefix, trackPrefix, trackTempDir } from '../sys';
+import { holdingIntervals, linkDownIntervals } from '../timeline';
+import { LvsRun, LvsScenario, LvsTarget, evaluateLvsTargets } from './lvs-analysis';
+import { LvsCluster } from './lvs-cluster';
+import { synthesizeLvsEdge } from './lvs-edge';
+import { LvsReport, renderLvsMarkdown } from './lvs-report';
+import { LVS_MODES, LvsMode, RunTrace, ScenarioCtx, holderFault, spread, traefikKill, traefikRollout } from './lvs-scenarios';
+
+export const LVS_SCENARIOS: LvsScenario[] = ['spread', 'crash', 'graceful-stop', 'traefik-rollout', 'traefik-kill'];
+export const LVS_VARIANTS = ['project', 'no-loop-guard', 'vrrp-only', 'no-sloppy-tcp'] as const;
+/** Run unless --variants says otherwise ('no-sloppy-tcp' shows what net.ipv4.vs.sloppy_tcp fixes). */
+const DEFAULT_VARIANTS: Variant[] = ['project', 'no-loop-guard', 'vrrp-only'];
+type Variant = (typeof LVS_VARIANTS)[number];
+
+/** What each variant runs: the loop-guard and VRRP-only comparisons only where they show something. */
+const VARIANT_SCENARIOS: Record<Variant, LvsScenario[]> = {
+  project: LVS_SCENARIOS,
+  'no-loop-guard': ['spread'],
+  'vrrp-only': ['crash', 'graceful-stop'],
+  'no-sloppy-tcp': ['crash', 'graceful-stop'],
+};
+const VARIANT_LABELS: Record<Variant, string> = {
+  project: 'project defaults (loadBalancing, Maglev)',
+  'no-loop-guard': 'same, without the loop guard (net.ipv4.vs.backup_only=0)',
+  'vrrp-only': 'VRRP only (no loadBalancing)',
+  'no-sloppy-tcp': 'project defaults with net.ipv4.vs.sloppy_tcp=0',
+};
+
+const started = Date.now();
+function progress(msg: string): void {
+  process.stdout.write(`[lvs ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
+}
+
+function parse(argv: string[]): { mode: LvsMode; out: string; hostRoot: string; scenarios: LvsScenario[]; variants: Variant[] } {
+  let mode = LVS_MODES.short;
+  let out = '';
+  let hostRoot = '/';
+  let scenarios = LVS_SCENARIOS;
+  let variants: Variant[] = [...DEFAULT_VARIANTS];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--short') mode = LVS_MODES.short;
+    else if (a === '--full') mode = LVS_MODES.full;
+    else if (a === '--out') out = path.resolve(argv[++i]);
+    else if (a === '--host-root') hostRoot = argv[++i];
+    else if (a === '--scenarios') scenarios = argv[++i].split(',') as LvsScenario[];
+    else if (a === '--variants') variants = argv[++i].split(',') as Variant[];
+    else if (a === '--runs') {
+      const n = Number(argv[++i]);
+      mode = { ...mode, variantRuns: n, runs: { spread: n, crash: n, 'graceful-stop': n, 'traefik-rollout': n, 'traefik-kill': n } };
+    }
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!out) throw new Error('--out DIR is required');
+  return { mode, out, hostRoot, scenarios, variants };
+}
+
+function summary(r: LvsRun): string {
+  if (r.error) return `ERROR ${r.error}`;
+  const parts: string[] = [];
+  if (r.labFault) parts.push(`LAB FAULT (${r.labFault})`);
+  if (r.note) parts.push(`note: ${r.note}`);
+  if (r.perNode) parts.push(`per node ${JSON.stringify(r.perNode)}, failed ${r.failed}/${r.total}, scheduling ${JSON.stringify(r.schedulingNodes)}, extra answers ${r.extraAnswers}`);
+  if (r.survival) {
+    const s = r.survival;
+    parts.push(`held to surviving nodes ${s.survivedSurviving}/${s.toSurviving} survived, to dead node ${s.lostDead}/${s.toDead} lost, lost per node ${JSON.stringify(s.lostPerNode)}`);
+  }
+  if (r.failuresStopS !== undefined) parts.push(`new-connection failures stop ${r.failuresStopS.toFixed(2)} s after the fault`);
+  if (r.failedNew !== undefined) parts.push(`failed ${r.failedNew}/${r.requests} new connections`);
+  if (r.arpResponders) parts.push(`ARP responders [${r.arpResponders.join(',')}]`);
+  if (r.holderBefore) parts.push(`holder ${r.holderBefore}${r.holderAfter ? ` → ${r.holderAfter}` : ''}`);
+  return parts.join('; ');
+}
+
+/** results.md and the targets again from the runs in DIR/results.json (no measuring). */
+function rerender(dir: string): void {
+  const file = path.join(dir, 'results.json');
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as LvsReport & { runs: LvsRun[] };
+  const report = { ...doc, targets: Object.keys(doc.variants).includes('project') ? evaluateLvsTargets(doc.runs, 'project') : [] };
+  fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, 'results.md'), renderLvsMarkdown(report));
+  for (const t of report.targets) process.stdout.write(`[${t.met === null ? 'NOT RUN' : t.met ? 'MET' : 'MISSED'}] ${t.description}: ${t.measured}\n`);
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--rerender') return rerender(path.resolve(process.argv[3]));
+  const args = parse(process.argv.slice(2));
+  // Only the VRRP-only comparison runs without IP_VS.
+  if (args.variants.some((v) => v !== 'vrrp-only') && !fs.existsSync('/proc/net/ip_vs')) {
+    // The first node's host preparation loads ip_vs; check that the kernel can have it at all.
+    const r = run('modprobe', ['-n', 'ip_vs'], { allowFail: true });
+    if (r.code !== 0 && !fs.existsSync(path.join(args.hostRoot, 'lib/modules', os.release()))) {
+      process.stderr.write(`lvs lab: this kernel (${os.release()}) has no IP_VS\n`);
+      process.exit(2);
+    }
+  }
+  installCleanupHandlers();
+  const prefix = `${runPrefix()}l`;
+  trackPrefix(runPrefix());
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `${runPrefix()}lvs-`));
+  trackTempDir(work);
+  fs.mkdirSync(args.out, { recursive: true });
+  for (const f of fs.readdirSync(args.out)) if (/\.svg$/.test(f)) fs.rmSync(path.join(args.out, f));
+
+  const runs: LvsRun[] = [];
+  const traces = new Map<LvsRun, RunTrace>();
+  const setupInfo: Record<string, unknown> = {};
+  const errors: string[] = [];
+  let crashSvg: string | undefined;
+  for (const variant of args.variants) {
+    const scenarios = VARIANT_SCENARIOS[variant].filter((s) => args.scenarios.includes(s));
+    if (scenarios.length === 0) continue;
+    const edge = synthesizeLvsEdge(VARIANT_LABELS[variant], variant !== 'vrrp-only');
+    const cluster = new LvsCluster(edge, {
+      prefix: `${prefix}${variant[0]}-`, workDir: path.join(work, variant), logDir: path.join(args.out, 'logs', variant),
+      hostRoot: args.hostRoot, noLoopGuard: variant === 'no-loop-guard', noSloppyTcp: variant === 'no-sloppy-tcp',
+    });
+    const ctx: ScenarioCtx = { cluster, variant, mode: args.mode, progress };
+    try {
+      progress(`${variant}: setting up (${edge.label})`);
+      await cluster.setup();
+      setupInfo[variant] = { configTest: cluster.configTest, hostPreparation: cluster.hostPreparation, health: edge.health ?? null, graceMs: edge.graceMs };
+      for (const t of cluster.configTest) {
+        progress(`${variant}: keepalived -t --config-id ${t.node}: rc ${t.rc}${t.output ? `: ${t.output.split('\n')[0]}` : ''}`);
+        if (t.rc !== 0 || t.output) errors.push(`${variant}: keepalived -t on ${t.node}: rc ${t.rc} ${t.output}`);
+      }
+      for (const h of cluster.hostPreparation) progress(`${variant}: host preparation on ${h.node}: rc ${h.rc}${h.output ? `: ${h.output}` : ''}`);
+      for (const s of scenarios) {
+        const wanted = variant === 'project' ? args.mode.runs[s] : variant === 'no-loop-guard' ? 1 : args.mode.variantRuns;
+        let good = 0;
+        // A run spoiled by a lab fault is reported and replaced, at most twice per scenario.
+        for (let i = 1; good < wanted && i <= wanted + 2; i++) {
+          let rec: LvsRun;
+          try {
+            if (s === 'spread') rec = (await spread(ctx, i)).record;
+            else if (s === 'crash' || s === 'graceful-stop') {
+              const o = await holderFault(ctx, s, i);
+              rec = o.record;
+              traces.set(rec, o.trace);
+            } else if (s === 'traefik-rollout') rec = (await traefikRollout(ctx, i)).record;
+            else rec = (await traefikKill(ctx, i)).record;
+          } catch (e) {
+            rec = { scenario: s, variant, run: i, labFault: null, error: (e as Error).message };
+            errors.push(`${variant} ${s} ${i}: ${(e as Error).message}`);
+          }
+          runs.push(rec);
+          if (!rec.labFault && !rec.error) good++;
+          progress(`${variant} | ${s} ${i}: ${summary(rec)}`);
+          if (rec.error && runs.filter((r) => r.variant === variant && r.error).length >= 4) throw new Error(`${variant}: 4 runs failed, giving up`);
+        }
+      }
+      if (variant === 'project') crashSvg = writeCrashSvg(args.out, cluster, runs, traces);
+    } catch (e) {
+      errors.push(`${variant}: ${(e as Error).message}`);
+      progress(`${variant}: ERROR ${(e as Error).message}`);
+    } finally {
+      await cluster.teardown();
+    }
+  }
+
+  const targets: LvsTarget[] = args.variants.includes('project') ? evaluateLvsTargets(runs, 'project') : [];
+  const report = {
+    startedAt: new Date(started).toISOString(),
+    durationS: (Date.now() - started) / 1000,
+    mode: args.mode.name,
+    kernel: `${os.release()} (${os.cpus().length} CPU)`,
+    keepalived: (run('/usr/sbin/keepalived', ['--version'], { allowFail: true }).stderr.split('\n')[0] ?? '').trim(),
+    variants: Object.fromEntries(args.variants.map((v) => [v, VARIANT_LABELS[v]])),
+    setup: setupInfo,
+    runs,
+    targets,
+    errors,
+    crashSvg: crashSvg ?? null,
+  };
+  fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify(report, null, 2) + '\n');
+  fs.writeFileSync(path.join(args.out, 'results.md'), renderLvsMarkdown(report));
+  progress('targets:');
+  for (const t of targets) progress(`  [${t.met === null ? 'NOT RUN' : t.met ? 'MET' : 'MISSED'}] ${t.description}: ${t.measured} (required ${t.required})`);
+  for (const e of errors) progress(`  lab error: ${e}`);
+  cleanupSync();
+  const missed = targets.some((t) => t.met === false || (args.scenarios.length === LVS_SCENARIOS.length && t.met === null));
+  process.exit(missed || errors.length ? 1 : 0);
+}
+
+/** The crash timeline of the median crash run of the project defaults. */
+function writeCrashSvg(out: string, cluster: LvsCluster, runs: LvsRun[], traces: Map<LvsRun, RunTrace>): string | undefined {
+  const crashes = runs.filter((r) => r.variant === 'project' && r.scenario === 'crash' && !r.error && !r.labFault && traces.has(r))
+    .sort((a, b) => (a.failuresStopS ?? 0) - (b.failuresStopS ?? 0));
+  const rep = crashes[Math.floor((crashes.length - 1) / 2)];
+  if (!rep) return undefined;
+  const tr = traces.get(rep)!;
+  const tl = cluster.timeline();
+  const lost = tr.held.filter((h) => h.failedAt !== null && h.failedAt > 0);
+  const markers = [{ t: tr.t0, label: `${rep.faultNode} crashes (keepalived SIGKILL + link down)`, fault: true }];
+  const byNode = new Map<string, number[]>();
+  for (const h of lost) byNode.set(h.node, [...(byNode.get(h.node) ?? []), h.failedAt!]);
+  for (const [node, ts] of byNode) markers.push({ t: Math.min(...ts), label: `${ts.length} held connection(s) to ${node} lost`, fault: false });
+  const s = rep.survival!;
+  const svg = renderTimelineSvg({
+    title: 'LVS-DR: VIP holder crash with connections open — project defaults',
+    subtitle: `run ${rep.run}: ${s.survivedSurviving}/${s.toSurviving} held connections to surviving nodes survived, ${s.toDead} to the dead node; new-connection failures stop ${rep.failuresStopS?.toFixed(2)} s after the fault (client lane: new connections every 50 ms)`,
+    nodes: cluster.nodes,
+    from: tr.from,
+    to: tr.to,
+    t0: tr.t0,
+    holding: holdingIntervals(tl, tr.from, tr.to),
+    linkDown: linkDownIntervals(tl, tr.from, tr.to),
+    samples: cluster.samples.filter((x) => x.start >= tr.from && x.start <= tr.to),
+    markers,
+  });
+  const name = 'timeline-lvs-crash-project.svg';
+  fs.writeFileSync(path.join(out, name), svg);
+  return name;
+}
+
+main().catch((e) => {
+  process.stderr.write(`lvs lab: ${(e as Error)?.stack ?? e}\n`);
+  cleanupSync();
+  process.exit(2);
+});
+

@@ -1,0 +1,95 @@
+import {
+  HeldConn, LvsRun, arpResponders, evaluateLvsTargets, failuresStopS, heldSurvival, ipvsRealServers, ipvsScheduledConns, shares,
+} from '../../lab/lvs/lvs-analysis';
+
+const held = (node: string, failedAt: number | null): HeldConn => ({ node, src: '10.77.0.201', srcPort: 40000, requests: 5, failedAt, error: failedAt ? 'ECONNRESET' : null, maxLatencyMs: 3 });
+
+describe('LVS lab analysis', () => {
+  test('arping replies: distinct MACs', () => {
+    const out = [
+      'ARPING 10.77.0.100 from 10.77.0.201 eth0',
+      'Unicast reply from 10.77.0.100 [AA:BB:CC:00:00:01]  0.052ms',
+      'Unicast reply from 10.77.0.100 [aa:bb:cc:00:00:01]  0.061ms',
+      'Unicast reply from 10.77.0.100 [aa:bb:cc:00:00:02]  0.070ms',
+      'Sent 2 probes (1 broadcast(s))',
+    ].join('\n');
+    expect(arpResponders(out)).toEqual(['aa:bb:cc:00:00:01', 'aa:bb:cc:00:00:02']);
+    expect(arpResponders('Sent 2 probes\nReceived 0 response(s)')).toEqual([]);
+  });
+
+  const list = [
+    'IP Virtual Server version 1.2.1 (size=4096)',
+    'Prot LocalAddress:Port Scheduler Flags',
+    '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+    'TCP  10.77.0.100:80 mh (mh-port)',
+    '  -> 10.77.0.11:80                Route   1      3          10',
+    '  -> 10.77.0.12:80                Route   0      1          2',
+    'TCP  10.77.0.100:443 mh (mh-port)',
+    '  -> 10.77.0.13:443               Route   1      0          0',
+  ].join('\n');
+
+  test('ipvsadm -Ln: weights of one service only', () => {
+    expect(ipvsRealServers(list, '10.77.0.100', 80)).toEqual({ '10.77.0.11': 1, '10.77.0.12': 0 });
+    expect(ipvsRealServers(list, '10.77.0.100', 443)).toEqual({ '10.77.0.13': 1 });
+    expect(ipvsRealServers('', '10.77.0.100', 80)).toEqual({});
+  });
+
+  test('ipvsadm -Ln --stats: Conns of the service, 0 without it', () => {
+    const stats = [
+      'Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes',
+      '  -> RemoteAddress:Port',
+      'TCP  10.77.0.100:80                   3000    18000        0  1200000        0',
+      '  -> 10.77.0.11:80                    1000     6000        0   400000        0',
+    ].join('\n');
+    expect(ipvsScheduledConns(stats, '10.77.0.100', 80)).toBe(3000);
+    expect(ipvsScheduledConns(stats, '10.77.0.100', 443)).toBe(0);
+  });
+
+  test('shares over the listed nodes', () => {
+    expect(shares({ a: 1, b: 3 }, ['a', 'b', 'c'])).toEqual({ a: 0.25, b: 0.75, c: 0 });
+    expect(shares({}, ['a'])).toEqual({ a: 0 });
+  });
+
+  test('failures stop at the start of the last failed request after the fault', () => {
+    const s = (start: number, ok: boolean) => ({ start, end: start + 10, ok, node: ok ? 'edge-1' : null });
+    expect(failuresStopS([s(900, false), s(1100, false), s(2500, false), s(2600, true)], 1000)).toBeCloseTo(1.5);
+    expect(failuresStopS([s(900, false), s(1100, true)], 1000)).toBe(0);
+  });
+
+  test('held connections: the dead node counts apart, closed-by-lab is not a loss', () => {
+    const r = heldSurvival([held('edge-1', 5), held('edge-1', null), held('edge-2', null), held('edge-2', 7), held('edge-3', -1)], 'edge-1');
+    expect(r).toEqual({ toSurviving: 3, survivedSurviving: 2, toDead: 2, lostDead: 1, lostPerNode: { 'edge-1': 1, 'edge-2': 1 } });
+  });
+
+  const run = (over: Partial<LvsRun>): LvsRun => ({ scenario: 'spread', variant: 'project', run: 1, labFault: null, ...over });
+
+  test('targets: medians of good runs; a lab fault does not count; missing data is not met', () => {
+    const surv = (ok: number) => ({ toSurviving: 20, survivedSurviving: ok, toDead: 10, lostDead: 10, lostPerNode: {} });
+    const runs: LvsRun[] = [
+      run({ perNode: { a: 1000, b: 1000, c: 1000 }, failed: 0, total: 3000, schedulingNodes: { a: 3000, b: 0, c: 0 }, extraAnswers: 0, arpResponders: [1, 1] }),
+      run({ scenario: 'crash', survival: surv(20), failuresStopS: 1.2 }),
+      run({ scenario: 'crash', run: 2, survival: surv(19), failuresStopS: 1.9 }),
+      run({ scenario: 'crash', run: 3, survival: surv(20), failuresStopS: 1.4 }),
+      run({ scenario: 'crash', run: 4, labFault: 'stall', survival: surv(0), failuresStopS: 9 }),
+      run({ scenario: 'traefik-rollout', failedNew: 1, requests: 500 }),
+    ];
+    const t = Object.fromEntries(evaluateLvsTargets(runs, 'project').map((x) => [x.id, x]));
+    expect(t.spread.met).toBe(true);
+    expect(t['no-loops'].met).toBe(true);
+    expect(t.arp.met).toBe(true);
+    expect(t['crash-established']).toMatchObject({ measured: '100.0 %', met: true });
+    expect(t['crash-new']).toMatchObject({ measured: '1.40 s', met: true });
+    expect(t.rollout).toMatchObject({ measured: '1 of 500', met: false });
+    expect(t['graceful-established'].met).toBeNull();
+    expect(t['traefik-kill'].met).toBeNull();
+  });
+
+  test('targets: an uneven spread, a second scheduling node or two ARP responders are missed', () => {
+    const t = Object.fromEntries(evaluateLvsTargets([
+      run({ perNode: { a: 1500, b: 900, c: 600 }, failed: 0, total: 3000, schedulingNodes: { a: 3000, b: 12, c: 0 }, extraAnswers: 0, arpResponders: [1, 2] }),
+    ], 'project').map((x) => [x.id, x]));
+    expect(t.spread.met).toBe(false);
+    expect(t['no-loops'].met).toBe(false);
+    expect(t.arp.met).toBe(false);
+  });
+});
