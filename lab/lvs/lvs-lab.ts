@@ -11,7 +11,7 @@ import * as path from 'path';
 import { renderTimelineSvg } from '../svg';
 import { cleanupSync, installCleanupHandlers, run, runPrefix, trackPrefix, trackTempDir } from '../sys';
 import { holdingIntervals, linkDownIntervals } from '../timeline';
-import { LvsRun, LvsScenario, LvsTarget, evaluateLvsTargets } from './lvs-analysis';
+import { LvsRun, LvsScenario, LvsTarget, evaluateLvsTargets, gatingMiss, targetStatus } from './lvs-analysis';
 import { LvsCluster } from './lvs-cluster';
 import { synthesizeLvsEdge } from './lvs-edge';
 import { LvsReport, renderLvsMarkdown } from './lvs-report';
@@ -90,7 +90,7 @@ function rerender(dir: string): void {
   const report = { ...doc, targets: Object.keys(doc.variants).includes('project') ? evaluateLvsTargets(doc.runs, 'project') : [] };
   fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   fs.writeFileSync(path.join(dir, 'results.md'), renderLvsMarkdown(report));
-  for (const t of report.targets) process.stdout.write(`[${t.met === null ? 'NOT RUN' : t.met ? 'MET' : 'MISSED'}] ${t.description}: ${t.measured}\n`);
+  for (const t of report.targets) process.stdout.write(`[${targetStatus(t).toUpperCase()}] ${t.description}: ${t.measured}\n`);
 }
 
 async function main(): Promise<void> {
@@ -186,10 +186,10 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify(report, null, 2) + '\n');
   fs.writeFileSync(path.join(args.out, 'results.md'), renderLvsMarkdown(report));
   progress('targets:');
-  for (const t of targets) progress(`  [${t.met === null ? 'NOT RUN' : t.met ? 'MET' : 'MISSED'}] ${t.description}: ${t.measured} (required ${t.required})`);
+  for (const t of targets) progress(`  [${targetStatus(t).toUpperCase()}] ${t.description}: ${t.measured} (required ${t.required})`);
   for (const e of errors) progress(`  lab error: ${e}`);
   cleanupSync();
-  const missed = targets.some((t) => t.met === false || (args.scenarios.length === LVS_SCENARIOS.length && t.met === null));
+  const missed = targets.some((t) => gatingMiss(t) || (args.scenarios.length === LVS_SCENARIOS.length && t.met === null));
   process.exit(missed || errors.length ? 1 : 0);
 }
 

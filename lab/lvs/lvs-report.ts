@@ -1,6 +1,6 @@
 /** results.md of the LVS lab. */
 import { median } from '../stats';
-import { LvsRun, LvsTarget, shares } from './lvs-analysis';
+import { LvsRun, LvsTarget, shares, targetStatus } from './lvs-analysis';
 
 export interface LvsReport {
   readonly startedAt: string;
@@ -63,7 +63,7 @@ export function renderLvsMarkdown(r: LvsReport): string {
     out.push(`| ${r.variants[x.variant]} | ${x.run}${x.labFault ? ` (lab fault: ${x.labFault})` : ''} | ${nodes.map((n) => `${n}: ${x.perNode![n]}`).join(', ')} | ${nodes.map((n) => pct(sh[n])).join(' / ')} | ${x.failed}/${x.total} | ${Object.entries(x.schedulingNodes ?? {}).map(([n, c]) => `${n}: ${c}`).join(', ')} | ${x.extraAnswers} |`);
   }
   out.push('', '## Targets (project defaults)', '', '| target | measured | required | status |', '|---|---|---|---|');
-  for (const t of r.targets) out.push(`| ${t.description} | ${t.measured} | ${t.required} | ${t.met === null ? 'not run' : t.met ? 'met' : '**missed**'} |`);
+  for (const t of r.targets) out.push(`| ${t.description} | ${t.measured} | ${t.required} | ${t.met === false ? `**${targetStatus(t)}**` : targetStatus(t)} |`);
   const lost = r.runs.filter((x) => x.survival && Object.keys(x.survival.lostPerNode).length);
   if (lost.length) {
     out.push('', '## Lost held connections per node', '');
