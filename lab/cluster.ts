@@ -297,7 +297,11 @@ export class LabCluster {
     return path.join(this.opts.workDir, 'run', node);
   }
 
-  startKeepalived(node: string): void {
+  /**
+   * Starts keepalived on `node`. `podCommand` replaces the plain keepalived command line, e.g. with the
+   * DaemonSet's own start command run as a kubelet would (lab/day2-pod.ts); it gets the fresh run dir.
+   */
+  startKeepalived(node: string, podCommand?: (runDir: string) => string[]): void {
     if (this.keepalived[node]) throw new Error(`keepalived already running on ${node}`);
     const runDir = this.runDir(node);
     // A fresh run dir per start, like a new container: no stale pid files.
@@ -305,14 +309,15 @@ export class LabCluster {
     fs.mkdirSync(runDir, { recursive: true, mode: 0o755 });
     const args = this.edge.keepalivedArgs(node, { configFile: this.confPath, runDir });
     const prefix = this.edge.capabilities ? setprivArgs(this.edge.capabilities) : [];
-    const child = spawn('ip', ['netns', 'exec', this.ns(node), ...prefix, KEEPALIVED, ...args], {
+    const command = podCommand?.(runDir) ?? ['ip', 'netns', 'exec', this.ns(node), ...prefix, KEEPALIVED, ...args];
+    const child = spawn(command[0], command.slice(1), {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // own process group: a crash kills parent and VRRP child together
     });
     track(child, true);
     this.keepalived[node] = child;
     const log = this.logFor(node);
-    log.write(`${new Date().toISOString()} lab: start ${[...prefix, KEEPALIVED, ...args].join(' ')}\n`);
+    log.write(`${new Date().toISOString()} lab: start ${podCommand ? command.join(' ') : [...prefix, KEEPALIVED, ...args].join(' ')}\n`);
     const onLine = (line: string): void => {
       const t = nowMs();
       log.write(`${new Date(t).toISOString()} ${line}\n`);

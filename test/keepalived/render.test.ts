@@ -325,6 +325,19 @@ describe('KeepalivedConfig rendering', () => {
     const c = new KeepalivedConfig({
       ...props, instance: { ...props.instance, virtualIpAddresses: ['172.20.0.119/17', '172.20.0.120/32'] },
     });
-    expect(block(c.render(), 'virtual_ipaddress')).toEqual(['172.20.0.119/17 dev eth0', '172.20.0.120/32 dev eth0']);
+    expect(block(c.render(), 'virtual_ipaddress {')).toEqual(['172.20.0.119/17 dev eth0']);
+    expect(block(c.render(), 'virtual_ipaddress_excluded')).toEqual(['172.20.0.120/32 dev eth0']);
+  });
+
+  test('only the first VIP is advertised: more VIPs go to virtual_ipaddress_excluded', () => {
+    const props = vrrpOnlyProps();
+    const one = new KeepalivedConfig(props).render();
+    const two = new KeepalivedConfig({
+      ...props, instance: { ...props.instance, virtualIpAddresses: [...props.instance.virtualIpAddresses, '172.20.0.120'] },
+    }).render();
+    // The advertised list (what a backup compares with the master's adverts) is the same in both files.
+    expect(block(two, 'virtual_ipaddress {')).toEqual(block(one, 'virtual_ipaddress {'));
+    expect(one).not.toContain('virtual_ipaddress_excluded');
+    expect(block(two, 'virtual_ipaddress_excluded')).toEqual(['172.20.0.120/32 dev eth0']);
   });
 });
