@@ -293,6 +293,11 @@ export class LabCluster {
     return !!this.keepalived[node];
   }
 
+  /** PID of the process started by startKeepalived (keepalived itself once the start command exec'd it). */
+  keepalivedPid(node: string): number | undefined {
+    return this.keepalived[node]?.pid;
+  }
+
   runDir(node: string): string {
     return path.join(this.opts.workDir, 'run', node);
   }

@@ -56,9 +56,18 @@ rm -f "$run"/*.pid
 case " $* " in *" --vrrp "*) procs="keepalived vrrp" ;; *) procs="keepalived vrrp checkers" ;; esac
 
 log() { echo "config-reloader: $*" >&2; }
+# kubelet deletes the old data directory right after swapping ..data, so a copy can hit a vanished file: retry.
 stage() {
-  rm -rf "$candidate" && mkdir -p "$candidate" && cp "$mounted" "$candidate/${paths.configFileName}" &&
-    { [ -z "$auth" ] || cp "$auth" "$candidate/"; }
+  for try in 1 2 3 4 5; do
+    rm -rf "$candidate" && mkdir -p "$candidate" && cp "$mounted" "$candidate/${paths.configFileName}" 2>/dev/null &&
+      { [ -z "$auth" ] || cp "$auth" "$candidate/" 2>/dev/null; } && return 0
+    sleep 1
+  done
+  return 1
+}
+same() {
+  cmp -s "$candidate/${paths.configFileName}" "$active/${paths.configFileName}" &&
+    ${auth ? `cmp -s "$candidate/${auth.file}" "$active/${auth.file}"` : 'true'}
 }
 # keepalived 2.2 returns 0 for some mistakes: any output of -t is a failure.
 check() {
@@ -108,8 +117,13 @@ fi
     sleep ${RELOADER_POLL_SECONDS}
     now=$(mounted_sum)
     [ "$now" = "$seen" ] && continue
-    seen=$now
     stage || { log "cannot read $mounted"; continue; }
+    seen=$now
+    if same; then
+      # e.g. a refused file was reverted: nothing to reload
+      report "$(revision "$active")" "" ""
+      continue
+    fi
     if ! check; then
       report "$(revision "$active")" "$(revision "$candidate")" "$(first_line "$out")"
       log "keepalived -t refused revision $(revision "$candidate"), still running $(revision "$active"): $out"

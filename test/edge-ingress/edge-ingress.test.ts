@@ -116,7 +116,7 @@ describe('EdgeIngress', () => {
       return { conf: keepalivedConf(find), template: JSON.stringify(find('DaemonSet', 'keepalived').spec.template) };
     };
     const base = template({});
-    const changed = template({ additionalVirtualIps: ['172.20.0.120'], healthCheck: { intervalSeconds: 2 } });
+    const changed = template({ additionalVirtualIps: ['10.1.0.101'], healthCheck: { intervalSeconds: 2 } });
     expect(changed.conf).not.toBe(base.conf);
     expect(changed.template).toBe(base.template);
     expect(template({ keepalived: { image: 'docker.io/osixia/keepalived:2.3.5' } }).template).not.toBe(base.template);
