@@ -107,6 +107,9 @@ case "$mask" in
     cat /tmp/keepalived.data 2>/dev/null ;;
   *) echo "keepalived not started" ;;
 esac
+echo "== uptime"
+# keepalived's age (start time in clock ticks since boot, USER_HZ 100) and the system uptime, for vrrp_startup_delay.
+echo "$(cut -d' ' -f22 "/proc/$pid/stat" 2>/dev/null) $(cut -d' ' -f1 /proc/uptime)"
 echo "== ping"
 if wget -q -T 1 -O /dev/null ${pingUrl}; then echo ok; else echo failing; fi
 `;
@@ -126,6 +129,11 @@ export interface NodeView {
   readonly revision: string | null;
   readonly rejectedRevision: string | null;
   readonly rejectedError: string | null;
+  /**
+   * Seconds left of keepalived's vrrp_startup_delay: until then this node does not take the VIP over, even as a
+   * BACKUP whose master is gone (0 when over or not configured).
+   */
+  readonly startupDelayLeftS: number;
   /** Why the node could not be read, if so. */
   readonly problem?: string;
 }
@@ -162,6 +170,10 @@ export function parseProbe(pod: KeepalivedPod, text: string): NodeView {
   }
   const num = (v: string | null): number | null => (v === null || !/^\d+$/.test(v) ? null : Number(v));
   const ping = section('ping').trim();
+  const [startTicks, uptime] = section('uptime').trim().split(/\s+/).map(Number);
+  const startupDelay = Number(/^ vrrp_startup_delay = ([\d.]+)$/m.exec(dump)?.[1] ?? 0);
+  const age = Number.isFinite(startTicks) && Number.isFinite(uptime) ? uptime - startTicks / 100 : Infinity;
+  const startupDelayLeftS = Math.max(0, Math.round((startupDelay - age) * 10) / 10);
   const state = field('State');
   return {
     node: pod.node,
@@ -175,6 +187,7 @@ export function parseProbe(pod: KeepalivedPod, text: string): NodeView {
     revision: status.revision || null,
     rejectedRevision: status.rejected || null,
     rejectedError: status.error || null,
+    startupDelayLeftS,
     problem: state === null ? (dump.includes('not started') ? 'keepalived not started' : 'no keepalived data dump') : undefined,
   };
 }
@@ -185,7 +198,8 @@ export function viewNode(k: Kubectl, t: EdgeTarget, pod: KeepalivedPod): NodeVie
   } catch (error) {
     return {
       node: pod.node, pod: pod.name, image: pod.image, state: null, priority: null, effectivePriority: null, vips: [],
-      traefikOk: null, revision: null, rejectedRevision: null, rejectedError: null, problem: (error as Error).message,
+      traefikOk: null, revision: null, rejectedRevision: null, rejectedError: null, startupDelayLeftS: 0,
+      problem: (error as Error).message,
     };
   }
 }

@@ -33,6 +33,8 @@ export function notSettled(view: EdgeView, node: string, oldPod: string, image: 
   if (n.image !== image) return `the pod on ${node} runs ${n.image}`;
   if (n.state !== 'BACKUP') return `${node} is ${n.state ?? 'not answering'}${n.problem ? ` (${n.problem})` : ''}`;
   if (n.traefikOk !== true) return `Traefik on ${node} does not answer /ping`;
+  // Until its startup delay is over a BACKUP would not take the VIP over: deleting the holder then leaves a gap.
+  if (n.startupDelayLeftS > 0) return `${node} is in its vrrp_startup_delay for ${n.startupDelayLeftS} s more`;
   if (view.holders.length !== 1) return `the VIP is on ${view.holders.length} nodes`;
   return null;
 }

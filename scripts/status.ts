@@ -27,7 +27,7 @@ export function renderView(view: EdgeView, target: EdgeTarget): string {
       : n.effectivePriority !== null && n.effectivePriority !== n.priority ? `${n.priority} (now ${n.effectivePriority})` : String(n.priority);
     const current = view.configMapRevision !== null && n.revision === view.configMapRevision;
     rows.push([
-      n.node, n.pod, n.state ?? '?', prio, n.vips.length ? n.vips.join(',') : '-',
+      n.node, n.pod, `${n.state ?? '?'}${n.startupDelayLeftS > 0 ? ` (startup delay, ${n.startupDelayLeftS} s left)` : ''}`, prio, n.vips.length ? n.vips.join(',') : '-',
       n.traefikOk === null ? '?' : n.traefikOk ? 'ok' : 'FAILING',
       n.revision === null ? '?' : `${n.revision}${view.configMapRevision === null ? '' : current ? ' (current)' : ' (OLD)'}`,
     ]);

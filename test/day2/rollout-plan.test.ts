@@ -7,7 +7,7 @@ import { main as status } from '../../scripts/status';
 function node(name: string, over: Partial<NodeView> = {}): NodeView {
   return {
     node: name, pod: `keepalived-${name}`, image: 'old', state: 'BACKUP', priority: 100, effectivePriority: 100, vips: [],
-    traefikOk: true, revision: 'abc', rejectedRevision: null, rejectedError: null, ...over,
+    traefikOk: true, revision: 'abc', rejectedRevision: null, rejectedError: null, startupDelayLeftS: 0, ...over,
   };
 }
 
@@ -33,6 +33,8 @@ test('the next pod waits for a new pod on the node that is a BACKUP with a healt
   expect(notSettled(view([node('c', { image: 'new', state: 'FAULT' })], ['a']), 'c', 'old-pod', 'new')).toBe('c is FAULT');
   expect(notSettled(view([node('c', { image: 'new', traefikOk: false })], ['a']), 'c', 'old-pod', 'new'))
     .toBe('Traefik on c does not answer /ping');
+  expect(notSettled(view([node('c', { image: 'new', startupDelayLeftS: 3.5 })], ['a']), 'c', 'old-pod', 'new'))
+    .toBe('c is in its vrrp_startup_delay for 3.5 s more');
   expect(notSettled(view([node('c', { image: 'new' })], ['a', 'b']), 'c', 'old-pod', 'new')).toBe('the VIP is on 2 nodes');
   expect(notSettled(view([node('c', { image: 'new' })], ['a']), 'c', 'old-pod', 'new')).toBeNull();
 });
