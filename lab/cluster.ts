@@ -351,6 +351,13 @@ export class LabCluster {
     return (this.logs[node] ??= fs.createWriteStream(path.join(this.opts.logDir, `${node}.keepalived.log`), { flags: 'a' }));
   }
 
+  /** The node's vrrp_startup_delay in ms (0 if none): how long after its start it would not take the VIP over. */
+  startupDelayMs(node: string): number {
+    const esc = node.replace(/[.]/g, '\\.');
+    const m = new RegExp(`^\\s*@${esc} vrrp_startup_delay (\\d+(?:\\.\\d+)?)$`, 'm').exec(this.edge.keepalivedConf);
+    return m ? Number(m[1]) * 1000 : 0;
+  }
+
   /** Graceful stop (pod deletion): SIGTERM, wait for exit, SIGKILL the group after 5 s. */
   async stopKeepalived(node: string, signalTime?: (t: number) => void): Promise<void> {
     const child = this.keepalived[node];
@@ -426,8 +433,15 @@ export class LabCluster {
     }
     await waitFor(() => this.vipConfigured().length === 0 && this.nodes.every((n) => this.live[n].link), 3000, 10);
     await this.ensureClient();
+    const started = nowMs();
     for (const n of this.nodes) this.startKeepalived(n);
-    return this.waitStable(settleMs, timeoutMs);
+    const holder = await this.waitStable(settleMs, timeoutMs);
+    // Lower priorities hold back for their vrrp_startup_delay (cold-start election): until it is over such a
+    // backup would not take the VIP over, so the fault scenarios start once every delay has run out.
+    const delays = [...this.edge.keepalivedConf.matchAll(/vrrp_startup_delay\s+(\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
+    const until = started + Math.max(0, ...delays) * 1000 + 500;
+    if (until > nowMs()) await sleep(until - nowMs());
+    return delays.length > 0 ? this.waitStable(settleMs, timeoutMs) : holder;
   }
 
   /** One effective holder that is MASTER, every other running node BACKUP, quiet for settleMs. */

@@ -54,6 +54,8 @@ export class Day2Lab {
   private readonly podName: Record<string, string | undefined> = {};
   private readonly podImage: Record<string, string> = {};
   private podCounter = 0;
+  private readonly podStartedAt: Record<string, number> = {};
+  private readonly podConf: Record<string, string> = {};
   private requestTimer?: NodeJS.Timeout;
   private handling = false;
   /** Errors raised while serving the stand-in's delete requests. */
@@ -123,6 +125,8 @@ export class Day2Lab {
     fs.writeFileSync(path.join(this.kubectlDir, 'exec', name), execInPod(spec, pid, []).join('\n') + '\n');
     this.podName[node] = name;
     this.podImage[node] = spec.image;
+    this.podStartedAt[node] = nowMs();
+    this.podConf[node] = spec.keepalivedConf;
     this.writePods();
   }
 
@@ -192,6 +196,18 @@ export class Day2Lab {
     await c.ensureClient();
     for (const n of nodes) this.startPod(n, base);
     return c.waitStable(settleMs, 20000);
+  }
+
+  /**
+   * Waits until no running pod is inside its vrrp_startup_delay: before that a backup would not take the VIP over,
+   * so a cluster that was just started is not yet the steady state the day-2 scenarios start from.
+   */
+  async waitStartupDelays(): Promise<void> {
+    const until = Math.max(0, ...this.cluster.nodes.filter((n) => this.podRunning(n)).map((n) => {
+      const m = new RegExp(`^\\s*@${n.replace(/[.]/g, '\\.')} vrrp_startup_delay (\\d+(?:\\.\\d+)?)$`, 'm').exec(this.podConf[n] ?? '');
+      return m ? this.podStartedAt[n] + Number(m[1]) * 1000 + 500 : 0;
+    }));
+    if (until > nowMs()) await new Promise((r) => setTimeout(r, until - nowMs()));
   }
 
   /** Waits until `pred` holds for the node's config-status; returns when it did (null on timeout). */

@@ -207,12 +207,15 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
   const c = lab.cluster;
   const baseNodes = base.props.nodes.map((n) => n.name);
   let holder = await lab.reset(base, baseNodes, mode.settleMs);
+  // A just-started cluster is not the steady state: backups inside their vrrp_startup_delay would not take over.
+  await lab.waitStartupDelays();
   if (s === 'check-interval') {
     // Reload on a holder that is not the preferred node, i.e. one whose file has a vrrp_startup_delay line: the
     // delay must not apply to a reload. Restarting the preferred node's pod moves the VIP to the next one.
     await lab.stopPod(holder);
     lab.startPod(holder);
     holder = await c.waitStable(mode.settleMs, 30_000);
+    await lab.waitStartupDelays();
   }
   await sleep(Math.random() * 1000); // random advert phase
   const checks: Day2Run['checks'] = [];
