@@ -293,11 +293,20 @@ export class LabCluster {
     return !!this.keepalived[node];
   }
 
+  /** PID of the process started by startKeepalived (keepalived itself once the start command exec'd it). */
+  keepalivedPid(node: string): number | undefined {
+    return this.keepalived[node]?.pid;
+  }
+
   runDir(node: string): string {
     return path.join(this.opts.workDir, 'run', node);
   }
 
-  startKeepalived(node: string): void {
+  /**
+   * Starts keepalived on `node`. `podCommand` replaces the plain keepalived command line, e.g. with the
+   * DaemonSet's own start command run as a kubelet would (lab/day2-pod.ts); it gets the fresh run dir.
+   */
+  startKeepalived(node: string, podCommand?: (runDir: string) => string[]): void {
     if (this.keepalived[node]) throw new Error(`keepalived already running on ${node}`);
     const runDir = this.runDir(node);
     // A fresh run dir per start, like a new container: no stale pid files.
@@ -305,14 +314,15 @@ export class LabCluster {
     fs.mkdirSync(runDir, { recursive: true, mode: 0o755 });
     const args = this.edge.keepalivedArgs(node, { configFile: this.confPath, runDir });
     const prefix = this.edge.capabilities ? setprivArgs(this.edge.capabilities) : [];
-    const child = spawn('ip', ['netns', 'exec', this.ns(node), ...prefix, KEEPALIVED, ...args], {
+    const command = podCommand?.(runDir) ?? ['ip', 'netns', 'exec', this.ns(node), ...prefix, KEEPALIVED, ...args];
+    const child = spawn(command[0], command.slice(1), {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // own process group: a crash kills parent and VRRP child together
     });
     track(child, true);
     this.keepalived[node] = child;
     const log = this.logFor(node);
-    log.write(`${new Date().toISOString()} lab: start ${[...prefix, KEEPALIVED, ...args].join(' ')}\n`);
+    log.write(`${new Date().toISOString()} lab: start ${podCommand ? command.join(' ') : [...prefix, KEEPALIVED, ...args].join(' ')}\n`);
     const onLine = (line: string): void => {
       const t = nowMs();
       log.write(`${new Date(t).toISOString()} ${line}\n`);
@@ -339,6 +349,13 @@ export class LabCluster {
 
   private logFor(node: string): fs.WriteStream {
     return (this.logs[node] ??= fs.createWriteStream(path.join(this.opts.logDir, `${node}.keepalived.log`), { flags: 'a' }));
+  }
+
+  /** The node's vrrp_startup_delay in ms (0 if none): how long after its start it would not take the VIP over. */
+  startupDelayMs(node: string): number {
+    const esc = node.replace(/[.]/g, '\\.');
+    const m = new RegExp(`^\\s*@${esc} vrrp_startup_delay (\\d+(?:\\.\\d+)?)$`, 'm').exec(this.edge.keepalivedConf);
+    return m ? Number(m[1]) * 1000 : 0;
   }
 
   /** Graceful stop (pod deletion): SIGTERM, wait for exit, SIGKILL the group after 5 s. */
@@ -416,8 +433,15 @@ export class LabCluster {
     }
     await waitFor(() => this.vipConfigured().length === 0 && this.nodes.every((n) => this.live[n].link), 3000, 10);
     await this.ensureClient();
+    const started = nowMs();
     for (const n of this.nodes) this.startKeepalived(n);
-    return this.waitStable(settleMs, timeoutMs);
+    const holder = await this.waitStable(settleMs, timeoutMs);
+    // Lower priorities hold back for their vrrp_startup_delay (cold-start election): until it is over such a
+    // backup would not take the VIP over, so the fault scenarios start once every delay has run out.
+    const delays = [...this.edge.keepalivedConf.matchAll(/vrrp_startup_delay\s+(\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
+    const until = started + Math.max(0, ...delays) * 1000 + 500;
+    if (until > nowMs()) await sleep(until - nowMs());
+    return delays.length > 0 ? this.waitStable(settleMs, timeoutMs) : holder;
   }
 
   /** One effective holder that is MASTER, every other running node BACKUP, quiet for settleMs. */

@@ -298,6 +298,8 @@ export async function rollout(ctx: ScenarioContext, run: number, which: number):
     c.startKeepalived(n);
     const ok = await waitFor(() => c.vrrpState[n] !== null && c.stableHolder(mode.settleMs) !== null, 15000, 20);
     if (!ok) notes.push(`${n}: cluster not stable 15 s after its restart`);
+    // Like `npm run rollout`: a restarted backup takes part in failover only after its vrrp_startup_delay.
+    await sleep(c.startupDelayMs(n));
   }
   await sleep(500);
   await drain();

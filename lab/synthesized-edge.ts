@@ -30,7 +30,6 @@ export function synthesizeEdge(label: string, topology: LabTopology): EdgeUnderT
   const configMap = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === edge.keepalived.configMap.name);
   const daemonSet = manifests.find((m) => m.kind === 'DaemonSet' && m.metadata.name === edge.keepalived.daemonSet.name);
   const container = daemonSet.spec.template.spec.containers[0];
-  const configMount = container.volumeMounts.find((m: { name: string }) => m.name === 'config');
   const runMount = container.volumeMounts.find((m: { name: string }) => m.name === 'run');
   const configFileName = Object.keys(configMap.data)[0];
   const containerArgs: string[] = container.args;
@@ -46,10 +45,10 @@ export function synthesizeEdge(label: string, topology: LabTopology): EdgeUnderT
     webPort: edge.traefik.webPort,
     pingPort: Number(pingUrl.port),
     pingPath: pingUrl.pathname,
-    keepalivedArgs: (nodeName, paths) => containerArgs.map((arg) => arg
-      .replace('$(NODE_NAME)', nodeName)
-      .replace(`${configMount.mountPath}/${configFileName}`, paths.configFile)
-      .replace(runMount.mountPath, paths.runDir)),
+    // keepalived reads the start command's validated copy (--use-file); here it reads the lab's file directly.
+    keepalivedArgs: (nodeName, paths) => containerArgs.map((arg, i) => (containerArgs[i - 1] === '--use-file'
+      ? paths.configFile
+      : arg.replace('$(NODE_NAME)', nodeName).replace(runMount.mountPath, paths.runDir))),
     capabilities: [...container.securityContext.capabilities.add],
   };
 }

@@ -59,7 +59,6 @@ export function synthesizeLvsEdge(label: string, loadBalancing: boolean): LvsEdg
   const traefikDs = manifests.find((m) => m.kind === 'DaemonSet' && m.metadata.name !== edge.keepalived.daemonSet.name);
   const container = ds.spec.template.spec.containers[0];
   const init = (ds.spec.template.spec.initContainers ?? []).find((c: { name: string }) => c.name === 'prepare-host');
-  const configMount = container.volumeMounts.find((m: { name: string }) => m.name === 'config');
   const runMount = container.volumeMounts.find((m: { name: string }) => m.name === 'run');
   const configFileName = Object.keys(configMap.data)[0];
   const containerArgs: string[] = container.args;
@@ -78,10 +77,10 @@ export function synthesizeLvsEdge(label: string, loadBalancing: boolean): LvsEdg
     adminPort: edge.traefik.adminPort,
     health: healthAddress ? parseEntryPointAddress(healthAddress) : undefined,
     graceMs: grace ? Number(grace) * 1000 : 0,
-    keepalivedArgs: (nodeName, paths) => containerArgs.map((a) => a
-      .replace('$(NODE_NAME)', nodeName)
-      .replace(`${configMount.mountPath}/${configFileName}`, paths.configFile)
-      .replace(runMount.mountPath, paths.runDir)),
+    // keepalived reads the start command's validated copy (--use-file); here it reads the lab's file directly.
+    keepalivedArgs: (nodeName, paths) => containerArgs.map((a, i) => (containerArgs[i - 1] === '--use-file'
+      ? paths.configFile
+      : a.replace('$(NODE_NAME)', nodeName).replace(runMount.mountPath, paths.runDir))),
     capabilities: [...container.securityContext.capabilities.add],
     hostPreparation: init ? init.command[2] : undefined,
   };

@@ -2,7 +2,6 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import {
-  KEEPALIVED_AUTH_DIR,
   KEEPALIVED_AUTH_FILE,
   KeepalivedDaemonSet,
   KeepalivedPrivilege,
@@ -381,8 +380,7 @@ export class EdgeIngress extends Construct {
         // A lone edge node has no unicast peer to talk to.
         unicast: this.nodes.length > 1,
         trackScripts: ['chk_traefik'],
-        authenticationFile: props.vrrpAuthPassword !== undefined
-          ? `${KEEPALIVED_AUTH_DIR}/${KEEPALIVED_AUTH_FILE}` : undefined,
+        authenticationFile: props.vrrpAuthPassword !== undefined ? KEEPALIVED_AUTH_FILE : undefined,
       },
       scripts: [{
         name: 'chk_traefik',

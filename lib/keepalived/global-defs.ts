@@ -43,6 +43,8 @@ export interface GlobalDefsContext {
   readonly unicast: boolean;
   /** `lvs_sync_daemon` target when direct-routing virtual servers exist. */
   readonly syncDaemon?: { readonly interfaceName: string; readonly instanceName: string; readonly syncId: number };
+  /** Per-node `vrrp_startup_delay` (seconds); nodes not listed start at once. */
+  readonly startupDelays?: ReadonlyArray<{ readonly node: string; readonly seconds: number }>;
 }
 
 /** Validates global settings. */
@@ -82,6 +84,15 @@ export function renderGlobalDefs(w: ConfWriter, g: ResolvedGlobalDefs, ctx: Glob
     b.line(`vrrp_garp_master_delay ${g.garpMasterDelay}`);
     b.line(`vrrp_garp_master_repeat ${g.garpMasterRepeat}`);
     b.line(`vrrp_garp_master_refresh ${g.garpMasterRefresh}`);
+    if (ctx.startupDelays !== undefined && ctx.startupDelays.length > 0) {
+      // Without preemption the first node to time out keeps the VIP, i.e. whichever started first. Holding the
+      // lower priorities back at startup lets nodes that start together elect the preferred one (and a lower
+      // node still takes over when the preferred one is missing, after its delay).
+      b.comment('cold start: lower priorities wait, so nodes starting together elect the highest priority');
+      for (const d of ctx.startupDelays) {
+        b.onlyFor(d.node, `vrrp_startup_delay ${d.seconds}`);
+      }
+    }
     const sync = ctx.syncDaemon;
     if (sync !== undefined) {
       // The loop fix for IPVS direct routing when every director is also a real server: the master

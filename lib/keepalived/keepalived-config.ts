@@ -1,5 +1,5 @@
 import { ConfWriter } from './conf-writer';
-import { LvsMethod, VrrpVersion } from './enums';
+import { LvsMethod, VrrpState, VrrpVersion } from './enums';
 import { GlobalDefsProps, renderGlobalDefs, ResolvedGlobalDefs, resolveGlobalDefs } from './global-defs';
 import { HostPreparation } from './host-preparation';
 import { KeepalivedNode, resolveNodes, ResolvedNode } from './node';
@@ -136,6 +136,12 @@ function publicNode(n: ResolvedNode): KeepalivedNode {
   return { name: n.name, address: n.address, priority: n.priority };
 }
 
+/**
+ * Seconds between the startup delays of consecutive priorities: more than the spread of nodes that start
+ * "together" (a new cluster, a power cut) plus one Master_Down_Interval.
+ */
+export const COLD_START_STAGGER_SECONDS = 5;
+
 function render(
   inst: ResolvedInstance, ordered: ResolvedNode[], master: ResolvedNode, scripts: ResolvedScript[],
   virtualServers: ResolvedVirtualServer[], globalDefs: ResolvedGlobalDefs,
@@ -153,6 +159,10 @@ function render(
     unicast: inst.unicast,
     syncDaemon: directRouting
       ? { interfaceName: inst.interfaceName, instanceName: inst.name, syncId: inst.virtualRouterId }
+      : undefined,
+    // Only without preemption: with it the highest priority takes the VIP anyway (a second move).
+    startupDelays: !inst.preempt && inst.initialState === VrrpState.BACKUP
+      ? ordered.slice(1).map((n, i) => ({ node: n.name, seconds: (i + 1) * COLD_START_STAGGER_SECONDS }))
       : undefined,
   });
   for (const script of scripts) {

@@ -1,9 +1,9 @@
-import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { validatePinnedImage } from '../image';
 import { NodeLabel, validateNodeLabel } from '../node-label';
 import { checkVrrpPassword, Problems } from '../validation/checks';
+import { activeConfigDir, renderStartScript } from './config-reloader';
 import { keepalivedArguments } from './keepalived-command';
 import { KeepalivedConfig } from './keepalived-config';
 
@@ -47,8 +47,8 @@ export interface KeepalivedDaemonSetProps {
   readonly nodeSelectorLabel: NodeLabel;
   /**
    * VRRP (version 2) password, stored in a Secret and pulled into keepalived.conf with `includea`,
-   * so it never appears in the ConfigMap. Requires `config` to name the auth file
-   * `${KEEPALIVED_AUTH_DIR}/${KEEPALIVED_AUTH_FILE}`.
+   * so it never appears in the ConfigMap. Requires `config` to name the auth file by its bare name
+   * {@link KEEPALIVED_AUTH_FILE}: the start command copies it next to the validated keepalived.conf.
    * @default - no VRRP authentication
    */
   readonly authPassword?: string;
@@ -82,6 +82,10 @@ export interface KeepalivedDaemonSetProps {
 /**
  * keepalived on every edge node: a ConfigMap with the one keepalived.conf (per-node lines selected with
  * `--config-id <node name>`), an optional Secret for VRRP authentication, and a hostNetwork DaemonSet.
+ *
+ * Config changes do not touch the pod template: the start command reloads keepalived in place (SIGHUP) after
+ * `keepalived -t` accepted the new file, and keeps the last good file otherwise. Image changes do change the
+ * template; the DaemonSet uses `OnDelete`, so `npm run rollout` restarts the pods in a safe order.
  */
 export class KeepalivedDaemonSet extends Construct {
   /** The ConfigMap holding keepalived.conf. */
@@ -138,6 +142,10 @@ export class KeepalivedDaemonSet extends Construct {
       const problems = new Problems();
       checkVrrpPassword(problems, 'authPassword', props.authPassword);
       problems.throwIfAny();
+      if (props.config.authenticationFile !== KEEPALIVED_AUTH_FILE) {
+        throw new Error(`authPassword needs config.instance.authenticationFile "${KEEPALIVED_AUTH_FILE}" (the start command`
+          + ` copies the Secret next to keepalived.conf), not ${JSON.stringify(props.config.authenticationFile)}`);
+      }
       authText = props.config.renderAuthenticationFile(props.authPassword);
       this.authSecret = new k8s.KubeSecret(this, 'VrrpAuth', {
         metadata: { name: `${this.name}-vrrp-auth`, namespace, labels },
@@ -148,10 +156,18 @@ export class KeepalivedDaemonSet extends Construct {
       mounts.push({ name: 'vrrp-auth', mountPath: KEEPALIVED_AUTH_DIR, readOnly: true });
     }
 
+    // keepalived reads the reloader's copy of the last file that passed `keepalived -t`, never the mount itself.
     const args = keepalivedArguments('$(NODE_NAME)', {
-      configFile: `${KEEPALIVED_CONFIG_DIR}/${CONFIG_FILE_NAME}`,
+      configFile: `${activeConfigDir(RUN_DIR)}/${CONFIG_FILE_NAME}`,
       runDir: RUN_DIR,
     }, props.config.vrrpOnly);
+    const startScript = renderStartScript({
+      configDir: KEEPALIVED_CONFIG_DIR,
+      configFileName: CONFIG_FILE_NAME,
+      authDir: authText !== '' ? KEEPALIVED_AUTH_DIR : undefined,
+      authFileName: authText !== '' ? KEEPALIVED_AUTH_FILE : undefined,
+      runDir: RUN_DIR,
+    });
 
     const initContainers: k8s.Container[] = [];
     const preparation = props.config.hostPreparation;
@@ -184,13 +200,12 @@ export class KeepalivedDaemonSet extends Construct {
       metadata: { name: this.name, namespace, labels },
       spec: {
         selector: { matchLabels: selector },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+        // A changed template (a new image) waits for `npm run rollout`: backups first, the VIP holder last.
+        // The DaemonSet controller's own order could restart the holder first and move the VIP twice.
+        updateStrategy: { type: 'OnDelete' },
         template: {
-          metadata: {
-            labels,
-            // A config change changes the pod template, so pods roll one node at a time.
-            annotations: { 'checksum/config': sha256(this.configText + authText) },
-          },
+          // No config checksum here: config changes reload in place (see the start command).
+          metadata: { labels },
           spec: {
             hostNetwork: true,
             dnsPolicy: 'ClusterFirstWithHostNet',
@@ -207,7 +222,7 @@ export class KeepalivedDaemonSet extends Construct {
               name: 'keepalived',
               image,
               imagePullPolicy: 'IfNotPresent',
-              command: ['/bin/sh', '-c', `rm -f ${RUN_DIR}/*.pid && exec keepalived "$@"`, 'keepalived'],
+              command: ['/bin/sh', '-c', startScript, 'keepalived'],
               args,
               env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
               // No CPU limit: CFS throttling delays adverts, and late adverts cause spurious failovers.
@@ -231,8 +246,4 @@ export class KeepalivedDaemonSet extends Construct {
       },
     });
   }
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

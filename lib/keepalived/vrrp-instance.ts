@@ -73,8 +73,8 @@ export interface VrrpInstanceProps {
    */
   readonly notifyCommand?: string;
   /**
-   * Absolute path of a file holding the `authentication { ... }` block, rendered as `includea <path>`
-   * so keepalived refuses to start when the file is missing. Only with V2 (VRRPv3 has no
+   * Absolute path, or bare file name (read from keepalived.conf's directory), of a file holding the
+   * `authentication { ... }` block, rendered as `includea <path>` so keepalived refuses to start when the file is missing. Only with V2 (VRRPv3 has no
    * authentication in keepalived 2.2.7). See KeepalivedConfig.renderAuthenticationFile.
    * @default - no authentication
    */
@@ -198,7 +198,11 @@ export function resolveInstance(
 
   let authenticationFile: string | undefined;
   if (inst.authenticationFile !== undefined) {
-    authenticationFile = checkAbsolutePath(p, 'instance.authenticationFile', inst.authenticationFile);
+    // A bare file name is read from keepalived.conf's own directory: the DaemonSet copies the Secret next to the
+    // validated copy of keepalived.conf, so a new password is checked together with the file that includes it.
+    authenticationFile = typeof inst.authenticationFile === 'string' && /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(inst.authenticationFile)
+      ? inst.authenticationFile
+      : checkAbsolutePath(p, 'instance.authenticationFile', inst.authenticationFile);
     if (version === VrrpVersion.V3) {
       p.add(`instance.authenticationFile ${show(inst.authenticationFile)} cannot be used with version 3 `
         + '(VRRPv3 has no authentication in keepalived 2.2.7)');
@@ -331,10 +335,19 @@ export function renderInstance(
       b.line(`includea ${inst.authenticationFile}`);
     }
     b.block('virtual_ipaddress', (v) => {
-      for (const vip of inst.vipTexts) {
-        v.line(`${vip} dev ${inst.interfaceName}`);
-      }
+      v.line(`${inst.vipTexts[0]} dev ${inst.interfaceName}`);
     });
+    if (inst.vipTexts.length > 1) {
+      // Adverts carry the virtual_ipaddress list and a backup drops adverts whose list differs from its own
+      // (measured: "unexpected ip number count", then a second master). Excluded addresses are not advertised,
+      // so adding or removing one reloads without a second VIP holder while nodes run old and new files.
+      b.comment('more VIPs: they move with the first one but are not advertised, so changing them is a live reload');
+      b.block('virtual_ipaddress_excluded', (v) => {
+        for (const vip of inst.vipTexts.slice(1)) {
+          v.line(`${vip} dev ${inst.interfaceName}`);
+        }
+      });
+    }
     if (inst.trackScripts.length > 0) {
       b.block('track_script', (t) => {
         for (const name of inst.trackScripts) {

@@ -138,11 +138,27 @@ describe('EdgeIngress', () => {
     expect(keepalivedConf(find)).not.toContain('virtual_server');
   });
 
-  test('a config change changes the pod template checksum, so pods roll', () => {
-    const checksum = (props: Partial<EdgeIngressProps>) =>
-      synth(props).find('DaemonSet', 'keepalived').spec.template.metadata.annotations['checksum/config'];
-    expect(checksum({})).toBe(checksum({}));
-    expect(checksum({})).not.toBe(checksum({ virtualRouterId: 52 }));
+  test('a config change leaves the pod template alone (it reloads in place); an image change changes it', () => {
+    const template = (props: Partial<EdgeIngressProps>) => {
+      const { find } = synth(props);
+      return { conf: keepalivedConf(find), template: JSON.stringify(find('DaemonSet', 'keepalived').spec.template) };
+    };
+    const base = template({});
+    const changed = template({ additionalVirtualIps: ['10.1.0.101'], healthCheck: { intervalSeconds: 2 } });
+    expect(changed.conf).not.toBe(base.conf);
+    expect(changed.template).toBe(base.template);
+    expect(template({ keepalived: { image: 'docker.io/osixia/keepalived:2.3.5' } }).template).not.toBe(base.template);
+  });
+
+  test('pods wait for `npm run rollout` (OnDelete) and keepalived reads the validated copy, not the mount', () => {
+    const ds = synth().find('DaemonSet', 'keepalived');
+    expect(ds.spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    const container = ds.spec.template.spec.containers[0];
+    const args: string[] = container.args;
+    expect(args[args.indexOf('--use-file') + 1]).toBe('/run/keepalived/active/keepalived.conf');
+    expect(container.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(container.command[2]).toContain('/etc/keepalived/config/keepalived.conf');
+    expect(container.command[2]).toMatch(/exec keepalived "\$@"\n$/);
   });
 
   test('keepalived gets the node name as its config-id', () => {
@@ -169,7 +185,8 @@ describe('EdgeIngress', () => {
   test('the VRRP password lives in a Secret, never in the ConfigMap', () => {
     const { find } = synth({ vrrpVersion: VrrpVersion.V2, vrrpAuthPassword: 'Xk9pQ2mZ' });
     expect(keepalivedConf(find)).not.toContain('Xk9pQ2mZ');
-    expect(keepalivedConf(find)).toContain('includea /etc/keepalived/auth/vrrp-auth.conf');
+    expect(keepalivedConf(find)).toContain('includea vrrp-auth.conf');
+    expect(find('DaemonSet', 'keepalived').spec.template.spec.containers[0].command[2]).toContain('auth=/etc/keepalived/auth/vrrp-auth.conf');
     expect(find('Secret', 'keepalived-vrrp-auth').stringData['vrrp-auth.conf']).toContain('auth_pass Xk9pQ2mZ');
   });
 

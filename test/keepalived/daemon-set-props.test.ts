@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { KeepalivedConfig, KeepalivedDaemonSet, VrrpVersion } from '../../lib/keepalived';
+import { KEEPALIVED_AUTH_FILE, KeepalivedConfig, KeepalivedDaemonSet, VrrpVersion } from '../../lib/keepalived';
 import { seedProps } from '../fixtures/seed-topology';
 
 // Used on its own, KeepalivedDaemonSet names its own props in errors (EdgeIngress names vrrpAuthPassword).
@@ -8,7 +8,7 @@ function daemonSet(authPassword: string) {
   const props = seedProps('/usr/bin/true');
   const config = new KeepalivedConfig({
     ...props,
-    instance: { ...props.instance, version: VrrpVersion.V2, advertIntervalSeconds: 1, authenticationFile: '/etc/keepalived/auth/vrrp-auth.conf' },
+    instance: { ...props.instance, version: VrrpVersion.V2, advertIntervalSeconds: 1, authenticationFile: KEEPALIVED_AUTH_FILE },
   });
   return new KeepalivedDaemonSet(Testing.chart(), 'Keepalived', {
     namespace: 'kube-system', config, nodeSelectorLabel: { key: 'edgenode', value: 'true' }, authPassword,

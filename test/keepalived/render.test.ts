@@ -77,10 +77,21 @@ describe('KeepalivedConfig rendering', () => {
       'vrrp_garp_master_delay 1',
       'vrrp_garp_master_repeat 3',
       'vrrp_garp_master_refresh 60',
+      '# cold start: lower priorities wait, so nodes starting together elect the highest priority',
+      '@172.20.0.114 vrrp_startup_delay 5',
+      '@172.20.0.115 vrrp_startup_delay 10',
       '# IPVS direct routing loop guard: with net.ipv4.vs.backup_only=1 only the VRRP master',
       '# balances; backups deliver forwarded packets locally (and connection state is synced)',
       'lvs_sync_daemon eth0 VI_EDGE id 51',
     ]);
+  });
+
+  test('startup delays by priority rank only without preemption (the preferred node starts at once)', () => {
+    const delays = (c: string) => c.split('\n').filter((l) => l.includes('vrrp_startup_delay')).map((l) => l.trim());
+    expect(linesFor(conf, '172.20.0.113').some((l) => l.startsWith('vrrp_startup_delay'))).toBe(false);
+    expect(linesFor(conf, '172.20.0.115')).toContain('vrrp_startup_delay 10');
+    const props = seedProps();
+    expect(delays(new KeepalivedConfig({ ...props, instance: { ...props.instance, preempt: true } }).render())).toEqual([]);
   });
 
   test('vrrp_script with defaults', () => {
@@ -343,6 +354,19 @@ describe('KeepalivedConfig rendering', () => {
     const c = new KeepalivedConfig({
       ...props, instance: { ...props.instance, virtualIpAddresses: ['172.20.0.119/17', '172.20.0.120/32'] },
     });
-    expect(block(c.render(), 'virtual_ipaddress')).toEqual(['172.20.0.119/17 dev eth0', '172.20.0.120/32 dev eth0']);
+    expect(block(c.render(), 'virtual_ipaddress {')).toEqual(['172.20.0.119/17 dev eth0']);
+    expect(block(c.render(), 'virtual_ipaddress_excluded')).toEqual(['172.20.0.120/32 dev eth0']);
+  });
+
+  test('only the first VIP is advertised: more VIPs go to virtual_ipaddress_excluded', () => {
+    const props = vrrpOnlyProps();
+    const one = new KeepalivedConfig(props).render();
+    const two = new KeepalivedConfig({
+      ...props, instance: { ...props.instance, virtualIpAddresses: [...props.instance.virtualIpAddresses, '172.20.0.120'] },
+    }).render();
+    // The advertised list (what a backup compares with the master's adverts) is the same in both files.
+    expect(block(two, 'virtual_ipaddress {')).toEqual(block(one, 'virtual_ipaddress {'));
+    expect(one).not.toContain('virtual_ipaddress_excluded');
+    expect(block(two, 'virtual_ipaddress_excluded')).toEqual(['172.20.0.120/32 dev eth0']);
   });
 });

@@ -113,7 +113,7 @@ describe.each<[string, (p: any) => void, string]>([
   ['tracking an unknown script', (p) => { p.instance.trackScripts = ['chk_nothere']; }, 'instance.trackScripts[0] "chk_nothere" is not the name of a script in scripts'],
   ['tracking a script twice', (p) => { p.instance.trackScripts = ['chk_traefik', 'chk_traefik']; }, 'instance.trackScripts[1] "chk_traefik" is listed twice'],
   ['authentication with VRRPv3', (p) => { p.instance.authenticationFile = '/etc/keepalived/auth/vrrp-auth.conf'; }, 'instance.authenticationFile "/etc/keepalived/auth/vrrp-auth.conf" cannot be used with version 3'],
-  ['relative authentication file', (p) => { p.instance.version = VrrpVersion.V2; p.instance.advertIntervalSeconds = 1; p.instance.authenticationFile = 'auth.conf'; }, 'instance.authenticationFile "auth.conf" must be an absolute path'],
+  ['relative authentication path with a directory', (p) => { p.instance.version = VrrpVersion.V2; p.instance.advertIntervalSeconds = 1; p.instance.authenticationFile = 'auth/vrrp.conf'; }, 'instance.authenticationFile "auth/vrrp.conf" must be an absolute path'],
   ['authentication file with a space', (p) => { p.instance.version = VrrpVersion.V2; p.instance.advertIntervalSeconds = 1; p.instance.authenticationFile = '/etc/my auth.conf'; }, 'instance.authenticationFile "/etc/my auth.conf" must be an absolute path'],
   ['IPv6 with VRRPv2', (p) => {
     p.nodes = [{ name: 'a', address: '2001:db8::1', priority: 2 }, { name: 'b', address: '2001:db8::2', priority: 1 }];

@@ -1,0 +1,470 @@
+/**
+ * Day-2 HA lab: config changes reach the nodes at random moments (as kubelet syncs do) and keepalived reloads in
+ * place; an image upgrade goes through `npm run rollout`; `npm run status` is run against the lab through the
+ * kubectl stand-in. Real keepalived in network namespaces, the DaemonSet's own start command, env and mounts.
+ *   node -r @swc-node/register lab/day2-run.ts [--short|--full] [--out DIR] [--scenarios a,b] [--runs N]
+ * Needs Linux and root (namespaces, mounts). Exit 0 = every target met, 1 = a target missed, 2 = could not run.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { EdgeIngressProps } from '../lib';
+import { LabCluster } from './cluster';
+import { LAB_EXTRA_NODE, day2BaseProps } from './day2-app';
+import { Day2Lab, edgeOf } from './day2-lab';
+import { KeepalivedPodSpec, synthesizePod } from './day2-pod';
+import { fmt, median } from './stats';
+import {
+  cleanupSync, installCleanupHandlers, nowMs, run, runPrefix, sleep, staleLabPrefixes, staleLabTempDirs, trackPrefix,
+  trackTempDir, removeNamespaces, waitFor,
+} from './sys';
+import { analyzeVip, clientGapMs, failedRequests } from './timeline';
+import { DEFAULT_LIMITS } from './targets';
+
+export const DAY2_SCENARIOS = [
+  'backup-priority', 'node-added', 'vip-added', 'check-interval', 'broken-config', 'reload-traefik-failing', 'image-upgrade',
+  'vrid-change', 'cold-start', 'cold-start-undelayed',
+] as const;
+/**
+ * Measured without a target: a change that cannot reload without a VIP move (synthesis warns about it), and the
+ * cold start without the startup delays, for comparison.
+ */
+const MEASURED_ONLY: readonly Day2Scenario[] = ['vrid-change', 'cold-start-undelayed'];
+/** Nodes of a cold start come up within this spread, in random order. */
+const COLD_START_SPREAD_MS = 3000;
+export type Day2Scenario = typeof DAY2_SCENARIOS[number];
+
+const TITLES: Record<Day2Scenario, string> = {
+  'backup-priority': 'priority of the lowest backup raised above the holder\'s',
+  'node-added': 'a fourth node added (ConfigMap first, the new node\'s pod after every node reloaded)',
+  'vip-added': 'a second VIP added',
+  'check-interval': 'health-check interval 1 s -> 2 s, on a holder that is not the preferred node',
+  'broken-config': 'a hand-broken keepalived.conf in the ConfigMap',
+  'reload-traefik-failing': 'a reload on the holder while its Traefik fails (/ping 503)',
+  'image-upgrade': 'keepalived image changed, `npm run rollout -- --apply`',
+  'vrid-change': 'virtual_router_id 51 -> 52 (measured only: cannot reload without a move)',
+  'cold-start': 'every pod starts within 3 s, random order: the priority-150 node must win',
+  'cold-start-undelayed': 'the same without the vrrp_startup_delay lines (measured only, the behaviour before)',
+};
+
+interface Day2Mode {
+  readonly name: 'short' | 'full';
+  readonly runs: Record<Day2Scenario, number>;
+  /** Each node sees a new ConfigMap after a random delay in [0, maxDelayMs] (kubelet sync + cache). */
+  readonly maxDelayMs: number;
+  readonly settleMs: number;
+  /** Observation after the last node reloaded. */
+  readonly tailMs: number;
+}
+
+const MODES: Record<'short' | 'full', Day2Mode> = {
+  short: {
+    name: 'short',
+    runs: { 'backup-priority': 2, 'node-added': 1, 'vip-added': 2, 'check-interval': 1, 'broken-config': 1, 'reload-traefik-failing': 2, 'image-upgrade': 1, 'vrid-change': 0, 'cold-start': 3, 'cold-start-undelayed': 0 },
+    maxDelayMs: 10_000,
+    settleMs: 1000,
+    tailMs: 3000,
+  },
+  full: {
+    name: 'full',
+    runs: { 'backup-priority': 2, 'node-added': 2, 'vip-added': 2, 'check-interval': 2, 'broken-config': 1, 'reload-traefik-failing': 5, 'image-upgrade': 2, 'vrid-change': 1, 'cold-start': 10, 'cold-start-undelayed': 10 },
+    maxDelayMs: 90_000,
+    settleMs: 1500,
+    tailMs: 5000,
+  },
+};
+
+/** One measured run. */
+export interface Day2Run {
+  readonly scenario: Day2Scenario;
+  readonly run: number;
+  readonly holderBefore: string;
+  readonly holderAfter: string | null;
+  readonly vipMoves: number;
+  readonly doubleHoldingMs: number;
+  readonly failedRequests: number;
+  readonly requests: number;
+  /** Longest stretch without a successful client request, ms, and when it began (ms after the change). */
+  readonly clientGapMs: number;
+  readonly clientGapAtMs: number;
+  /** Per node: delay before it saw the new ConfigMap, and when it ran it (ms after the change). */
+  readonly delivery: Record<string, { seenMs: number; appliedMs: number | null }>;
+  /** Change -> every node runs (or refused) the new file, ms. */
+  readonly allNodesMs: number | null;
+  /** reload-traefik-failing: Traefik fails -> VIP on another node, ms. */
+  readonly handoverMs?: number | null;
+  /** reload-traefik-failing: Traefik fails -> the holder reloaded, ms. */
+  readonly holderReloadMs?: number | null;
+  readonly checks: Array<{ name: string; ok: boolean; detail: string }>;
+  /** image-upgrade: what `npm run rollout -- --apply` printed. */
+  readonly rolloutLog?: string;
+}
+
+/** Where the longest stretch without a successful request began, ms after `from` (for reading a run). */
+function gapStart(samples: ReadonlyArray<{ end: number; ok: boolean }>, from: number, to: number): number {
+  const ok = samples.filter((x) => x.ok && x.end > from && x.end <= to).map((x) => x.end).sort((a, b) => a - b);
+  let best = 0;
+  let at = from;
+  for (let i = 1; i < ok.length; i++) {
+    if (ok[i] - ok[i - 1] > best) {
+      best = ok[i] - ok[i - 1];
+      at = ok[i - 1];
+    }
+  }
+  return Math.round(at - from);
+}
+
+function parseArgs(argv: string[]): { mode: Day2Mode; out: string; scenarios: Day2Scenario[]; runs?: number } {
+  let mode = MODES.short;
+  let out: string | undefined;
+  let scenarios: Day2Scenario[] = [...DAY2_SCENARIOS];
+  let runs: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--short') mode = MODES.short;
+    else if (a === '--full') mode = MODES.full;
+    else if (a === '--out') out = path.resolve(value());
+    else if (a === '--runs') runs = Number(value());
+    else if (a === '--scenarios') {
+      const list = value().split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = list.filter((s) => !(DAY2_SCENARIOS as readonly string[]).includes(s));
+      if (bad.length) throw new Error(`unknown scenario(s): ${bad.join(', ')} (known: ${DAY2_SCENARIOS.join(', ')})`);
+      scenarios = list as Day2Scenario[];
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  out ??= mode === MODES.full ? path.join(__dirname, 'results', 'day2') : path.join(__dirname, '..', '.lab-out', 'day2-short');
+  return { mode, out, scenarios, runs };
+}
+
+/** The props after the change a scenario makes. */
+function changedProps(s: Day2Scenario, base: EdgeIngressProps, holder: string): EdgeIngressProps {
+  switch (s) {
+    case 'backup-priority':
+    case 'reload-traefik-failing': {
+      // The lowest-priority backup gets a priority above the holder's: with nopreempt nothing may move.
+      const backups = base.nodes.filter((n) => n.name !== holder);
+      const lowest = backups[backups.length - 1].name;
+      return { ...base, nodes: base.nodes.map((n) => (n.name === lowest ? { ...n, priority: 200 } : n)) };
+    }
+    case 'node-added':
+      return { ...base, nodes: [...base.nodes, { ...LAB_EXTRA_NODE }] };
+    case 'vip-added':
+      return { ...base, additionalVirtualIps: ['10.77.0.101'] };
+    case 'check-interval':
+      return { ...base, healthCheck: { intervalSeconds: 2 } };
+    case 'vrid-change':
+      return { ...base, virtualRouterId: 52 };
+    default:
+      return base;
+  }
+}
+
+const BROKEN_SUFFIX = '\nvrrp_instance VI_BROKEN {\n    virtual_router_id 300\n}\n';
+
+/** All pods stop, then start within COLD_START_SPREAD_MS in random order (a new cluster, a power cut). */
+async function runColdStart(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode, base: KeepalivedPodSpec): Promise<Day2Run> {
+  const c = lab.cluster;
+  const nodes = base.props.nodes.map((n) => n.name);
+  const preferred = nodes[0]; // the first node gets the highest default priority
+  await lab.reset(base, nodes, mode.settleMs);
+  const spec = s === 'cold-start-undelayed'
+    ? { ...base, keepalivedConf: base.keepalivedConf.replace(/^.*vrrp_startup_delay.*\n/gm, '') } : base;
+  await Promise.all(nodes.map((n) => lab.stopPod(n)));
+  await waitFor(() => c.vipConfigured().length === 0, 3000, 10);
+  for (const n of nodes) lab.deliverConfig(n, spec.keepalivedConf);
+  const t0 = c.mark(`cold start: ${s}`);
+  const offsets = nodes.map(() => Math.random() * COLD_START_SPREAD_MS);
+  await Promise.all(nodes.map(async (n, k) => {
+    await sleep(offsets[k]);
+    lab.startPod(n, spec);
+  }));
+  const holder = await c.waitStable(mode.settleMs, 30_000);
+  const end = nowMs();
+  const a = analyzeVip(c.timeline(), t0, end);
+  const checks: Day2Run['checks'] = [];
+  if (!MEASURED_ONLY.includes(s)) {
+    checks.push({ name: `the highest-priority node (${preferred}) holds the VIP`, ok: holder === preferred, detail: `${holder}` });
+    checks.push({ name: 'one VIP holder at a time', ok: a.doubleHoldingMs === 0, detail: `${fmt(a.doubleHoldingMs, 0)} ms` });
+  }
+  const firstStart = Math.min(...offsets);
+  return {
+    scenario: s, run: i, holderBefore: '-', holderAfter: holder, vipMoves: a.moves, doubleHoldingMs: Math.round(a.doubleHoldingMs),
+    failedRequests: failedRequests(c.samples, t0, end), requests: c.samples.filter((x) => x.start >= t0 && x.start <= end).length,
+    clientGapMs: Math.round(clientGapMs(c.samples, t0, end)), clientGapAtMs: gapStart(c.samples, t0, end),
+    delivery: Object.fromEntries(nodes.map((n, k) => [n, { seenMs: Math.round(offsets[k]), appliedMs: null }])),
+    allNodesMs: a.firstNewHolderAt === null ? null : Math.round(a.firstNewHolderAt - t0 - firstStart), checks,
+  };
+}
+
+async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode, base: KeepalivedPodSpec,
+  progress: (m: string) => void): Promise<Day2Run> {
+  if (s === 'cold-start' || s === 'cold-start-undelayed') return runColdStart(lab, s, i, mode, base);
+  const c = lab.cluster;
+  const baseNodes = base.props.nodes.map((n) => n.name);
+  let holder = await lab.reset(base, baseNodes, mode.settleMs);
+  // A just-started cluster is not the steady state: backups inside their vrrp_startup_delay would not take over.
+  await lab.waitStartupDelays();
+  if (s === 'check-interval') {
+    // Reload on a holder that is not the preferred node, i.e. one whose file has a vrrp_startup_delay line: the
+    // delay must not apply to a reload. Restarting the preferred node's pod moves the VIP to the next one.
+    await lab.stopPod(holder);
+    lab.startPod(holder);
+    holder = await c.waitStable(mode.settleMs, 30_000);
+    await lab.waitStartupDelays();
+  }
+  await sleep(Math.random() * 1000); // random advert phase
+  const checks: Day2Run['checks'] = [];
+  const check = (name: string, ok: boolean, detail = ''): void => {
+    checks.push({ name, ok, detail });
+  };
+  const oldRevision = lab.configStatus(holder)?.revision ?? '';
+  const t0 = c.mark(`change: ${s}`);
+  const delivery: Day2Run['delivery'] = {};
+  let allNodesMs: number | null = null;
+  let handoverMs: number | null | undefined;
+  let end = 0;
+  let rolloutLog: string | undefined;
+  let holderReloadMs: number | null | undefined;
+
+  if (s === 'image-upgrade') {
+    lab.setTemplate(synthesizePod({ ...base.props, keepalived: { ...base.props.keepalived, image: 'docker.io/osixia/keepalived:2.3.5' } }));
+    const dry = await lab.runTool('scripts/rollout.ts', ['--app', 'lab/day2-app.ts']);
+    const plan = dry.stdout.split('\n').filter((l) => /^\s+\d+\. kubectl delete pod/.test(l));
+    check('rollout dry run lists 3 pods, the VIP holder last, and deletes nothing', dry.code === 0 && plan.length === 3
+      && plan[2].includes(`# ${holder}, VIP holder`) && c.nodes.every((n) => !baseNodes.includes(n) || lab.podRunning(n)), dry.stdout + dry.stderr);
+    const applied = await lab.runTool('scripts/rollout.ts', ['--app', 'lab/day2-app.ts', '--apply', '--timeout', '60']);
+    check('rollout --apply exits 0', applied.code === 0, applied.stdout + applied.stderr);
+    rolloutLog = applied.stdout;
+    allNodesMs = nowMs() - t0;
+    await sleep(mode.tailMs);
+    // The measured window ends here: the npm run status calls below start node processes whose CPU use on this
+    // shared 2-core machine delayed one client request past its 200 ms timeout (seen once), which is not the edge.
+    end = nowMs();
+    const after = await lab.status(true);
+    const view = after.code === 0 ? JSON.parse(after.stdout) : { nodes: [] };
+    check('every pod runs the new image (npm run status)', view.nodes.length === 3
+      && view.nodes.every((n: { image: string }) => n.image === 'docker.io/osixia/keepalived:2.3.5'), after.stdout + after.stderr);
+  } else {
+    const changed = s === 'broken-config' ? { ...base, keepalivedConf: base.keepalivedConf + BROKEN_SUFFIX } : synthesizePod(changedProps(s, base.props, holder));
+    const newRevision = require('crypto').createHash('sha256').update(changed.keepalivedConf).digest('hex').slice(0, 12);
+    lab.setConfigMap(changed.keepalivedConf);
+    let failAt = 0;
+    if (s === 'reload-traefik-failing') {
+      // The holder gets the file now and its reloader notices within one poll (2 s); Traefik starts failing 1 s
+      // from now, so the reload lands between 1 s before and 1 s after the failure, i.e. before the handover.
+      void sleep(1000).then(() => {
+        failAt = nowMs();
+        c.setDraining(holder, true);
+      });
+    }
+    const done = (st: { revision: string; rejected: string }): boolean =>
+      (s === 'broken-config' ? st.rejected === newRevision : st.revision === newRevision);
+    await Promise.all(baseNodes.map(async (n) => {
+      // The holder sees the file at once in the Traefik scenario, so its reload meets the failing check.
+      // The other nodes' reloads do not matter there: a short spread keeps the run short.
+      const delay = s !== 'reload-traefik-failing' ? Math.random() * mode.maxDelayMs
+        : n === holder ? 0 : Math.random() * Math.min(mode.maxDelayMs, 10_000);
+      await sleep(delay);
+      lab.deliverConfig(n, changed.keepalivedConf);
+      const seen = nowMs();
+      const applied = await lab.waitConfig(n, done, 30_000);
+      delivery[n] = { seenMs: Math.round(seen - t0), appliedMs: applied === null ? null : Math.round(applied - t0) };
+    }));
+    if (Object.values(delivery).every((d) => d.appliedMs !== null)) {
+      allNodesMs = Math.max(...Object.values(delivery).map((d) => d.appliedMs!));
+    }
+    check(s === 'broken-config' ? 'every node refused the broken file' : 'every node runs the new file', allNodesMs !== null,
+      JSON.stringify(delivery));
+    if (s === 'node-added') {
+      // `npm run label-nodes` after every node runs the new file: the new node's pod starts.
+      lab.deliverConfig(LAB_EXTRA_NODE.name, changed.keepalivedConf);
+      lab.startPod(LAB_EXTRA_NODE.name, lab.template);
+      const backup = await waitFor(() => c.vrrpState[LAB_EXTRA_NODE.name] === 'BACKUP', 15_000, 50);
+      check('the new node joins as BACKUP', backup && c.vrrpState[LAB_EXTRA_NODE.name] === 'BACKUP', String(c.vrrpState[LAB_EXTRA_NODE.name]));
+    }
+    if (s === 'reload-traefik-failing') {
+      await waitFor(() => failAt > 0, 3000, 10);
+      await waitFor(() => c.holders().length === 1 && c.holders()[0] !== holder, 15_000, 20);
+      const a = analyzeVip(c.timeline(), failAt, nowMs());
+      handoverMs = a.firstNewHolderAt === null ? null : Math.round(a.firstNewHolderAt - failAt);
+      const holderLog = lab.configStatus(holder);
+      // keepalived's own "Reloading ..." line on the holder (the config-status file is written a little later).
+      const reloadAt = lab.logTimes(holder, / Reloading \.\.\.$/).filter((t) => t >= t0).pop();
+      check(`VIP handed over within the Traefik target (${DEFAULT_LIMITS.traefikMoveMedianS} s)`,
+        handoverMs !== null && handoverMs <= DEFAULT_LIMITS.traefikMoveMedianS * 1000,
+        `${handoverMs} ms; holder runs ${holderLog?.revision}`);
+      // appliedMs counts from the change; the failure came later.
+      holderReloadMs = reloadAt === undefined ? null : Math.round(reloadAt - failAt);
+    }
+    await sleep(mode.tailMs);
+    end = nowMs();
+    if (s === 'vip-added') {
+      const h = c.holders();
+      const second = lab.nodesWith('10.77.0.101');
+      check('the second VIP is on the holder only', h.length === 1 && second.length === 1 && second[0] === h[0], `holders ${h} second ${second}`);
+      const st = await lab.status(true);
+      const view = st.code === 0 ? JSON.parse(st.stdout) : null;
+      const holderView = view?.nodes.find((n: { node: string }) => n.node === h[0]);
+      check('npm run status: exit 0, both VIPs on the holder, every node on the new revision', !!view
+        && holderView?.vips.includes('10.77.0.101') && view.nodes.every((n: { revision: string }) => n.revision === newRevision),
+      st.stdout + st.stderr);
+    }
+    if (s === 'broken-config') {
+      const st = await lab.status(false);
+      const refused = baseNodes.every((n) => st.stdout.includes(`! ${n}: keepalived -t refused config ${newRevision}`));
+      check('npm run status: exit 0, VIP on the holder, every node shown keeping the last good config',
+        st.code === 0 && refused && st.stdout.includes(`VIP ${base.props.virtualIp} is on ${holder}`)
+        && baseNodes.every((n) => lab.configStatus(n)?.revision === oldRevision), st.stdout + st.stderr);
+      progress(`    status output:\n${st.stdout.replace(/^/gm, '      ')}`);
+    }
+  }
+  const a = analyzeVip(c.timeline(), t0, end);
+  const expectedMoves = s === 'image-upgrade' || s === 'reload-traefik-failing' ? 1 : 0;
+  const failed = failedRequests(c.samples, t0, end);
+  if (!MEASURED_ONLY.includes(s)) {
+    check(`${expectedMoves} VIP move${expectedMoves === 1 ? '' : 's'}`, a.moves === expectedMoves, `${a.moves} moves`);
+    check('0 ms with two VIP holders', a.doubleHoldingMs === 0, `${fmt(a.doubleHoldingMs, 0)} ms`);
+    if (expectedMoves === 0) check('no failed client request', failed === 0, `${failed} failed`);
+    // One graceful move: SIGTERM makes the holder send a priority-0 advert, the next node takes over at once.
+    if (s === 'image-upgrade') check('client gap of the one move under 1 s', clientGapMs(c.samples, t0, end) < 1000, '');
+  }
+  check('no lab error', lab.errors.length === 0, lab.errors.splice(0).join('; '));
+  if (s === 'broken-config') {
+    // After the measurement: npm run status must fail when the VIP is on no node, and on several.
+    for (const n of baseNodes) c.setDraining(n, true);
+    await waitFor(() => c.holders().length === 0, 10_000, 20);
+    const none = await lab.status(false);
+    check('npm run status exits 1 when the VIP is on no node (every Traefik failing)', none.code === 1
+      && none.stdout.includes('is on NO node'), none.stdout + none.stderr);
+    for (const n of baseNodes) c.setDraining(n, false);
+    await waitFor(() => c.holders().length === 1, 10_000, 20);
+    c.setPartition(true);
+    await waitFor(() => c.holders().length >= 2, 10_000, 20);
+    const split = await lab.status(false);
+    c.setPartition(false);
+    check('npm run status exits 1 when the VIP is on several nodes (VRRP partition)', split.code === 1
+      && /is on [23] nodes/.test(split.stdout), split.stdout + split.stderr);
+  }
+  return {
+    scenario: s, run: i, holderBefore: holder, holderAfter: a.holderAtEnd, vipMoves: a.moves, doubleHoldingMs: Math.round(a.doubleHoldingMs),
+    failedRequests: failed, requests: c.samples.filter((x) => x.start >= t0 && x.start <= end).length,
+    clientGapMs: Math.round(clientGapMs(c.samples, t0, end)), clientGapAtMs: gapStart(c.samples, t0, end), delivery, allNodesMs, handoverMs, holderReloadMs, checks, rolloutLog,
+  };
+}
+
+function renderMarkdown(runs: Day2Run[], mode: Day2Mode, started: string): string {
+  const lines = [
+    `# Day-2 lab results (${mode.name} mode)`,
+    '',
+    `Run ${started}; keepalived \`${run('/usr/sbin/keepalived', ['--version'], { allowFail: true }).stderr.split('\n')[0]}\`; `
+      + `each node sees a changed ConfigMap after a random delay of 0-${mode.maxDelayMs / 1000} s; project defaults (3 nodes, `
+      + 'VRRPv3 advert 0.2 s, nopreempt, health check every 1 s, fall 2), the DaemonSet\'s own start command and mounts, '
+      + 'least-privilege capabilities. Client: one HTTP request to the VIP every 20 ms.',
+    '',
+    '| scenario | runs | VIP moves (max) | two holders, ms (max) | failed requests (max) | longest client gap, ms (median) | change -> every node, s (median, max) | targets |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const s of DAY2_SCENARIOS) {
+    const rs = runs.filter((r) => r.scenario === s);
+    if (!rs.length) continue;
+    const all = rs.map((r) => r.allNodesMs).filter((x): x is number => x !== null);
+    const ok = rs.every((r) => r.checks.every((c) => c.ok));
+    const verdict = MEASURED_ONLY.includes(s) ? 'measured only' : ok ? 'met' : '**MISSED**';
+    lines.push(`| ${s}: ${TITLES[s]} | ${rs.length} | ${Math.max(...rs.map((r) => r.vipMoves))} | ${Math.max(...rs.map((r) => r.doubleHoldingMs))} `
+      + `| ${Math.max(...rs.map((r) => r.failedRequests))} | ${fmt(median(rs.map((r) => r.clientGapMs)), 0)} `
+      + `| ${all.length ? `${fmt(median(all)! / 1000, 1)}, ${fmt(Math.max(...all) / 1000, 1)}` : '-'} | ${verdict} |`);
+  }
+  const tr = runs.filter((r) => r.handoverMs !== undefined);
+  if (tr.length) {
+    lines.push('', `Reload while the holder's Traefik fails: VIP on another node after ${tr.map((r) => (r.handoverMs === null ? 'never' : `${r.handoverMs} ms`)).join(', ')} `
+      + `(median ${fmt(median(tr.map((r) => r.handoverMs)), 0)} ms; target ${DEFAULT_LIMITS.traefikMoveMedianS} s); the holder reloaded `
+      + `${tr.map((r) => (r.holderReloadMs === null ? '-' : `${r.holderReloadMs} ms`)).join(', ')} after its Traefik began failing.`);
+  }
+  for (const s of ['cold-start', 'cold-start-undelayed'] as const) {
+    const rs = runs.filter((r) => r.scenario === s);
+    if (!rs.length) continue;
+    const wins = rs.filter((r) => r.holderAfter === 'edge-1').length;
+    const counts = ['edge-1', 'edge-2', 'edge-3'].map((n) => `${n} ${rs.filter((r) => r.holderAfter === n).length}`).join(', ');
+    lines.push('', `${s}: the priority-150 node held the VIP after ${wins} of ${rs.length} cold starts (${counts}); `
+      + `first start -> VIP on a node: median ${fmt(median(rs.map((r) => r.allNodesMs)), 0)} ms.`);
+  }
+  lines.push('', '## Checks per run', '');
+  for (const r of runs) {
+    lines.push(`- ${r.scenario} #${r.run} (holder ${r.holderBefore} -> ${r.holderAfter}): `
+      + r.checks.map((c) => `${c.ok ? 'ok' : 'MISSED'} ${c.name}${c.ok ? '' : ` (${c.detail.split('\n')[0]})`}`).join('; '));
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) {
+    process.stderr.write('day2 lab: needs Linux and root (network and mount namespaces)\n');
+    return 2;
+  }
+  for (const cmd of ['/usr/sbin/keepalived', '/usr/bin/setpriv', '/usr/bin/nsenter', '/usr/bin/wget']) {
+    if (!fs.existsSync(cmd)) {
+      process.stderr.write(`day2 lab: missing ${cmd}\n`);
+      return 2;
+    }
+  }
+  installCleanupHandlers();
+  for (const p of staleLabPrefixes()) removeNamespaces(p);
+  for (const dir of staleLabTempDirs(os.tmpdir())) fs.rmSync(dir, { recursive: true, force: true });
+  const prefix = `${runPrefix()}d2-`;
+  trackPrefix(prefix);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), runPrefix()));
+  trackTempDir(workDir);
+  fs.mkdirSync(args.out, { recursive: true });
+  const logDir = path.join(args.out, 'logs');
+  const started = new Date().toISOString();
+
+  const base = synthesizePod(day2BaseProps());
+  // The namespaces include the fourth node (its pod only starts in the node-added scenario).
+  const withExtra = synthesizePod({ ...day2BaseProps(), nodes: [...day2BaseProps().nodes, { ...LAB_EXTRA_NODE }] });
+  const cluster = new LabCluster(edgeOf(withExtra), {
+    prefix, workDir, logDir, clientMaxSeconds: 3600, clientIntervalMs: 20, clientTimeoutMs: 200,
+  });
+  const lab = new Day2Lab(cluster, base, workDir);
+  const runs: Day2Run[] = [];
+  const progress = (m: string): void => {
+    process.stdout.write(`${m}\n`);
+  };
+  try {
+    await lab.setup();
+    for (const s of args.scenarios) {
+      const n = args.runs ?? args.mode.runs[s];
+      for (let i = 1; i <= n; i++) {
+        const r = await runOnce(lab, s, i, args.mode, base, progress);
+        runs.push(r);
+        const missed = r.checks.filter((c) => !c.ok);
+        progress(`${s} #${i}: holder ${r.holderBefore} -> ${r.holderAfter}, ${r.vipMoves} moves, two holders ${r.doubleHoldingMs} ms, `
+          + `${r.failedRequests} failed of ${r.requests}, gap ${r.clientGapMs} ms at ${r.clientGapAtMs} ms, all nodes ${r.allNodesMs === null ? '-' : (r.allNodesMs / 1000).toFixed(1)} s`
+          + `${r.handoverMs !== undefined ? `, handover ${r.handoverMs} ms (holder reloaded at ${r.holderReloadMs} ms)` : ''}${missed.length ? `  MISSED: ${missed.map((c) => `${c.name} (${c.detail.split('\n')[0]})`).join('; ')}` : ''}`);
+      }
+    }
+  } finally {
+    await lab.teardown();
+    cleanupSync();
+  }
+  fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify({ mode: args.mode, started, runs }, null, 2) + '\n');
+  const md = renderMarkdown(runs, args.mode, started);
+  fs.writeFileSync(path.join(args.out, 'results.md'), md);
+  process.stdout.write(`\n${md}`);
+  const missed = runs.some((r) => r.checks.some((c) => !c.ok));
+  process.stdout.write(missed ? 'day2 lab: a target was missed\n' : 'day2 lab: every target met\n');
+  return missed ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then((code) => process.exit(code), (error) => {
+    process.stderr.write(`day2 lab: ${(error as Error).stack ?? error}\n`);
+    cleanupSync();
+    process.exit(2);
+  });
+}
