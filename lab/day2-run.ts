@@ -67,7 +67,7 @@ const MODES: Record<'short' | 'full', Day2Mode> = {
   },
   full: {
     name: 'full',
-    runs: { 'backup-priority': 2, 'node-added': 2, 'vip-added': 2, 'check-interval': 2, 'broken-config': 1, 'reload-traefik-failing': 5, 'image-upgrade': 2, 'vrid-change': 1, 'cold-start': 10, 'cold-start-undelayed': 10 },
+    runs: { 'backup-priority': 1, 'node-added': 1, 'vip-added': 1, 'check-interval': 1, 'broken-config': 1, 'reload-traefik-failing': 5, 'image-upgrade': 2, 'vrid-change': 1, 'cold-start': 10, 'cold-start-undelayed': 6 },
     maxDelayMs: 90_000,
     settleMs: 1500,
     tailMs: 5000,
