@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
 import { LabCluster } from './cluster';
+import { LvsTarget, gatingMiss } from './lvs/lvs-analysis';
 import { runLvsLabInUml, umlAvailable } from './lvs/uml';
 import { EdgeUnderTest, projectDefaults, seedSettings } from './edge-under-test';
 import { scriptExecutables } from './preflight';
@@ -455,13 +456,17 @@ async function runLvs(args: Args, detected: LvsStatus): Promise<LvsStatus['ran']
     exitCode = await runLvsLabInUml(labArgs, out, '/var/tmp', args.mode.name === 'full' ? 3 * 3600 : 1800);
   }
   let missed: string[] = [];
+  let open: string[] = [];
   try {
-    const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as { targets: Array<{ description: string; met: boolean | null }> };
-    missed = doc.targets.filter((t) => t.met !== true).map((t) => t.description);
+    const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as { targets: LvsTarget[] };
+    // Open targets (OPEN_LVS_TARGETS) are reported but, as in the LVS lab's own exit status, not counted.
+    missed = doc.targets.filter((t) => t.met === null || gatingMiss(t)).map((t) => t.description);
+    open = doc.targets.filter((t) => t.met === false && !gatingMiss(t)).map((t) => t.description);
   } catch {
     missed = ['no results.json from the LVS lab'];
   }
-  progress(`LVS direct routing: exit ${exitCode}${missed.length ? `, missed: ${missed.join('; ')}` : ', every target met'}`);
+  const openNote = open.length ? `; open, not counted: ${open.join('; ')}` : '';
+  progress(`LVS direct routing: exit ${exitCode}${missed.length ? `, missed: ${missed.join('; ')}` : ', every gating target met'}${openNote}`);
   return { where, exitCode, missed, results: 'lvs/results.md' };
 }
 
