@@ -6,6 +6,7 @@
 import { Testing } from 'cdk8s';
 import { EdgeIngress, KeepalivedPrivilege } from '../lib';
 import type { EdgeUnderTest } from './edge-under-test';
+import { labKeepalivedArgs } from './pod-keepalived-args';
 
 export interface LabTopology {
   readonly nodes: { name: string; address: string }[];
@@ -45,10 +46,7 @@ export function synthesizeEdge(label: string, topology: LabTopology): EdgeUnderT
     webPort: edge.traefik.webPort,
     pingPort: Number(pingUrl.port),
     pingPath: pingUrl.pathname,
-    // keepalived reads the start command's validated copy (--use-file); here it reads the lab's file directly.
-    keepalivedArgs: (nodeName, paths) => containerArgs.map((arg, i) => (containerArgs[i - 1] === '--use-file'
-      ? paths.configFile
-      : arg.replace('$(NODE_NAME)', nodeName).replace(runMount.mountPath, paths.runDir))),
+    keepalivedArgs: (nodeName, paths) => labKeepalivedArgs(containerArgs, runMount.mountPath, nodeName, paths),
     capabilities: [...container.securityContext.capabilities.add],
   };
 }

@@ -7,6 +7,7 @@
  */
 import { Testing } from 'cdk8s';
 import { EdgeIngress, KeepalivedPrivilege, LvsScheduler } from '../../lib';
+import { labKeepalivedArgs } from '../pod-keepalived-args';
 
 export interface LvsEdge {
   readonly label: string;
@@ -77,10 +78,7 @@ export function synthesizeLvsEdge(label: string, loadBalancing: boolean): LvsEdg
     adminPort: edge.traefik.adminPort,
     health: healthAddress ? parseEntryPointAddress(healthAddress) : undefined,
     graceMs: grace ? Number(grace) * 1000 : 0,
-    // keepalived reads the start command's validated copy (--use-file); here it reads the lab's file directly.
-    keepalivedArgs: (nodeName, paths) => containerArgs.map((a, i) => (containerArgs[i - 1] === '--use-file'
-      ? paths.configFile
-      : a.replace('$(NODE_NAME)', nodeName).replace(runMount.mountPath, paths.runDir))),
+    keepalivedArgs: (nodeName, paths) => labKeepalivedArgs(containerArgs, runMount.mountPath, nodeName, paths),
     capabilities: [...container.securityContext.capabilities.add],
     hostPreparation: init ? init.command[2] : undefined,
   };
