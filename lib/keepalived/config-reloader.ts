@@ -4,6 +4,8 @@
  * change never restarts the pod and a broken ConfigMap never reaches keepalived.
  */
 
+import { renderIpvsHandoverTail } from './ipvs-handover';
+
 /** Where the reloader finds things inside the container. */
 export interface ConfigReloaderPaths {
   /** The ConfigMap directory mount (kubelet swaps its `..data` symlink on every update). */
@@ -39,9 +41,11 @@ export const REVISION_LENGTH = 12;
 /**
  * The POSIX sh start script (BusyBox ash in the default image, dash in Debian's). It is run as
  * `sh -c SCRIPT keepalived ARGS...`; it starts the reloader in the background and then `exec`s keepalived, so
- * keepalived stays the container's main process and SIGTERM still makes it hand the VIP over.
+ * keepalived stays the container's main process and SIGTERM still makes it hand the VIP over. With
+ * `ipvsHandover` (keepalived has virtual servers) it runs keepalived as a child instead and, after a SIGTERM,
+ * keeps the node directing for a moment before it releases the IPVS services (ipvs-handover.ts).
  */
-export function renderStartScript(paths: ConfigReloaderPaths): string {
+export function renderStartScript(paths: ConfigReloaderPaths, ipvsHandover = false): string {
   const auth = paths.authDir !== undefined && paths.authFileName !== undefined
     ? { dir: paths.authDir, file: paths.authFileName } : undefined;
   return `set -u
@@ -86,11 +90,13 @@ report() {
 }
 first_line() { printf '%s\\n' "$1" | head -n 1; }
 mounted_sum() { cat "$mounted" \${auth:+"$auth"} 2>/dev/null | cksum; }
-# SIGHUP before keepalived is up would kill it. keepalived takes signals through a signalfd: a process is ready
-# once its pid file exists, SIGHUP (bit 0) is blocked and the signalfd is open.
-started() {
-  for p in $procs; do
-    pid=$(cat "$run/$p.pid" 2>/dev/null) || return 1
+# A signal before keepalived is up would kill it. keepalived takes signals through a signalfd: a process is
+# ready once its pid file exists, SIGHUP (bit 0) is blocked and the signalfd is open. ready DIR PROCS...
+ready() {
+  dir=$1
+  shift
+  for p in "$@"; do
+    pid=$(cat "$dir/$p.pid" 2>/dev/null) || return 1
     mask=$(sed -n 's/^SigBlk:.*\\(.\\)$/\\1/p' "/proc/$pid/status" 2>/dev/null)
     case "$mask" in 1 | 3 | 5 | 7 | 9 | b | d | f) ;; *) return 1 ;; esac
     ls -l "/proc/$pid/fd" 2>/dev/null | grep -q signalfd || return 1
@@ -129,13 +135,15 @@ fi
       log "keepalived -t refused revision $(revision "$candidate"), still running $(revision "$active"): $out"
       continue
     fi
-    until started; do sleep 1; done
+    until ready "$run" $procs; do
+      sleep 1
+      kill -0 $$ 2>/dev/null || exit 0
+    done
     promote
     kill -HUP "$(cat "$run/keepalived.pid")"
     report "$(revision "$active")" "" ""
     log "reloaded revision $(revision "$active")"
   done
 ) &
-exec keepalived "$@"
-`;
+${ipvsHandover ? renderIpvsHandoverTail() : 'exec keepalived "$@"\n'}`;
 }

@@ -43,6 +43,8 @@ export interface GlobalDefsContext {
   readonly unicast: boolean;
   /** `lvs_sync_daemon` target when direct-routing virtual servers exist. */
   readonly syncDaemon?: { readonly interfaceName: string; readonly instanceName: string; readonly syncId: number };
+  /** Whether keepalived manages IPVS virtual servers. */
+  readonly virtualServers?: boolean;
   /** Per-node `vrrp_startup_delay` (seconds); nodes not listed start at once. */
   readonly startupDelays?: ReadonlyArray<{ readonly node: string; readonly seconds: number }>;
 }
@@ -105,6 +107,14 @@ export function renderGlobalDefs(w: ConfWriter, g: ResolvedGlobalDefs, ctx: Glob
       b.comment('IPVS direct routing loop guard: with net.ipv4.vs.backup_only=1 only the VRRP master',
         'balances; backups deliver forwarded packets locally (and connection state is synced)');
       b.line(`lvs_sync_daemon ${sync.interfaceName} ${sync.instanceName} id ${sync.syncId}`);
+    }
+    if (ctx.virtualServers) {
+      // Releasing a service dest by dest rebuilds the Maglev table after each one: a node that still directs
+      // (the IPVS handover after a stop) would send flows elsewhere than the master does, and a flow sent
+      // back to the master loops. One delete per service removes them at once (never lvs_flush: that would
+      // also remove kube-proxy's services).
+      b.comment('on stop, delete each virtual service in one step, not real server by real server');
+      b.line('lvs_flush_on_stop VS');
     }
   });
 }

@@ -160,6 +160,7 @@ function render(
     syncDaemon: directRouting
       ? { interfaceName: inst.interfaceName, instanceName: inst.name, syncId: inst.virtualRouterId }
       : undefined,
+    virtualServers: virtualServers.length > 0,
     // Only without preemption: with it the highest priority takes the VIP anyway (a second move).
     startupDelays: !inst.preempt && inst.initialState === VrrpState.BACKUP
       ? ordered.slice(1).map((n, i) => ({ node: n.name, seconds: (i + 1) * COLD_START_STAGGER_SECONDS }))

@@ -167,7 +167,7 @@ export class KeepalivedDaemonSet extends Construct {
       authDir: authText !== '' ? KEEPALIVED_AUTH_DIR : undefined,
       authFileName: authText !== '' ? KEEPALIVED_AUTH_FILE : undefined,
       runDir: RUN_DIR,
-    });
+    }, !props.config.vrrpOnly);
 
     const initContainers: k8s.Container[] = [];
     const preparation = props.config.hostPreparation;
@@ -216,6 +216,7 @@ export class KeepalivedDaemonSet extends Construct {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             // SIGTERM makes keepalived send a priority-0 advert and drop the VIP: a graceful, sub-second handover.
+            // With LVS the node then directs for IPVS_HANDOVER_SECONDS and releases its services: well inside 10 s.
             terminationGracePeriodSeconds: 10,
             initContainers: initContainers.length > 0 ? initContainers : undefined,
             containers: [{

@@ -100,13 +100,17 @@ describe('EdgeIngress', () => {
     const keepalived = find('DaemonSet', 'keepalived').spec.template.spec;
     expect(keepalived.initContainers.map((c: any) => c.name)).toEqual(['prepare-host']);
     expect(keepalived.containers[0].args).not.toContain('--vrrp');
+    // A stopped node keeps directing while clients move to the new VIP holder; its start command releases the
+    // services afterwards (test/keepalived/start-command.test.ts).
+    expect(keepalived.containers[0].args).toContain('--dont-release-ipvs');
+    expect(keepalived.containers[0].command[2]).toContain('release_ipvs');
   });
 
   test('load balancing: directors check each node\'s Traefik /ping on its own address, drain with weight 0', () => {
     const { find } = synth({ loadBalancing: {} });
     const vs = keepalivedConf(find).split('virtual_server 10.1.0.100 80 {')[1];
-    expect(vs).toContain('delay_loop 1\n');
-    expect(vs).toMatch(/real_server 10\.1\.0\.11 80 \{\s+weight 1\s+inhibit_on_failure\s+HTTP_GET \{\s+url \{\s+path \/ping\s+status_code 200\s+\}\s+connect_port 8581\s+connect_timeout 1\s+retry 0\s+\}/);
+    expect(vs).toContain('delay_loop 0.5\n');
+    expect(vs).toMatch(/real_server 10\.1\.0\.11 80 \{\s+weight 1\s+inhibit_on_failure\s+HTTP_GET \{\s+url \{\s+path \/ping\s+status_code 200\s+\}\s+connect_port 8581\s+connect_timeout 0\.5\s+retry 0\s+\}/);
     const traefik = find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0];
     expect(traefik.args).toEqual(expect.arrayContaining([
       '--entryPoints.health.address=:8581/tcp', '--ping.entryPoint=health',
@@ -135,6 +139,9 @@ describe('EdgeIngress', () => {
     const spec = find('DaemonSet', 'keepalived').spec.template.spec;
     expect(spec.initContainers).toBeUndefined();
     expect(spec.containers[0].args).toContain('--vrrp');
+    expect(spec.containers[0].args).not.toContain('--dont-release-ipvs');
+    // keepalived replaces the shell: nothing to hand over without IPVS.
+    expect(spec.containers[0].command[2]).toMatch(/\nexec keepalived "\$@"\n$/);
     expect(keepalivedConf(find)).not.toContain('virtual_server');
   });
 

@@ -83,6 +83,8 @@ describe('KeepalivedConfig rendering', () => {
       '# IPVS direct routing loop guard: with net.ipv4.vs.backup_only=1 only the VRRP master',
       '# balances; backups deliver forwarded packets locally (and connection state is synced)',
       'lvs_sync_daemon eth0 VI_EDGE id 51',
+      '# on stop, delete each virtual service in one step, not real server by real server',
+      'lvs_flush_on_stop VS',
     ]);
   });
 
@@ -151,9 +153,11 @@ describe('KeepalivedConfig rendering', () => {
         'connect_timeout 2', 'retry 2', 'delay_before_retry 1', '}', '}',
       ]),
     ]);
-    for (const banned of ['lb_algo', 'lb_kind', 'nat_mask', 'lvs_flush', 'persistence_timeout', 'authentication']) {
+    for (const banned of ['lb_algo', 'lb_kind', 'nat_mask', 'persistence_timeout', 'authentication']) {
       expect(conf).not.toContain(banned);
     }
+    // lvs_flush would delete every IPVS service on the node, kube-proxy's included.
+    expect(conf).not.toMatch(/^\s*lvs_flush\s*$/m);
   });
 
   test('deterministic: same input, byte-identical output, independent of node order', () => {
@@ -185,6 +189,7 @@ describe('KeepalivedConfig rendering', () => {
     expect(c.hostPreparation).toBeUndefined();
     expect(c.render()).not.toContain('lvs_sync_daemon');
     expect(c.render()).not.toContain('virtual_server');
+    expect(c.render()).not.toContain('lvs_flush_on_stop');
   });
 
   test('NAT virtual servers need no host preparation and no sync daemon', () => {
@@ -199,6 +204,8 @@ describe('KeepalivedConfig rendering', () => {
     expect(body.slice(0, 4)).toEqual(['delay_loop 3', 'lvs_sched wlc', 'lvs_method NAT', 'protocol TCP']);
     expect(c.render()).not.toContain('mh-port');
     expect(c.render()).not.toContain('lvs_sync_daemon');
+    // Any virtual server is released by the start command after a stop: one delete per service.
+    expect(block(c.render(), 'global_defs')).toContain('lvs_flush_on_stop VS');
   });
 
   test('persistence, UDP, weights, connect port, HTTP_GET', () => {

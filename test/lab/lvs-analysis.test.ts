@@ -1,5 +1,5 @@
 import {
-  HeldConn, LvsRun, OPEN_LVS_TARGETS, arpResponders, evaluateLvsTargets, gatingMiss, targetStatus, failuresStopS, heldSurvival, ipvsRealServers, ipvsScheduledConns, shares,
+  HeldConn, LvsRun, OPEN_LVS_TARGETS, arpResponders, evaluateLvsTargets, gatingMiss, targetStatus, failuresStopS, heldSurvival, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
 } from '../../lab/lvs/lvs-analysis';
 
 const held = (node: string, failedAt: number | null): HeldConn => ({ node, src: '10.77.0.201', srcPort: 40000, requests: 5, failedAt, error: failedAt ? 'ECONNRESET' : null, maxLatencyMs: 3 });
@@ -82,6 +82,23 @@ describe('LVS lab analysis', () => {
     expect(t.rollout).toMatchObject({ measured: '1 of 500', met: false });
     expect(t['graceful-established'].met).toBeNull();
     expect(t['traefik-kill'].met).toBeNull();
+  });
+
+  test('targets: a graceful stop that leaves IPVS services on the stopped node is missed', () => {
+    const stop = (left: number, n: number): LvsRun => run({ scenario: 'graceful-stop', run: n, stoppedNodeServices: left });
+    const byId = (runs: LvsRun[]) => Object.fromEntries(evaluateLvsTargets(runs, 'project').map((x) => [x.id, x]));
+    expect(byId([stop(0, 1), stop(0, 2)])['handover-release']).toMatchObject({ measured: 'services left per run [0,0]', met: true });
+    expect(byId([stop(0, 1), stop(1, 2)])['handover-release'].met).toBe(false);
+    expect(byId([])['handover-release'].met).toBeNull();
+  });
+
+  test('ipvsServiceCount counts virtual services, not real servers', () => {
+    const list = ['IP Virtual Server version 1.2.1 (size=4096)', 'Prot LocalAddress:Port Scheduler Flags',
+      '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn', 'TCP  10.77.0.100:80 mh (mh-fallback,mh-port)',
+      '  -> 10.77.0.11:80                Route   1      0          0', '  -> 10.77.0.12:80                Route   1      0          0',
+      'TCP  10.77.0.100:443 mh (mh-fallback,mh-port)', '  -> 10.77.0.11:443               Route   1      0          0'].join('\n');
+    expect(ipvsServiceCount(list)).toBe(2);
+    expect(ipvsServiceCount(list.split('\n').slice(0, 3).join('\n'))).toBe(0);
   });
 
   test('targets: an uneven spread, a second scheduling node or two ARP responders are missed', () => {
