@@ -87,7 +87,7 @@ export function podVolumes(workDir: string, node: string): PodVolumes {
  * mount namespace `ip netns exec` gives every command), then setpriv to the container's capabilities and the
  * container's own command and args with `$(NODE_NAME)` expanded.
  */
-export function podCommand(pod: KeepalivedPodSpec, ns: string, node: string, volumes: PodVolumes, runDir: string): string[] {
+export function podCommand(pod: Pick<KeepalivedPodSpec, 'mounts' | 'args' | 'command' | 'capabilities'>, ns: string, node: string, volumes: PodVolumes, runDir: string): string[] {
   fs.mkdirSync(volumes.tmpDir, { recursive: true, mode: 0o1777 });
   const configMount = pod.mounts.config;
   const runMount = pod.mounts.run;

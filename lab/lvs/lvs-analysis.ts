@@ -37,6 +37,11 @@ export function ipvsScheduledConns(statsOutput: string, vip: string, port: numbe
   return Number.isFinite(n) ? n : 0;
 }
 
+/** Number of IPVS virtual services in `ipvsadm -Ln` output. */
+export function ipvsServiceCount(listOutput: string): number {
+  return listOutput.split('\n').filter((l) => /^(TCP|UDP|SCTP|FWM)\s/.test(l.trim())).length;
+}
+
 /** Real servers of the service with their weights, from `ipvsadm -Ln`. */
 export function ipvsRealServers(listOutput: string, vip: string, port: number): Record<string, number> {
   const out: Record<string, number> = {};
@@ -134,6 +139,8 @@ export interface LvsRun {
   readonly failedNew?: number;
   readonly requests?: number;
   readonly vrrpTransitions?: number;
+  /** Graceful stop: IPVS virtual services left on the stopped node after the handover (0: released). */
+  readonly stoppedNodeServices?: number;
 }
 
 export interface LvsTarget {
@@ -205,6 +212,12 @@ function measureLvsTargets(runs: readonly LvsRun[], variant: string): LvsTarget[
   const surv = (s: LvsScenario): number | null => median(good(runs, s, variant).map((r) => r.survival && r.survival.toSurviving > 0 ? r.survival.survivedSurviving / r.survival.toSurviving : null));
   const g = surv('graceful-stop');
   out.push({ id: 'graceful-established', description: 'graceful stop of the VIP holder\'s keepalived: established connections that survive (median)', measured: pct(g), required: '≥ 99 %', met: g === null ? null : g >= 0.99 });
+  const stops = good(runs, 'graceful-stop', variant).filter((r) => r.stoppedNodeServices !== undefined);
+  out.push({
+    id: 'handover-release', description: 'graceful stop: the stopped node releases its IPVS services after the handover (every run)',
+    measured: stops.length ? `services left per run [${stops.map((r) => r.stoppedNodeServices).join(',')}]` : 'not run',
+    required: '0 in every run', met: stops.length ? stops.every((r) => r.stoppedNodeServices === 0) : null,
+  });
   const c = surv('crash');
   out.push({ id: 'crash-established', description: 'crash of the VIP holder: established connections to surviving nodes that survive (median)', measured: pct(c), required: '≥ 99 %', met: c === null ? null : c >= 0.99 });
   const cs = median(good(runs, 'crash', variant).map((r) => r.failuresStopS ?? null));

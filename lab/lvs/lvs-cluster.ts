@@ -9,10 +9,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import * as ts from 'typescript';
-import { setprivArgs, KEEPALIVED } from '../cluster';
+import { KEEPALIVED } from '../cluster';
+import { podCommand, podVolumes, writeProjectedVolume } from '../day2-pod';
 import { ipn, killNamespacePids, nowMs, run, sleep, track, waitFor } from '../sys';
 import { NodeEvent, NodeState, Timeline, effectiveHolders, parseKeepalivedState, parseMonitorLine } from '../timeline';
-import { LoadSample, arpResponders, ipvsRealServers, ipvsScheduledConns } from './lvs-analysis';
+import { LoadSample, arpResponders, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount } from './lvs-analysis';
 import { LVS_LAB, LvsEdge } from './lvs-edge';
 
 const LAB_DIR = path.resolve(__dirname, '..');
@@ -289,14 +290,17 @@ export class LvsCluster {
     const runDir = path.join(this.opts.workDir, 'run', node);
     fs.rmSync(runDir, { recursive: true, force: true });
     fs.mkdirSync(runDir, { recursive: true });
-    const args = this.edge.keepalivedArgs(node, { configFile: this.confPath, runDir });
+    // The pod's own container: its start command (validated copy, reloads, the IPVS handover on SIGTERM),
+    // arguments, capabilities and mounts, with the ConfigMap written the way kubelet writes it.
+    const volumes = podVolumes(this.opts.workDir, node);
+    writeProjectedVolume(volumes.configDir, { 'keepalived.conf': this.edge.keepalivedConf });
     // nice -n -15: keepalived gets the CPU before the load generators, as on a node with spare cores.
-    const prefix = ['nice', '-n', '-15', ...setprivArgs(this.edge.capabilities)];
-    const child = onSpawnError(spawn('ip', ['netns', 'exec', this.ns[node], ...prefix, KEEPALIVED, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+    const command = ['nice', '-n', '-15', ...podCommand(this.edge.pod, this.ns[node], node, volumes, runDir)];
+    const child = onSpawnError(spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
     track(child, true);
     this.keepalived[node] = child;
     const log = (this.logs[node] ??= fs.createWriteStream(path.join(this.opts.logDir, `${node}.keepalived.log`), { flags: 'a' }));
-    log.write(`${new Date().toISOString()} lab: start ${[...prefix, KEEPALIVED, ...args].join(' ')}\n`);
+    log.write(`${new Date().toISOString()} lab: start the keepalived container: ${command.slice(0, 8).join(' ')} ... ${this.edge.pod.args.join(' ')}\n`);
     const onLine = (line: string): void => {
       const t = nowMs();
       if (!log.writableEnded) log.write(`${new Date(t).toISOString()} ${line}\n`);
@@ -324,14 +328,15 @@ export class LvsCluster {
     if (!c?.pid) return t;
     const exited = new Promise<void>((r) => c.once('exit', () => r()));
     process.kill(c.pid, 'SIGTERM');
-    if (!(await Promise.race([exited.then(() => true), sleep(8000).then(() => false)]))) {
-      try {
-        process.kill(-c.pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-      await exited;
+    // The kubelet's 10 s grace period, less a margin.
+    await Promise.race([exited, sleep(9000)]);
+    // Whatever is left of the container (the reloader loop) ends with it, as with a pod's PID namespace.
+    try {
+      process.kill(-c.pid, 'SIGKILL');
+    } catch {
+      /* gone */
     }
+    await exited;
     return t;
   }
 
@@ -354,6 +359,10 @@ export class LvsCluster {
   /** Weights of the real servers in `node`'s IPVS table for the web service. */
   realServers(node: string): Record<string, number> {
     return ipvsRealServers(this.ipvs(node, ['-Ln']), this.edge.vip, this.edge.webPort);
+  }
+
+  serviceCount(node: string): number {
+    return ipvsServiceCount(this.ipvs(node, ['-Ln']));
   }
 
   scheduledConns(node: string): number {

@@ -1,13 +1,13 @@
 /**
  * The LVS edge under test, synthesized through EdgeIngress exactly as main.ts ships it (loadBalancing with
  * Maglev), on lab addresses. Everything the lab runs on a node comes out of the manifests: keepalived.conf
- * from the ConfigMap, keepalived's arguments and capabilities from the DaemonSet, the host-preparation script
+ * from the ConfigMap, keepalived's container (command, arguments, capabilities, mounts) from the DaemonSet, the host-preparation script
  * from the init container's command, and the Traefik drain settings (grace period, health entrypoint) from
  * the Traefik DaemonSet's arguments.
  */
 import { Testing } from 'cdk8s';
 import { EdgeIngress, KeepalivedPrivilege, LvsScheduler } from '../../lib';
-import { labKeepalivedArgs } from '../pod-keepalived-args';
+import { KeepalivedPodSpec } from '../day2-pod';
 
 export interface LvsEdge {
   readonly label: string;
@@ -23,8 +23,8 @@ export interface LvsEdge {
   readonly health?: { readonly address: string; readonly port: number };
   /** requestAcceptGraceTimeout of the web entrypoint, ms. */
   readonly graceMs: number;
-  keepalivedArgs(nodeName: string, paths: { configFile: string; runDir: string }): string[];
-  readonly capabilities: string[];
+  /** The keepalived container as the kubelet runs it (lab/day2-pod.ts podCommand). */
+  readonly pod: Pick<KeepalivedPodSpec, 'mounts' | 'args' | 'command' | 'capabilities'>;
   /** The init container's host-preparation script, or undefined without LVS. */
   readonly hostPreparation?: string;
 }
@@ -60,9 +60,7 @@ export function synthesizeLvsEdge(label: string, loadBalancing: boolean): LvsEdg
   const traefikDs = manifests.find((m) => m.kind === 'DaemonSet' && m.metadata.name !== edge.keepalived.daemonSet.name);
   const container = ds.spec.template.spec.containers[0];
   const init = (ds.spec.template.spec.initContainers ?? []).find((c: { name: string }) => c.name === 'prepare-host');
-  const runMount = container.volumeMounts.find((m: { name: string }) => m.name === 'run');
   const configFileName = Object.keys(configMap.data)[0];
-  const containerArgs: string[] = container.args;
   const traefikArgs: string[] = traefikDs.spec.template.spec.containers[0].args;
   const arg = (re: RegExp): string | undefined => traefikArgs.map((a) => re.exec(a)?.[1]).find((v) => v !== undefined);
   const grace = arg(/^--entryPoints\.web\.transport\.lifeCycle\.requestAcceptGraceTimeout=(\d+)s$/);
@@ -78,8 +76,12 @@ export function synthesizeLvsEdge(label: string, loadBalancing: boolean): LvsEdg
     adminPort: edge.traefik.adminPort,
     health: healthAddress ? parseEntryPointAddress(healthAddress) : undefined,
     graceMs: grace ? Number(grace) * 1000 : 0,
-    keepalivedArgs: (nodeName, paths) => labKeepalivedArgs(containerArgs, runMount.mountPath, nodeName, paths),
-    capabilities: [...container.securityContext.capabilities.add],
+    pod: {
+      command: container.command,
+      args: container.args,
+      capabilities: [...container.securityContext.capabilities.add],
+      mounts: Object.fromEntries((container.volumeMounts as { name: string; mountPath: string }[]).map((m) => [m.name, m.mountPath])),
+    },
     hostPreparation: init ? init.command[2] : undefined,
   };
 }

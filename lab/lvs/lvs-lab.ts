@@ -76,6 +76,7 @@ function summary(r: LvsRun): string {
     const s = r.survival;
     parts.push(`held to surviving nodes ${s.survivedSurviving}/${s.toSurviving} survived, to dead node ${s.lostDead}/${s.toDead} lost, lost per node ${JSON.stringify(s.lostPerNode)}`);
   }
+  if (r.stoppedNodeServices !== undefined) parts.push(`IPVS services left on the stopped node ${r.stoppedNodeServices}`);
   if (r.failuresStopS !== undefined) parts.push(`new-connection failures stop ${r.failuresStopS.toFixed(2)} s after the fault`);
   if (r.failedNew !== undefined) parts.push(`failed ${r.failedNew}/${r.requests} new connections`);
   if (r.arpResponders) parts.push(`ARP responders [${r.arpResponders.join(',')}]`);

@@ -121,6 +121,8 @@ export async function holderFault(ctx: ScenarioCtx, kind: 'crash' | 'graceful-st
   const held = await heldReport(c);
   await stopLoad(c);
   const to = nowMs();
+  // By now (observeMs after the stop) the stopped node's start command has released its services.
+  const stoppedNodeServices = kind === 'graceful-stop' ? c.serviceCount(holder) : undefined;
   const samples = c.samples.filter((s) => s.start >= from && s.start <= to);
   ctx.progress(`  held per node ${JSON.stringify(perNode)}`);
   return {
@@ -128,7 +130,7 @@ export async function holderFault(ctx: ScenarioCtx, kind: 'crash' | 'graceful-st
       scenario: kind, variant: ctx.variant, run: runNo, labFault: labFault(c, t0, 1), note: c.resetNote, holderBefore: holder, holderAfter: after, faultNode: holder,
       survival: heldSurvival(held, kind === 'crash' ? holder : null), failuresStopS: failuresStopS(samples, t0),
       failedNew: failedIn(samples, t0, to), requests: samples.filter((s) => s.start >= t0).length,
-      arpResponders: [arpBefore, arpAfter], vrrpTransitions: c.transitions.filter((t) => t.t >= t0).length,
+      arpResponders: [arpBefore, arpAfter], vrrpTransitions: c.transitions.filter((t) => t.t >= t0).length, stoppedNodeServices,
     },
     trace: { t0, from: t0 - 2000, to: t0 + ctx.mode.observeMs, held },
   };
