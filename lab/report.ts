@@ -1,7 +1,7 @@
 /** results.md (pure: everything comes from the results document). */
 import { FAULT_SCENARIOS, Ratio, SCENARIO_TITLES, ScenarioResult } from './results';
 import { fmt } from './stats';
-import { LvsStatus, TargetResult, TargetStatus } from './targets';
+import { LvsStatus, TargetResult, TargetStatus, lvsNotRunReason } from './targets';
 
 export interface LabReport {
   readonly startedAt: string;
@@ -119,7 +119,7 @@ export function renderMarkdown(r: LabReport): string {
   out.push('');
   out.push(r.lvs.ran
     ? `LVS direct routing: measured in ${r.lvs.ran.where}, see [${r.lvs.ran.results}](${r.lvs.ran.results}).`
-    : `LVS direct routing: not run (${r.lvs.available ? r.lvs.detail : `kernel without IP_VS: ${r.lvs.detail}`}).`, '');
+    : `LVS direct routing: not run (${lvsNotRunReason(r.lvs)}).`, '');
 
   if (r.labErrors.length) {
     out.push('## Lab errors', '', ...r.labErrors.map((e) => `- ${e}`), '');

@@ -373,7 +373,7 @@ async function main(): Promise<void> {
   for (const v of args.variants) configTests[v] = await runVariant(v, edges[v], args, prefix, workRoot, collect, labErrors);
 
   // LVS direct routing needs IP_VS: the host kernel's, or User-Mode Linux's (lab/lvs/).
-  let lvs: LvsStatus = detected;
+  let lvs: LvsStatus = args.lvs === 'skip' ? { ...detected, skipped: 'skipped by --no-lvs (npm run lab -- --lvs-only runs them)' } : detected;
   if (args.lvs === 'both') {
     const ran = await runLvs(args, detected);
     if (ran) lvs = { ...detected, ran };

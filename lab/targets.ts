@@ -21,6 +21,8 @@ export interface TargetResult {
 export interface LvsStatus {
   readonly available: boolean;
   readonly detail: string;
+  /** Why the LVS scenarios were not run although they could be (e.g. --no-lvs). */
+  readonly skipped?: string;
   /** Set when the LVS scenarios ran (lab/lvs/): where, and what they found. */
   readonly ran?: {
     readonly where: string;
@@ -184,10 +186,16 @@ export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStat
     id: 'lvs-dr',
     description: 'LVS direct routing',
     target: `every LVS target${ran ? ` (${ran.results})` : ''}`,
-    measured: !ran ? `not run: ${lvs.available ? lvs.detail : `kernel without IP_VS (${lvs.detail})`}`
+    measured: !ran ? `not run: ${lvsNotRunReason(lvs)}`
       : ran.missed.length ? `${ran.where}: missed ${ran.missed.join('; ')}`
         : ran.exitCode === 0 ? `${ran.where}: every target met` : `${ran.where}: the LVS lab failed (exit ${ran.exitCode})`,
     status: !ran ? 'not-run' : ran.exitCode === 0 && ran.missed.length === 0 ? 'met' : 'missed',
   });
   return out;
+}
+
+/** Why the LVS scenarios did not run: skipped on request, or no kernel with IP_VS. */
+export function lvsNotRunReason(lvs: LvsStatus): string {
+  if (lvs.skipped) return lvs.skipped;
+  return lvs.available ? lvs.detail : `kernel without IP_VS (${lvs.detail})`;
 }

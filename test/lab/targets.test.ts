@@ -83,6 +83,9 @@ describe('targets', () => {
     expect(byId(ts, 'rollout-moves-1').note).toMatch(/holder-last/);
     expect(byId(ts, 'rollout-moves-2').status).toBe('met');
     expect(byId(ts, 'lvs-dr')).toMatchObject({ status: 'not-run', measured: expect.stringContaining('not run: kernel without IP_VS') });
+    // --no-lvs says so instead of blaming the kernel.
+    expect(byId(evaluateTargets(good(), { ...LVS, skipped: 'skipped by --no-lvs' }), 'lvs-dr'))
+      .toMatchObject({ status: 'not-run', measured: 'not run: skipped by --no-lvs' });
     // Once the LVS part ran, its outcome is this target's: a missed LVS target fails the lab.
     const ran = (exitCode: number, missed: string[]) => byId(evaluateTargets(good(), { ...LVS, ran: { where: 'User-Mode Linux', exitCode, missed, results: 'lvs/results.md' } }), 'lvs-dr');
     expect(ran(0, [])).toMatchObject({ status: 'met', measured: 'User-Mode Linux: every target met' });
@@ -159,7 +162,7 @@ describe('markdown report', () => {
     expect(md).toContain('## Seed settings vs project defaults');
     expect(md).toContain('5.1x');
     expect(md).toContain('structurally unreachable');
-    expect(md).toContain('LVS direct routing: not run (kernel without IP_VS: /proc/net/ip_vs missing)');
+    expect(md).toContain('LVS direct routing: not run (kernel without IP_VS (/proc/net/ip_vs missing))');
     expect(md).toContain('under setpriv with only NET_ADMIN, NET_RAW');
   });
 });
