@@ -157,11 +157,10 @@ export async function traefikRollout(ctx: ScenarioCtx, runNo: number): Promise<{
   await stopLoad(c);
   const to = nowMs();
   const samples = c.samples.filter((s) => s.start >= from && s.start <= to);
-  // The holder's own Traefik draining moves the VIP (chk_traefik), and without preemption the new holder
-  // may be rolled later in the same order: up to two MASTER transitions are expected.
+  // With loadBalancing the VIP does not follow Traefik: no MASTER transition is expected (one would be a stall).
   return {
     record: {
-      scenario: 'traefik-rollout', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 2), note: c.resetNote, holderBefore: holder, holderAfter: c.holders()[0],
+      scenario: 'traefik-rollout', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0), note: c.resetNote, holderBefore: holder, holderAfter: c.holders()[0],
       failedNew: failedIn(samples, from, to), requests: samples.length, arpResponders: arp,
       vrrpTransitions: c.transitions.filter((t) => t.t >= from).length,
     },

@@ -107,6 +107,10 @@ export function validateEdgeProps(props: EdgeIngressProps, traefik: TraefikDaemo
   }
 
   const health = props.healthCheck === undefined ? {} : checkObject<object>(p, 'healthCheck', props.healthCheck);
+  if (props.healthCheck !== undefined && props.loadBalancing !== undefined) {
+    p.add('healthCheck applies without loadBalancing only: with loadBalancing the VIP does not follow the local Traefik'
+      + ' (the directors check every node\'s Traefik and stop sending it new connections); remove healthCheck');
+  }
   if (health !== undefined) {
     const check = props.healthCheck ?? {};
     checkInteger(p, 'healthCheck.intervalSeconds', check.intervalSeconds ?? 1, 1, MAX_SCRIPT_SECONDS);

@@ -287,7 +287,10 @@ export interface EdgeIngressProps {
    */
   readonly vrrpAuthPassword?: string;
   /**
-   * Health check of the local Traefik.
+   * keepalived's check of the local Traefik (VRRP only).
+   *
+   * A node whose Traefik fails gives up the VIP. With `loadBalancing` the directors check every node's
+   * Traefik instead and the VIP stays where it is; setting both is an error.
    * @default - every second, 2 failures to give up the VIP, 2 successes to take part again
    */
   readonly healthCheck?: TraefikHealthCheckOptions;
@@ -369,6 +372,7 @@ export class EdgeIngress extends Construct {
     this.traefik = new TraefikDaemonSet(this, 'Traefik', traefikProps);
 
     const version = props.vrrpVersion ?? VrrpVersion.V3;
+    const lvs = props.loadBalancing !== undefined;
     this.keepalivedConfig = new KeepalivedConfig({
       nodes: this.nodes,
       instance: {
@@ -381,10 +385,13 @@ export class EdgeIngress extends Construct {
         preempt: props.preempt,
         // A lone edge node has no unicast peer to talk to.
         unicast: this.nodes.length > 1,
-        trackScripts: ['chk_traefik'],
+        // VRRP only: the holder's Traefik serves everything, so the VIP follows Traefik's health. With LVS the
+        // holder only directs, whatever its own Traefik does: the directors' checks take a failing Traefik out of
+        // balancing, and a VIP move (with its handover window) would only reset flows in flight.
+        trackScripts: lvs ? [] : ['chk_traefik'],
         authenticationFile: props.vrrpAuthPassword !== undefined ? KEEPALIVED_AUTH_FILE : undefined,
       },
-      scripts: [{
+      scripts: lvs ? [] : [{
         name: 'chk_traefik',
         // Traefik answers 503 on /ping while it drains, so a stopping Traefik gives up the VIP too.
         command: `/usr/bin/wget -q -T 1 -O /dev/null ${this.traefik.pingUrl}`,

@@ -117,8 +117,10 @@ describe('EdgeIngress', () => {
       '--entryPoints.health.transport.lifeCycle.requestAcceptGraceTimeout=4s',
     ]));
     expect(traefik.ports).toContainEqual({ name: 'health', containerPort: 8581, hostPort: 8581, protocol: 'TCP' });
-    // keepalived's own check and the kubelet probes follow /ping to the health entrypoint (on loopback).
-    expect(keepalivedConf(find)).toContain('http://127.0.0.1:8581/ping');
+    // The VIP does not follow the local Traefik (the directors' checks do that job): no track script.
+    expect(keepalivedConf(find)).not.toContain('chk_traefik');
+    expect(keepalivedConf(find)).not.toContain('track_script');
+    // The kubelet probes follow /ping to the health entrypoint (on loopback).
     expect(traefik.readinessProbe.httpGet).toMatchObject({ port: 8581, host: '127.0.0.1', path: '/ping' });
     // The host preparation loads modules with the node's own modprobe, through the read-only host root.
     const init = find('DaemonSet', 'keepalived').spec.template.spec.initContainers[0];
@@ -282,6 +284,15 @@ describe('EdgeIngress', () => {
     ['with a keepalived special character', 'ab#cd', 'vrrpAuthPassword must not contain # ! $ " { } or \\ (keepalived parses them)'],
   ])('a password that is %s is reported as vrrpAuthPassword, without its value', (_name, password, message) => {
     expect(() => synth({ vrrpVersion: VrrpVersion.V2, vrrpAuthPassword: password })).toThrow(new Error(message));
+  });
+
+  test('healthCheck with loadBalancing is refused: the VIP does not follow the local Traefik there', () => {
+    expect(() => synth({ loadBalancing: {}, healthCheck: { fall: 3 } }))
+      .toThrow(/^healthCheck applies without loadBalancing only: .*; remove healthCheck$/);
+    // Without loadBalancing it drives keepalived's Traefik check, which moves the VIP.
+    const { find } = synth({ healthCheck: { fall: 3 } });
+    expect(keepalivedConf(find)).toMatch(/vrrp_script chk_traefik \{[^}]*fall 3/);
+    expect(keepalivedConf(find)).toMatch(/track_script \{\s+chk_traefik\s+\}/);
   });
 
   test('every problem at once, one per line, each with its path', () => {
