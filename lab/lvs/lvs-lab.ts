@@ -1,6 +1,6 @@
 /**
  * LVS lab: the synthesized LVS-DR edge on three simulated nodes, in a kernel with IP_VS.
- *   node -r @swc-node/register lab/lvs/lvs-lab.ts [--short|--full] --out DIR [--host-root DIR]
+ *   node -r @swc-node/register lab/lvs/lvs-lab.ts [--short|--full] --out DIR [--host-root DIR] [--module-roots xz=DIR,zst=DIR]
  *        [--scenarios spread,crash,...] [--variants project,no-loop-guard,vrrp-only]
  * Usually started by lab/run.ts, directly or inside User-Mode Linux (lab/lvs/uml.ts) when the host
  * kernel has no IP_VS. Exit 0: every target met; 1: a target missed or a run failed; 2: cannot run.
@@ -15,6 +15,7 @@ import { LvsRun, LvsScenario, LvsTarget, evaluateLvsTargets, gatingMiss, targetS
 import { LvsCluster } from './lvs-cluster';
 import { synthesizeLvsEdge } from './lvs-edge';
 import { LvsReport, renderLvsMarkdown } from './lvs-report';
+import { ModuleLoad, loadIpvsFrom, parseModuleRoots } from './module-formats';
 import { LVS_MODES, LvsMode, RunTrace, ScenarioCtx, holderFault, spread, traefikKill, traefikRollout } from './lvs-scenarios';
 
 export const LVS_SCENARIOS: LvsScenario[] = ['spread', 'crash', 'graceful-stop', 'traefik-rollout', 'traefik-kill'];
@@ -42,10 +43,11 @@ function progress(msg: string): void {
   process.stdout.write(`[lvs ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
 }
 
-function parse(argv: string[]): { mode: LvsMode; out: string; hostRoot: string; scenarios: LvsScenario[]; variants: Variant[] } {
+function parse(argv: string[]): { mode: LvsMode; out: string; hostRoot: string; moduleRoots: Array<[string, string]>; scenarios: LvsScenario[]; variants: Variant[] } {
   let mode = LVS_MODES.short;
   let out = '';
   let hostRoot = '/';
+  let moduleRoots: Array<[string, string]> = [];
   let scenarios = LVS_SCENARIOS;
   let variants: Variant[] = [...DEFAULT_VARIANTS];
   for (let i = 0; i < argv.length; i++) {
@@ -54,6 +56,7 @@ function parse(argv: string[]): { mode: LvsMode; out: string; hostRoot: string; 
     else if (a === '--full') mode = LVS_MODES.full;
     else if (a === '--out') out = path.resolve(argv[++i]);
     else if (a === '--host-root') hostRoot = argv[++i];
+    else if (a === '--module-roots') moduleRoots = parseModuleRoots(argv[++i]);
     else if (a === '--scenarios') scenarios = argv[++i].split(',') as LvsScenario[];
     else if (a === '--variants') variants = argv[++i].split(',') as Variant[];
     else if (a === '--runs') {
@@ -63,7 +66,7 @@ function parse(argv: string[]): { mode: LvsMode; out: string; hostRoot: string; 
     else throw new Error(`unknown argument ${a}`);
   }
   if (!out) throw new Error('--out DIR is required');
-  return { mode, out, hostRoot, scenarios, variants };
+  return { mode, out, hostRoot, moduleRoots, scenarios, variants };
 }
 
 function summary(r: LvsRun): string {
@@ -119,6 +122,15 @@ async function main(): Promise<void> {
   const setupInfo: Record<string, unknown> = {};
   const errors: string[] = [];
   let crashSvg: string | undefined;
+  // ip_vs from each node root's compressed modules (.ko.xz, .ko.zst) before any variant loads it.
+  const moduleLoads: ModuleLoad[] = [];
+  const preparation = synthesizeLvsEdge(VARIANT_LABELS.project, true).hostPreparation!;
+  for (const [format, root] of args.moduleRoots) {
+    const m = loadIpvsFrom(format, root, `${prefix}mod`, preparation);
+    moduleLoads.push(m);
+    progress(`ip_vs from .ko.${format} modules (${m.file ?? 'no ip_vs file'}): script rc ${m.rc}, ${m.loaded ? 'loaded' : 'NOT loaded'}${m.output ? `: ${m.output}` : ''}`);
+    if (m.rc !== 0 || !m.loaded) errors.push(`ip_vs did not load from .ko.${format} modules: rc ${m.rc} ${m.output}`);
+  }
   for (const variant of args.variants) {
     const scenarios = VARIANT_SCENARIOS[variant].filter((s) => args.scenarios.includes(s));
     if (scenarios.length === 0) continue;
@@ -179,6 +191,7 @@ async function main(): Promise<void> {
     keepalived: (run('/usr/sbin/keepalived', ['--version'], { allowFail: true }).stderr.split('\n')[0] ?? '').trim(),
     variants: Object.fromEntries(args.variants.map((v) => [v, VARIANT_LABELS[v]])),
     setup: setupInfo,
+    moduleLoads,
     runs,
     targets,
     errors,

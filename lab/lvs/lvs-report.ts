@@ -1,6 +1,7 @@
 /** results.md of the LVS lab. */
 import { median } from '../stats';
 import { LvsRun, LvsTarget, shares, targetStatus } from './lvs-analysis';
+import { ModuleLoad } from './module-formats';
 
 export interface LvsReport {
   readonly startedAt: string;
@@ -13,6 +14,8 @@ export interface LvsReport {
   readonly targets: LvsTarget[];
   readonly errors: string[];
   readonly crashSvg: string | null;
+  /** ip_vs loaded from each node root's compressed modules (module-formats.ts). */
+  readonly moduleLoads?: ModuleLoad[];
 }
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`);
@@ -64,6 +67,13 @@ export function renderLvsMarkdown(r: LvsReport): string {
   }
   out.push('', '## Targets (project defaults)', '', '| target | measured | required | status |', '|---|---|---|---|');
   for (const t of r.targets) out.push(`| ${t.description} | ${t.measured} | ${t.required} | ${t.met === false ? `**${targetStatus(t)}**` : targetStatus(t)} |`);
+  if (r.moduleLoads?.length) {
+    out.push('', '## ip_vs from compressed modules', '',
+      'The init container\'s script, run against a node root per compression (`chroot $HOST_ROOT modprobe`):', '');
+    for (const m of r.moduleLoads) {
+      out.push(`- .ko.${m.format} (${m.file ?? 'no ip_vs file'}): script exit ${m.rc}, ip_vs and ip_vs_mh ${m.loaded ? 'loaded' : '**not loaded**'}${m.output ? ` (${m.output})` : ''}`);
+    }
+  }
   const lost = r.runs.filter((x) => x.survival && Object.keys(x.survival.lostPerNode).length);
   if (lost.length) {
     out.push('', '## Lost held connections per node', '');

@@ -1,3 +1,4 @@
+import { parseModuleRoots } from '../../lab/lvs/module-formats';
 import {
   HeldConn, LvsRun, arpResponders, evaluateLvsTargets, gatingMiss, targetStatus, failuresStopS, heldSurvival, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
 } from '../../lab/lvs/lvs-analysis';
@@ -122,5 +123,14 @@ describe('LVS lab analysis', () => {
     expect(gatingMiss(t.spread)).toBe(true);
     expect(targetStatus(t['traefik-kill'])).toBe('not run');
     expect(gatingMiss(t['traefik-kill'])).toBe(false);
+  });
+});
+
+describe('module roots (lab/lvs/module-formats.ts)', () => {
+  test('--module-roots takes FORMAT=DIR pairs in order and refuses anything else', () => {
+    expect(parseModuleRoots('xz=/tmp/noderoot-xz,zst=/tmp/noderoot')).toEqual([['xz', '/tmp/noderoot-xz'], ['zst', '/tmp/noderoot']]);
+    expect(parseModuleRoots('')).toEqual([]);
+    expect(() => parseModuleRoots('xz')).toThrow('--module-roots: "xz" is not FORMAT=DIR');
+    expect(() => parseModuleRoots('=/tmp')).toThrow('is not FORMAT=DIR');
   });
 });
