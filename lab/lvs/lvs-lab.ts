@@ -124,9 +124,9 @@ async function main(): Promise<void> {
   let crashSvg: string | undefined;
   // ip_vs from each node root's compressed modules (.ko.xz, .ko.zst) before any variant loads it.
   const moduleLoads: ModuleLoad[] = [];
-  const preparation = synthesizeLvsEdge(VARIANT_LABELS.project, true).hostPreparation!;
+  const projectEdge = synthesizeLvsEdge(VARIANT_LABELS.project, true);
   for (const [format, root] of args.moduleRoots) {
-    const m = loadIpvsFrom(format, root, `${prefix}mod`, preparation);
+    const m = loadIpvsFrom(format, root, `${prefix}mod`, projectEdge.interfaceName, projectEdge.hostPreparation!);
     moduleLoads.push(m);
     progress(`ip_vs from .ko.${format} modules (${m.file ?? 'no ip_vs file'}): script rc ${m.rc}, ${m.loaded ? 'loaded' : 'NOT loaded'}${m.output ? `: ${m.output}` : ''}`);
     if (m.rc !== 0 || !m.loaded) errors.push(`ip_vs did not load from .ko.${format} modules: rc ${m.rc} ${m.output}`);

@@ -39,14 +39,18 @@ function ipvsFile(hostRoot: string): string | null {
 
 const loaded = (m: string): boolean => fs.existsSync(path.join('/sys/module', m));
 
-/** Runs `script` (the init container's) with HOST_ROOT=hostRoot in namespace `ns`, then unloads ip_vs again. */
-export function loadIpvsFrom(format: string, hostRoot: string, ns: string, script: string): ModuleLoad {
+/**
+ * Runs `script` (the init container's) with HOST_ROOT=hostRoot in namespace `ns`, which gets an `interfaceName`
+ * of its own for the script's per-interface ARP sysctls, then unloads ip_vs again.
+ */
+export function loadIpvsFrom(format: string, hostRoot: string, ns: string, interfaceName: string, script: string): ModuleLoad {
   const file = ipvsFile(hostRoot);
   if (loaded('ip_vs')) {
     return { format, file, rc: -1, loaded: false, output: 'ip_vs was loaded before the check: the check cannot tell where it came from' };
   }
   run('ip', ['netns', 'add', ns]);
   try {
+    run('ip', ['-n', ns, 'link', 'add', interfaceName, 'type', 'veth', 'peer', 'name', `${interfaceName}-peer`]);
     const r = run('ip', ['netns', 'exec', ns, 'env', `HOST_ROOT=${hostRoot}`, '/bin/sh', '-c', script], { allowFail: true });
     return { format, file, rc: r.code, loaded: loaded('ip_vs') && loaded('ip_vs_mh'), output: `${r.stdout}${r.stderr}`.trim() };
   } finally {
