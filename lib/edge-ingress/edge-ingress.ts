@@ -427,7 +427,8 @@ export class EdgeIngress extends Construct {
   private traefikProps(props: EdgeIngressProps): TraefikDaemonSetProps {
     const options = props.traefik ?? {};
     const healthCheck = props.healthCheck ?? {};
-    // Long enough for keepalived to see /ping fail `fall` times (plus one check timeout) and move the VIP.
+    // Long enough for keepalived to see /ping fail `fall` times (plus one check timeout) and move the VIP; with
+    // loadBalancing (no healthCheck) the same 4 s leaves the directors' 0.5 s checks a wide margin.
     // (Invalid health-check numbers are reported under healthCheck.*; they must not show up here again.)
     const number = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
     const requestAcceptGraceSeconds = Math.ceil((number(healthCheck.fall, 2) + 1) * number(healthCheck.intervalSeconds, 1) + 1);

@@ -42,10 +42,10 @@ export const REVISION_LENGTH = 12;
  * The POSIX sh start script (BusyBox ash in the default image, dash in Debian's). It is run as
  * `sh -c SCRIPT keepalived ARGS...`; it starts the reloader in the background and then `exec`s keepalived, so
  * keepalived stays the container's main process and SIGTERM still makes it hand the VIP over. With
- * `ipvsHandover` (keepalived has virtual servers) it runs keepalived as a child instead and, after a SIGTERM,
- * keeps the node directing for a moment before it releases the IPVS services (ipvs-handover.ts).
+ * `ipvsHandoverSeconds` (keepalived has virtual servers) it runs keepalived as a child instead and, after a
+ * SIGTERM, keeps the node directing for that long before it releases the IPVS services (ipvs-handover.ts).
  */
-export function renderStartScript(paths: ConfigReloaderPaths, ipvsHandover = false): string {
+export function renderStartScript(paths: ConfigReloaderPaths, ipvsHandoverSeconds?: number): string {
   const auth = paths.authDir !== undefined && paths.authFileName !== undefined
     ? { dir: paths.authDir, file: paths.authFileName } : undefined;
   return `set -u
@@ -145,5 +145,5 @@ fi
     log "reloaded revision $(revision "$active")"
   done
 ) &
-${ipvsHandover ? renderIpvsHandoverTail() : 'exec keepalived "$@"\n'}`;
+${ipvsHandoverSeconds !== undefined ? renderIpvsHandoverTail(ipvsHandoverSeconds) : 'exec keepalived "$@"\n'}`;
 }

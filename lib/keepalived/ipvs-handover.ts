@@ -13,11 +13,17 @@
  * killed (no handover) leaves its services too: the next start releases them before keepalived runs.
  */
 
+/** Longest handover: a long `vrrp_garp_master_delay` must not hold a stopping pod for minutes. */
+export const MAX_IPVS_HANDOVER_SECONDS = 6;
+
 /**
  * Seconds the stopped node keeps directing: the new master's gratuitous ARPs go out at once and again after
- * `vrrp_garp_master_delay` (1 s); one more second for the clients to act on the second round.
+ * `vrrp_garp_master_delay`; one more second for the clients to act on the second round (2 s with the
+ * default delay of 1 s), at most MAX_IPVS_HANDOVER_SECONDS.
  */
-export const IPVS_HANDOVER_SECONDS = 2;
+export function ipvsHandoverSeconds(garpMasterDelaySeconds: number): number {
+  return Math.min(garpMasterDelaySeconds + 1, MAX_IPVS_HANDOVER_SECONDS);
+}
 
 /** Seconds the release may take: a checker-only keepalived starts, then stops and removes its services. */
 export const IPVS_RELEASE_TIMEOUT_SECONDS = 5;
@@ -26,7 +32,7 @@ export const IPVS_RELEASE_TIMEOUT_SECONDS = 5;
  * The end of the start script with virtual servers: keepalived as a child (not `exec`), SIGTERM forwarded,
  * then the handover and the release. Needs the script's `ready DIR PROCS...` function and `$run`.
  */
-export function renderIpvsHandoverTail(): string {
+export function renderIpvsHandoverTail(handoverSeconds: number): string {
   return `# LVS: keepalived is a child, not exec'd, so that this shell can finish its handover after it exits.
 handover_log() { echo "ipvs-handover: $*" >&2; }
 config_file=
@@ -76,8 +82,8 @@ while :; do
   kill -0 "$kpid" 2>/dev/null || break
 done
 if [ -n "$stopping" ]; then
-  handover_log "keepalived stopped; directing for ${IPVS_HANDOVER_SECONDS} s more while clients follow the new VIP holder"
-  sleep ${IPVS_HANDOVER_SECONDS}
+  handover_log "keepalived stopped; directing for ${handoverSeconds} s more while clients follow the new VIP holder"
+  sleep ${handoverSeconds}
   release_ipvs
 fi
 exit "$code"

@@ -29,7 +29,7 @@ export function keepalivedArguments(configId: string, paths: KeepalivedRunPaths,
     '--checkers_pid', `${paths.runDir}/checkers.pid`,
     // With virtual servers: a graceful stop leaves the IPVS services in place, so the node goes on
     // directing the packets that clients still send it until they follow the new master's gratuitous ARP;
-    // the start command releases them after IPVS_HANDOVER_SECONDS (see ipvs-handover.ts).
+    // the start command releases them after the handover (see ipvs-handover.ts).
     ...(vrrpOnly ? ['--vrrp'] : ['--dont-release-ipvs']),
   ];
 }

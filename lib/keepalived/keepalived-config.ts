@@ -63,6 +63,8 @@ export class KeepalivedConfig {
    * no IPVS needed on the host).
    */
   public readonly vrrpOnly: boolean;
+  /** Seconds between the new master's first and second round of gratuitous ARP (`vrrp_garp_master_delay`). */
+  public readonly garpMasterDelaySeconds: number;
 
   private readonly text: string;
 
@@ -94,6 +96,7 @@ export class KeepalivedConfig {
     this.virtualRouterId = inst.virtualRouterId;
     this.authenticationFile = inst.authenticationFile;
     this.vrrpOnly = virtualServers.length === 0;
+    this.garpMasterDelaySeconds = globalDefs!.garpMasterDelay;
 
     const direct = virtualServers.filter((vs) => vs.method === LvsMethod.DIRECT_ROUTING);
     if (direct.length > 0) {

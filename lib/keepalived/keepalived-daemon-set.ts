@@ -4,6 +4,7 @@ import { validatePinnedImage } from '../image';
 import { NodeLabel, validateNodeLabel } from '../node-label';
 import { checkVrrpPassword, Problems } from '../validation/checks';
 import { activeConfigDir, renderStartScript } from './config-reloader';
+import { IPVS_RELEASE_TIMEOUT_SECONDS, ipvsHandoverSeconds } from './ipvs-handover';
 import { keepalivedArguments } from './keepalived-command';
 import { KeepalivedConfig } from './keepalived-config';
 
@@ -78,6 +79,9 @@ export interface KeepalivedDaemonSetProps {
    */
   readonly name?: string;
 }
+
+/** Seconds keepalived takes to stop (priority-0 advert, VIP removed): about 1 s, measured in the LVS lab. */
+const KEEPALIVED_STOP_SECONDS = 2;
 
 /**
  * keepalived on every edge node: a ConfigMap with the one keepalived.conf (per-node lines selected with
@@ -156,6 +160,8 @@ export class KeepalivedDaemonSet extends Construct {
       mounts.push({ name: 'vrrp-auth', mountPath: KEEPALIVED_AUTH_DIR, readOnly: true });
     }
 
+    // With virtual servers a stopped node keeps directing while clients follow the new VIP holder.
+    const handoverSeconds = props.config.vrrpOnly ? undefined : ipvsHandoverSeconds(props.config.garpMasterDelaySeconds);
     // keepalived reads the reloader's copy of the last file that passed `keepalived -t`, never the mount itself.
     const args = keepalivedArguments('$(NODE_NAME)', {
       configFile: `${activeConfigDir(RUN_DIR)}/${CONFIG_FILE_NAME}`,
@@ -167,7 +173,7 @@ export class KeepalivedDaemonSet extends Construct {
       authDir: authText !== '' ? KEEPALIVED_AUTH_DIR : undefined,
       authFileName: authText !== '' ? KEEPALIVED_AUTH_FILE : undefined,
       runDir: RUN_DIR,
-    }, !props.config.vrrpOnly);
+    }, handoverSeconds);
 
     const initContainers: k8s.Container[] = [];
     const preparation = props.config.hostPreparation;
@@ -216,8 +222,9 @@ export class KeepalivedDaemonSet extends Construct {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             // SIGTERM makes keepalived send a priority-0 advert and drop the VIP: a graceful, sub-second handover.
-            // With LVS the node then directs for IPVS_HANDOVER_SECONDS and releases its services: well inside 10 s.
-            terminationGracePeriodSeconds: 10,
+            // With LVS the node then directs for the handover and releases its services, which must fit too.
+            terminationGracePeriodSeconds: handoverSeconds === undefined ? 10
+              : Math.max(10, KEEPALIVED_STOP_SECONDS + handoverSeconds + IPVS_RELEASE_TIMEOUT_SECONDS),
             initContainers: initContainers.length > 0 ? initContainers : undefined,
             containers: [{
               name: 'keepalived',

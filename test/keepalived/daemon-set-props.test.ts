@@ -26,3 +26,19 @@ test.each([
 test('a valid password ends up in the Secret', () => {
   expect(daemonSet('Xk9pQ2mZ').authSecret).toBeDefined();
 });
+
+test('the IPVS handover follows vrrp_garp_master_delay, and the grace period covers it', () => {
+  const podSpec = (garpMasterDelaySeconds?: number) => {
+    const props = seedProps('/usr/bin/true');
+    const config = new KeepalivedConfig({ ...props, globalDefs: { garpMasterDelaySeconds } });
+    const ds = new KeepalivedDaemonSet(Testing.chart(), 'Keepalived', {
+      namespace: 'kube-system', config, nodeSelectorLabel: { key: 'edgenode', value: 'true' },
+    });
+    const spec = ds.daemonSet.toJson().spec.template.spec;
+    return { grace: spec.terminationGracePeriodSeconds, script: spec.containers[0].command[2] as string };
+  };
+  // Default delay 1 s: 2 s of handover, within the 10 s grace period.
+  expect(podSpec()).toMatchObject({ grace: 10, script: expect.stringContaining('\n  sleep 2\n') });
+  // A second round after 4 s: 5 s of handover; keepalived's stop, the handover and the release need 12 s.
+  expect(podSpec(4)).toMatchObject({ grace: 12, script: expect.stringContaining('\n  sleep 5\n') });
+});

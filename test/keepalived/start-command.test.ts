@@ -7,7 +7,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { renderStartScript } from '../../lib/keepalived/config-reloader';
-import { IPVS_HANDOVER_SECONDS } from '../../lib/keepalived/ipvs-handover';
+import { MAX_IPVS_HANDOVER_SECONDS, ipvsHandoverSeconds } from '../../lib/keepalived/ipvs-handover';
+
+/** The handover the default vrrp_garp_master_delay (1 s) gives. */
+const IPVS_HANDOVER_SECONDS = ipvsHandoverSeconds(1);
 
 interface Pod {
   readonly child: ChildProcess;
@@ -28,7 +31,7 @@ function startPod(ipvsHandover: boolean, ipvsTable = '/nonexistent'): Pod {
   fs.symlinkSync(path.resolve(__dirname, '../fixtures/fake-keepalived.py'), path.join(bin, 'keepalived'));
   const log = path.join(dir, 'keepalived.log');
   fs.writeFileSync(log, '');
-  const script = renderStartScript({ configDir, configFileName: 'keepalived.conf', runDir }, ipvsHandover);
+  const script = renderStartScript({ configDir, configFileName: 'keepalived.conf', runDir }, ipvsHandover ? IPVS_HANDOVER_SECONDS : undefined);
   const args = ['--dont-fork', '--config-id', 'edge-1', '--use-file', `${runDir}/active/keepalived.conf`,
     '--pid', `${runDir}/keepalived.pid`, '--vrrp_pid', `${runDir}/vrrp.pid`, '--checkers_pid', `${runDir}/checkers.pid`,
     ...(ipvsHandover ? ['--dont-release-ipvs'] : ['--vrrp'])];
@@ -78,6 +81,13 @@ afterEach(() => {
     fs.rmSync(p.dir, { recursive: true, force: true });
   }
   pods = [];
+});
+
+test('the handover lasts until 1 s after the second round of gratuitous ARP, within a bound', () => {
+  expect(ipvsHandoverSeconds(1)).toBe(2);
+  expect(ipvsHandoverSeconds(0)).toBe(1);
+  expect(ipvsHandoverSeconds(3)).toBe(4);
+  expect(ipvsHandoverSeconds(3600)).toBe(MAX_IPVS_HANDOVER_SECONDS);
 });
 
 describe('start command without virtual servers', () => {
