@@ -459,11 +459,12 @@ async function runLvs(args: Args, detected: LvsStatus): Promise<LvsStatus['ran']
   let missed: string[] = [];
   try {
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as { targets: LvsTarget[] };
+    // Open targets (OPEN_LVS_TARGETS) are reported but, as in the LVS lab's own exit status, not counted.
     missed = doc.targets.filter((t) => t.met === null || gatingMiss(t)).map((t) => t.description);
   } catch {
     missed = ['no results.json from the LVS lab'];
   }
-  progress(`LVS direct routing: exit ${exitCode}${missed.length ? `, missed: ${missed.join('; ')}` : ', every target met'}`);
+  progress(`LVS direct routing: exit ${exitCode}${missed.length ? `, missed: ${missed.join('; ')}` : ', every gating target met (open ones are printed in its results)'}`);
   return { where, exitCode, missed, results: 'lvs/results.md' };
 }
 
