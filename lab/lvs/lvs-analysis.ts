@@ -6,6 +6,11 @@ export interface LoadSample {
   readonly end: number;
   readonly ok: boolean;
   readonly node: string | null;
+  /** Client source address and port (0 when the socket never got one). */
+  readonly src?: string;
+  readonly srcPort?: number;
+  /** Why it failed: an errno code (ECONNREFUSED, ECONNRESET), 'timeout', 'status 503', ... */
+  readonly error?: string | null;
 }
 
 export interface HeldConn {
@@ -77,6 +82,38 @@ export function failedIn(samples: readonly LoadSample[], from: number, to: numbe
   return samples.filter((s) => !s.ok && s.start >= from && s.start <= to).length;
 }
 
+/** A failed new-connection request, with what could explain it. */
+export interface FailedRequest {
+  /** Seconds from the scenario's reference time (the fault, or the start of a rollout). */
+  readonly atS: number;
+  readonly error: string;
+  /** Client address:port. */
+  readonly source: string;
+  /**
+   * The last earlier request from the same address and port: seconds before, and the node that answered
+   * it. IPVS keeps a closed flow's entry for minutes and, by default, sends a new SYN with the same
+   * addresses and ports to that entry's real server.
+   */
+  readonly sameSourceBefore: { readonly agoS: number; readonly node: string | null } | null;
+}
+
+export function failedRequests(samples: readonly LoadSample[], from: number, to: number, t0: number): FailedRequest[] {
+  const out: FailedRequest[] = [];
+  const lastBySource = new Map<string, LoadSample>();
+  for (const s of [...samples].sort((a, b) => a.start - b.start)) {
+    const source = `${s.src ?? '?'}:${s.srcPort ?? 0}`;
+    if (!s.ok && s.start >= from && s.start <= to) {
+      const before = s.srcPort ? lastBySource.get(source) : undefined;
+      out.push({
+        atS: Math.round(s.start - t0) / 1000, error: s.error ?? 'unknown', source,
+        sameSourceBefore: before ? { agoS: Math.round(s.start - before.start) / 1000, node: before.node } : null,
+      });
+    }
+    if (s.srcPort) lastBySource.set(source, s);
+  }
+  return out;
+}
+
 export interface Survival {
   /** Connections to nodes that stayed up. */
   readonly toSurviving: number;
@@ -137,6 +174,8 @@ export interface LvsRun {
   readonly survival?: Survival;
   readonly failuresStopS?: number;
   readonly failedNew?: number;
+  /** Each failed new-connection request (error kind, source, earlier use of the same source port). */
+  readonly failures?: FailedRequest[];
   readonly requests?: number;
   readonly vrrpTransitions?: number;
   /** Graceful stop: IPVS virtual services left on the stopped node after the handover (0: released). */

@@ -1,19 +1,24 @@
 /**
  * LVS lab client, run inside the client namespace:
- *   node -r @swc-node/register lab/lvs/lvs-client.ts <vip> <port> <srcAddr,srcAddr,...>
+ *   node -r @swc-node/register lab/lvs/lvs-client.ts <vip> <port> <srcAddr,srcAddr,...> [--reuse-source-ports]
  * Driven by JSON commands on stdin, answers JSON lines on stdout:
  *   {"cmd":"spread","n":3000,"concurrency":16}   new connections (random source address, kernel-chosen port)
  *   {"cmd":"load","intervalMs":20,"timeoutMs":1000} / {"cmd":"loadStop"}   steady new connections;
- *        every request is reported as {"type":"s","start":ms,"end":ms,"ok":bool,"node":name|null}
+ *        every request is reported as {"type":"s","start":ms,"end":ms,"ok":bool,"node":name|null,
+ *        "src":addr,"srcPort":port,"error":kind|null} (error: ECONNREFUSED, ECONNRESET, timeout, status 503, ...)
  *   {"cmd":"hold","perNode":10,"maxTries":300,"everyMs":250}   long-lived keep-alive connections until every
  *        node serves perNode of them; each sends a request every everyMs
  *   {"cmd":"holdReport"} / {"cmd":"holdClose"}
+ * --reuse-source-ports: each load connection binds the address and port of an earlier load request that ended
+ * 2 to 100 s ago (kernel-chosen while there is none), like clients behind a busy NAT gateway; the namespace
+ * needs net.ipv4.tcp_tw_reuse=1 for the port to pass this client's own TIME_WAIT sockets.
  * Exits when stdin closes.
  */
 import * as net from 'net';
 import * as readline from 'readline';
 
-const [vip, portArg, srcArg] = process.argv.slice(2);
+const [vip, portArg, srcArg, ...flags] = process.argv.slice(2);
+const reuseSourcePorts = flags.includes('--reuse-source-ports');
 const port = Number(portArg);
 const sources = (srcArg ?? '').split(',').filter(Boolean);
 if (!vip || !port || sources.length === 0) {
@@ -32,8 +37,18 @@ class Conn {
   private buf = '';
   private pending?: { resolve: (n: string) => void; reject: (e: Error) => void };
   closedError?: string;
-  constructor(src: string) {
-    this.sock = net.connect({ host: vip, port, localAddress: src });
+  /** The kernel-chosen source port, read once bound (a refused connect no longer has it). */
+  srcPort = 0;
+  constructor(readonly src: string, localPort?: number) {
+    this.sock = net.connect({ host: vip, port, localAddress: src, localPort });
+    // net.connect binds and connects in a next-tick callback queued before this one; a refused connect can
+    // close the socket before the next I/O phase ends, so read the port here.
+    process.nextTick(() => {
+      this.srcPort ||= this.sock.localPort ?? 0;
+    });
+    this.sock.once('connect', () => {
+      this.srcPort ||= this.sock.localPort ?? 0;
+    });
     this.sock.setEncoding('utf8');
     this.sock.setNoDelay(true);
     this.sock.on('data', (d: string) => {
@@ -101,13 +116,24 @@ class Conn {
 
 const pick = (): string => sources[Math.floor(Math.random() * sources.length)];
 
-/** One request on a fresh connection, closed afterwards. */
-async function oneShot(timeoutMs: number): Promise<string> {
-  const c = new Conn(pick());
+interface ShotResult {
+  node: string | null;
+  src: string;
+  srcPort: number;
+  error: string | null;
+}
+
+/** One request on a fresh connection, closed afterwards; never rejects. */
+async function oneShot(timeoutMs: number, source?: { src: string; port: number }): Promise<ShotResult> {
+  const c = source ? new Conn(source.src, source.port) : new Conn(pick());
   try {
     const deadline = now() + timeoutMs;
     await c.connected(timeoutMs);
-    return await c.request(Math.max(1, deadline - now()));
+    const node = await c.request(Math.max(1, deadline - now()));
+    return { node, src: c.src, srcPort: c.srcPort, error: null };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { node: null, src: c.src, srcPort: c.srcPort, error: err.code ?? err.message };
   } finally {
     c.sock.destroy();
   }
@@ -120,16 +146,27 @@ async function spread(n: number, concurrency: number): Promise<void> {
   const worker = async (): Promise<void> => {
     while (next < n) {
       next++;
-      try {
-        const node = await oneShot(3000);
-        perNode[node] = (perNode[node] ?? 0) + 1;
-      } catch {
-        failed++;
-      }
+      const r = await oneShot(3000);
+      if (r.node === null) failed++;
+      else perNode[r.node] = (perNode[r.node] ?? 0) + 1;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   emit({ type: 'spread', total: n, failed, perNode });
+}
+
+/** Sources of finished load requests, for --reuse-source-ports. */
+const finished: Array<{ src: string; port: number; end: number }> = [];
+
+/** A finished request's source, 2 to 100 s old (younger than IPVS's 120 s FIN_WAIT), taken out of the pool. */
+function reusableSource(): { src: string; port: number } | undefined {
+  const t = now();
+  while (finished.length && t - finished[0].end > 100_000) finished.shift();
+  const old = finished.filter((f) => t - f.end >= 2000);
+  if (old.length === 0) return undefined;
+  const f = old[Math.floor(Math.random() * old.length)];
+  finished.splice(finished.indexOf(f), 1);
+  return f;
 }
 
 let loadTimer: NodeJS.Timeout | undefined;
@@ -137,10 +174,11 @@ function load(intervalMs: number, timeoutMs: number): void {
   if (loadTimer) clearInterval(loadTimer);
   loadTimer = setInterval(() => {
     const start = now();
-    oneShot(timeoutMs).then(
-      (node) => emit({ type: 's', start, end: now(), ok: true, node }),
-      () => emit({ type: 's', start, end: now(), ok: false, node: null }),
-    );
+    void oneShot(timeoutMs, reuseSourcePorts ? reusableSource() : undefined).then((r) => {
+      const end = now();
+      if (r.srcPort) finished.push({ src: r.src, port: r.srcPort, end });
+      emit({ type: 's', start, end, ok: r.node !== null, ...r });
+    });
   }, intervalMs);
 }
 

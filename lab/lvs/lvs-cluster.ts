@@ -48,6 +48,15 @@ export interface LvsClusterOptions {
   readonly noLoopGuard?: boolean;
   /** Run with net.ipv4.vs.sloppy_tcp=0 after the host preparation (what the setting fixes). */
   readonly noSloppyTcp?: boolean;
+  /** Run with net.ipv4.vs.expire_nodest_conn=0 after the host preparation (what the setting fixes). */
+  readonly noExpireNodestConn?: boolean;
+  /**
+   * The load's new connections reuse the address and port of an earlier request (2 to 100 s old), as the
+   * clients behind a busy NAT gateway do, so that each SYN meets a flow IPVS still remembers. The client
+   * namespace gets tcp_tw_reuse=1 so its own TIME_WAIT sockets do not refuse the port.
+   * @default false (the kernel chooses each source port)
+   */
+  readonly reuseClientPorts?: boolean;
 }
 
 export interface Transition {
@@ -122,6 +131,7 @@ export class LvsCluster {
     };
     this.nodes.forEach((n, i) => attach(this.ns[n], `p${i}`, [this.addressOf(n)]));
     attach(this.clientNs, 'pc', LVS_LAB.clientAddresses);
+    if (this.opts.reuseClientPorts) run('ip', ['netns', 'exec', this.clientNs, 'sysctl', '-qw', 'net.ipv4.tcp_tw_reuse=1']);
     for (const n of this.nodes) {
       const out = ipn(this.ns[n], ['-o', 'link', 'show', 'dev', edge.interfaceName]);
       this.macOf[n] = (/link\/ether ([0-9a-f:]{17})/.exec(out)?.[1] ?? '').toLowerCase();
@@ -135,6 +145,7 @@ export class LvsCluster {
         if (r.code !== 0) throw new Error(`host preparation failed on ${n} (rc ${r.code}): ${r.stderr.trim()}`);
         if (this.opts.noLoopGuard) run('ip', ['netns', 'exec', this.ns[n], 'sysctl', '-qw', 'net.ipv4.vs.backup_only=0']);
         if (this.opts.noSloppyTcp) run('ip', ['netns', 'exec', this.ns[n], 'sysctl', '-qw', 'net.ipv4.vs.sloppy_tcp=0']);
+        if (this.opts.noExpireNodestConn) run('ip', ['netns', 'exec', this.ns[n], 'sysctl', '-qw', 'net.ipv4.vs.expire_nodest_conn=0']);
       }
     }
     for (const n of this.nodes) {
@@ -251,7 +262,7 @@ export class LvsCluster {
   // Client
 
   private async startClient(): Promise<void> {
-    const cmd = [process.execPath, helperJs(this.opts.workDir, 'lvs-client.ts'), this.edge.vip, String(this.edge.webPort), LVS_LAB.clientAddresses.join(',')];
+    const cmd = [process.execPath, helperJs(this.opts.workDir, 'lvs-client.ts'), this.edge.vip, String(this.edge.webPort), LVS_LAB.clientAddresses.join(','), ...(this.opts.reuseClientPorts ? ['--reuse-source-ports'] : [])];
     const child = onSpawnError(spawn('ip', ['netns', 'exec', this.clientNs, ...cmd], { stdio: ['pipe', 'pipe', 'pipe'], cwd: REPO_ROOT }));
     track(child, false);
     this.client = child;

@@ -19,8 +19,11 @@ import { ModuleLoad, loadIpvsFrom, parseModuleRoots } from './module-formats';
 import { LVS_MODES, LvsMode, RunTrace, ScenarioCtx, holderFault, spread, traefikKill, traefikRollout } from './lvs-scenarios';
 
 export const LVS_SCENARIOS: LvsScenario[] = ['spread', 'crash', 'graceful-stop', 'traefik-rollout', 'traefik-kill'];
-export const LVS_VARIANTS = ['project', 'no-loop-guard', 'vrrp-only', 'no-sloppy-tcp'] as const;
-/** Run unless --variants says otherwise ('no-sloppy-tcp' shows what net.ipv4.vs.sloppy_tcp fixes). */
+export const LVS_VARIANTS = ['project', 'no-loop-guard', 'vrrp-only', 'no-sloppy-tcp', 'port-reuse', 'port-reuse-keep-nodest'] as const;
+/**
+ * Run unless --variants says otherwise ('no-sloppy-tcp' and 'port-reuse-keep-nodest' show what
+ * net.ipv4.vs.sloppy_tcp and net.ipv4.vs.expire_nodest_conn fix).
+ */
 const DEFAULT_VARIANTS: Variant[] = ['project', 'no-loop-guard', 'vrrp-only'];
 type Variant = (typeof LVS_VARIANTS)[number];
 
@@ -30,12 +33,16 @@ const VARIANT_SCENARIOS: Record<Variant, LvsScenario[]> = {
   'no-loop-guard': ['spread'],
   'vrrp-only': ['crash', 'graceful-stop'],
   'no-sloppy-tcp': ['crash', 'graceful-stop'],
+  'port-reuse': ['traefik-rollout', 'traefik-kill'],
+  'port-reuse-keep-nodest': ['traefik-rollout', 'traefik-kill'],
 };
 const VARIANT_LABELS: Record<Variant, string> = {
   project: 'project defaults (loadBalancing, Maglev)',
   'no-loop-guard': 'same, without the loop guard (net.ipv4.vs.backup_only=0)',
   'vrrp-only': 'VRRP only (no loadBalancing)',
   'no-sloppy-tcp': 'project defaults with net.ipv4.vs.sloppy_tcp=0',
+  'port-reuse': 'project defaults, each new connection reusing an earlier source port',
+  'port-reuse-keep-nodest': 'same, with net.ipv4.vs.expire_nodest_conn=0',
 };
 
 const started = Date.now();
@@ -136,8 +143,10 @@ async function main(): Promise<void> {
     if (scenarios.length === 0) continue;
     const edge = synthesizeLvsEdge(VARIANT_LABELS[variant], variant !== 'vrrp-only');
     const cluster = new LvsCluster(edge, {
-      prefix: `${prefix}${variant[0]}-`, workDir: path.join(work, variant), logDir: path.join(args.out, 'logs', variant),
+      prefix: `${prefix}${LVS_VARIANTS.indexOf(variant)}-`, workDir: path.join(work, variant), logDir: path.join(args.out, 'logs', variant),
       hostRoot: args.hostRoot, noLoopGuard: variant === 'no-loop-guard', noSloppyTcp: variant === 'no-sloppy-tcp',
+      noExpireNodestConn: variant === 'port-reuse-keep-nodest',
+      reuseClientPorts: variant.startsWith('port-reuse'),
     });
     const ctx: ScenarioCtx = { cluster, variant, mode: args.mode, progress };
     try {

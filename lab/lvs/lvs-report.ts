@@ -79,6 +79,16 @@ export function renderLvsMarkdown(r: LvsReport): string {
     out.push('', '## Lost held connections per node', '');
     for (const x of lost) out.push(`- ${r.variants[x.variant]}, ${x.scenario} run ${x.run} (holder ${x.holderBefore} → ${x.holderAfter ?? '?'}): ${JSON.stringify(x.survival!.lostPerNode)}`);
   }
+  const failing = r.runs.filter((x) => x.failures?.length);
+  if (failing.length) {
+    out.push('', '## Failed new connections', '',
+      'Seconds after the fault (a rollout: after its start), error, client source, and the last earlier request',
+      'from the same source address and port (IPVS keeps a closed flow\'s entry for minutes):', '');
+    for (const x of failing) {
+      const items = x.failures!.map((f) => `${f.atS.toFixed(2)} s ${f.error} from ${f.source}${f.sameSourceBefore ? ` (same source ${f.sameSourceBefore.agoS.toFixed(1)} s before, answered by ${f.sameSourceBefore.node ?? 'nobody'})` : ''}`);
+      out.push(`- ${r.variants[x.variant]}, ${x.scenario} run ${x.run}${x.faultNode ? ` (fault on ${x.faultNode})` : ''}: ${items.join('; ')}`);
+    }
+  }
   const faults = r.runs.filter((x) => x.labFault || x.error);
   if (faults.length || r.errors.length) {
     out.push('', '## Lab faults and errors', '');

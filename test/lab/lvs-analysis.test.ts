@@ -1,6 +1,6 @@
 import { parseModuleRoots } from '../../lab/lvs/module-formats';
 import {
-  HeldConn, LvsRun, OPEN_LVS_TARGETS, arpResponders, evaluateLvsTargets, gatingMiss, targetStatus, failuresStopS, heldSurvival, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
+  HeldConn, LvsRun, OPEN_LVS_TARGETS, arpResponders, evaluateLvsTargets, gatingMiss, targetStatus, failedRequests, failuresStopS, heldSurvival, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
 } from '../../lab/lvs/lvs-analysis';
 
 const held = (node: string, failedAt: number | null): HeldConn => ({ node, src: '10.77.0.201', srcPort: 40000, requests: 5, failedAt, error: failedAt ? 'ECONNRESET' : null, maxLatencyMs: 3 });
@@ -55,6 +55,27 @@ describe('LVS lab analysis', () => {
     const s = (start: number, ok: boolean) => ({ start, end: start + 10, ok, node: ok ? 'edge-1' : null });
     expect(failuresStopS([s(900, false), s(1100, false), s(2500, false), s(2600, true)], 1000)).toBeCloseTo(1.5);
     expect(failuresStopS([s(900, false), s(1100, true)], 1000)).toBe(0);
+  });
+
+  test('failed requests: error, source, and the last earlier use of the same source port', () => {
+    const s = (start: number, srcPort: number, node: string | null, error: string | null = null) =>
+      ({ start, end: start + 5, ok: node !== null, node, src: '10.77.0.201', srcPort, error });
+    const samples = [
+      s(3000, 40001, null, 'ECONNREFUSED'), // out of order on purpose: sorted by start
+      s(1000, 40001, 'edge-2'),
+      s(1500, 40002, 'edge-1'),
+      s(2000, 40002, 'edge-3'),
+      s(2600, 40003, null, 'timeout'),
+      s(2800, 0, null, 'ECONNREFUSED'), // no port: never matched to another request
+      s(2900, 0, null, 'ECONNREFUSED'),
+      s(9000, 40002, null, 'ECONNRESET'), // after the window
+    ];
+    expect(failedRequests(samples, 2500, 5000, 2000)).toEqual([
+      { atS: 0.6, error: 'timeout', source: '10.77.0.201:40003', sameSourceBefore: null },
+      { atS: 0.8, error: 'ECONNREFUSED', source: '10.77.0.201:0', sameSourceBefore: null },
+      { atS: 0.9, error: 'ECONNREFUSED', source: '10.77.0.201:0', sameSourceBefore: null },
+      { atS: 1, error: 'ECONNREFUSED', source: '10.77.0.201:40001', sameSourceBefore: { agoS: 2, node: 'edge-2' } },
+    ]);
   });
 
   test('held connections: the dead node counts apart, closed-by-lab is not a loss', () => {
