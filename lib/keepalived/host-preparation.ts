@@ -32,8 +32,10 @@ export interface HostPreparationProps {
 /**
  * What every node needs for IPVS direct routing when the directors are also the real servers:
  * the IPVS modules, the VIPs on `lo` (so a node accepts packets for the VIP that the master forwarded
- * by MAC), ARP sysctls (so only the VRRP master answers ARP for the VIP) and
- * `net.ipv4.vs.backup_only=1` (so only the VRRP master balances, see `lvs_sync_daemon`).
+ * by MAC), ARP sysctls (so only the VRRP master answers ARP for the VIP),
+ * `net.ipv4.vs.backup_only=1` (so only the VRRP master balances, see `lvs_sync_daemon`), and the IPVS
+ * settings that keep flows on the right node across a director change (`sloppy_tcp`) and a real server's
+ * drain (`expire_nodest_conn`).
  */
 export class HostPreparation {
   /** Kernel modules to load, 'ip_vs' first. */
@@ -88,6 +90,12 @@ export class HostPreparation {
       // sloppy_tcp lets it schedule any packet of a flow; Maglev then picks the same real server as the old
       // director did, so the flow carries on.
       { name: 'net.ipv4.vs.sloppy_tcp', value: '1' },
+      // IPVS keeps a closed flow's entry for minutes (FIN_WAIT, 120 s: with direct routing it never sees the
+      // server's FIN), and a new SYN from the same client address and port reuses it, going to the same real
+      // server even when its check has set it to weight 0 because that Traefik is draining or dead. With
+      // expire_nodest_conn=1 such a SYN is scheduled afresh instead (as long as conn_reuse_mode is not 0);
+      // packets of flows still open to a weight-0 node keep flowing, so draining still works.
+      { name: 'net.ipv4.vs.expire_nodest_conn', value: '1' },
     ];
     if (anyIpv4) {
       // arp_ignore=1: answer ARP only for addresses on the receiving interface (not for the VIP on lo);

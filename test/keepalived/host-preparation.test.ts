@@ -24,6 +24,7 @@ describe('HostPreparation', () => {
     expect(prep.sysctls).toEqual([
       { name: 'net.ipv4.vs.backup_only', value: '1' },
       { name: 'net.ipv4.vs.sloppy_tcp', value: '1' },
+      { name: 'net.ipv4.vs.expire_nodest_conn', value: '1' },
       { name: 'net.ipv4.conf.all.arp_ignore', value: '1' },
       { name: 'net.ipv4.conf.all.arp_announce', value: '2' },
       { name: 'net.ipv4.conf.eth0.arp_ignore', value: '1' },
@@ -46,7 +47,7 @@ describe('HostPreparation', () => {
 
   test('IPv6-only VIPs need no ARP sysctls', () => {
     const prep = new HostPreparation({ interface: 'eth0', loopbackAddresses: ['2001:db8::119'] });
-    expect(prep.sysctls).toEqual([{ name: 'net.ipv4.vs.backup_only', value: '1' }, { name: 'net.ipv4.vs.sloppy_tcp', value: '1' }]);
+    expect(prep.sysctls.map((s) => s.name)).toEqual(['net.ipv4.vs.backup_only', 'net.ipv4.vs.sloppy_tcp', 'net.ipv4.vs.expire_nodest_conn']);
     expect(prep.loopbackAddresses).toEqual(['2001:db8::119/128']);
   });
 
