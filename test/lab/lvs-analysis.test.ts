@@ -1,6 +1,6 @@
 import { parseModuleRoots } from '../../lab/lvs/module-formats';
 import {
-  HeldConn, LvsRun, OPEN_LVS_TARGETS, arpResponders, evaluateLvsTargets, gatingMiss, targetStatus, failedRequests, failuresStopS, heldSurvival, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
+  HeldConn, LvsRun, arpResponders, evaluateLvsTargets, targetStatus, failedRequests, failuresStopS, heldSurvival, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
 } from '../../lab/lvs/lvs-analysis';
 
 const held = (node: string, failedAt: number | null): HeldConn => ({ node, src: '10.77.0.201', srcPort: 40000, requests: 5, failedAt, error: failedAt ? 'ECONNRESET' : null, maxLatencyMs: 3 });
@@ -132,20 +132,31 @@ describe('LVS lab analysis', () => {
     expect(t.arp.met).toBe(false);
   });
 
-  test('every missed target but an open one fails the lab; a target that was not run is reported as such', () => {
+  test('target status: met, missed, or not run', () => {
     const t = Object.fromEntries(evaluateLvsTargets([
       run({ perNode: { a: 1500, b: 900, c: 600 }, failed: 0, total: 3000, schedulingNodes: { a: 3000 }, extraAnswers: 0, arpResponders: [1] }),
-      run({ scenario: 'traefik-rollout', failedNew: 4, requests: 1639 }),
+      run({ scenario: 'traefik-rollout', failedNew: 0, requests: 1639 }),
     ], 'project').map((x) => [x.id, x]));
-    // The rollout target is open (OPEN_LVS_TARGETS): reported as missed, not failing the lab.
-    expect(t.rollout).toMatchObject({ met: false, open: true });
-    expect(targetStatus(t.rollout)).toBe('missed (open)');
-    expect(gatingMiss(t.rollout)).toBe(false);
-    expect([...OPEN_LVS_TARGETS]).toEqual(['rollout']);
+    expect(targetStatus(t.rollout)).toBe('met');
     expect(targetStatus(t.spread)).toBe('missed');
-    expect(gatingMiss(t.spread)).toBe(true);
     expect(targetStatus(t['traefik-kill'])).toBe('not run');
-    expect(gatingMiss(t['traefik-kill'])).toBe(false);
+  });
+
+  test('with a port-reuse variant its rollout and SIGKILL runs are targets too, counted apart', () => {
+    const runs: LvsRun[] = [
+      run({ scenario: 'traefik-rollout', failedNew: 0, requests: 600 }),
+      run({ scenario: 'traefik-rollout', variant: 'port-reuse', failedNew: 3, requests: 580 }),
+      run({ scenario: 'traefik-kill', variant: 'port-reuse', failuresStopS: 0.5 }),
+      run({ scenario: 'traefik-kill', variant: 'port-reuse', run: 2, failuresStopS: 4.9 }),
+      run({ scenario: 'traefik-kill', variant: 'port-reuse', run: 3, failuresStopS: 1.0 }),
+    ];
+    const t = Object.fromEntries(evaluateLvsTargets(runs, 'project', 'port-reuse').map((x) => [x.id, x]));
+    expect(t.rollout).toMatchObject({ measured: '0 of 600', met: true });
+    expect(t['rollout-port-reuse']).toMatchObject({ measured: '3 of 580', met: false });
+    expect(t['traefik-kill'].met).toBeNull();
+    expect(t['traefik-kill-port-reuse']).toMatchObject({ measured: '1.00 s', met: true });
+    // Without the variant name its runs are not targets.
+    expect(evaluateLvsTargets(runs, 'project').map((x) => x.id)).not.toContain('rollout-port-reuse');
   });
 });
 
