@@ -82,6 +82,15 @@ export function failedIn(samples: readonly LoadSample[], from: number, to: numbe
   return samples.filter((s) => !s.ok && s.start >= from && s.start <= to).length;
 }
 
+/** A new connection answered later than this waited for at least one SYN retransmission (the first after 1 s). */
+export const SLOW_MS = 1000;
+
+/** Answered new-connection requests that took longer than SLOW_MS, and the slowest answered one (ms). */
+export function slowAnswers(samples: readonly LoadSample[], from: number, to: number): { slow: number; slowestMs: number | null } {
+  const ok = samples.filter((s) => s.ok && s.start >= from && s.start <= to).map((s) => s.end - s.start);
+  return { slow: ok.filter((ms) => ms > SLOW_MS).length, slowestMs: ok.length ? Math.round(Math.max(...ok)) : null };
+}
+
 /** A failed new-connection request, with what could explain it. */
 export interface FailedRequest {
   /** Seconds from the scenario's reference time (the fault, or the start of a rollout). */
@@ -174,6 +183,8 @@ export interface LvsRun {
   readonly survival?: Survival;
   readonly failuresStopS?: number;
   readonly failedNew?: number;
+  /** Answered new connections that took longer than SLOW_MS (a SYN retransmitted), and the slowest (ms). */
+  readonly slowNew?: { readonly slow: number; readonly slowestMs: number | null };
   /** Each failed new-connection request (error kind, source, earlier use of the same source port). */
   readonly failures?: FailedRequest[];
   readonly requests?: number;

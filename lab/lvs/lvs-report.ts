@@ -23,8 +23,8 @@ const pct = (x: number | null | undefined): string => (x === null || x === undef
 /** One row per variant and scenario: medians over the good runs, plus the runs left out. */
 export function lvsTable(runs: readonly LvsRun[], variants: Record<string, string>): string[] {
   const out = [
-    '| variant | scenario | good runs (lab faults) | held connections survived, surviving nodes (median) | to the dead node, lost | new-connection failures stop after (median) | failed new connections (all runs) | ARP responders seen |',
-    '|---|---|---|---|---|---|---|---|',
+    '| variant | scenario | good runs (lab faults) | held connections survived, surviving nodes (median) | to the dead node, lost | new-connection failures stop after (median) | failed new connections (all runs) | answered after > 1 s, all runs (slowest) | ARP responders seen |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const v of Object.keys(variants)) {
     for (const s of ['spread', 'crash', 'graceful-stop', 'traefik-rollout', 'traefik-kill'] as const) {
@@ -38,8 +38,10 @@ export function lvsTable(runs: readonly LvsRun[], variants: Record<string, strin
       const stop = median(good.map((r) => r.failuresStopS ?? null));
       const failed = good.reduce((n, r) => n + (r.failedNew ?? r.failed ?? 0), 0);
       const total = good.reduce((n, r) => n + (r.requests ?? r.total ?? 0), 0);
+      const withSlow = good.filter((r) => r.slowNew);
+      const slow = withSlow.length ? `${withSlow.reduce((n, r) => n + r.slowNew!.slow, 0)} (${Math.max(0, ...withSlow.map((r) => r.slowNew!.slowestMs ?? 0))} ms)` : '–';
       const arp = [...new Set(good.flatMap((r) => r.arpResponders ?? []))].sort().join(', ');
-      out.push(`| ${variants[v]} | ${s} | ${good.length} (${faults}) | ${surv.length ? `${pct(survived)} (${surv.join(', ')})` : '–'} | ${dead.length ? dead.join(', ') : '–'} | ${stop === null ? '–' : `${stop.toFixed(2)} s (${good.map((r) => r.failuresStopS?.toFixed(2)).join(', ')})`} | ${failed} of ${total} | ${arp || '–'} |`);
+      out.push(`| ${variants[v]} | ${s} | ${good.length} (${faults}) | ${surv.length ? `${pct(survived)} (${surv.join(', ')})` : '–'} | ${dead.length ? dead.join(', ') : '–'} | ${stop === null ? '–' : `${stop.toFixed(2)} s (${good.map((r) => r.failuresStopS?.toFixed(2)).join(', ')})`} | ${failed} of ${total} | ${slow} | ${arp || '–'} |`);
     }
   }
   return out;

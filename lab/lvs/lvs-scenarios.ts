@@ -1,6 +1,6 @@
 /** The LVS scenarios, each on a freshly reset cluster. */
 import { nowMs, sleep } from '../sys';
-import { HeldConn, LvsRun, LvsScenario, failedIn, failedRequests, failuresStopS, heldSurvival } from './lvs-analysis';
+import { HeldConn, LvsRun, LvsScenario, failedIn, failedRequests, failuresStopS, heldSurvival, slowAnswers } from './lvs-analysis';
 import { LvsCluster } from './lvs-cluster';
 
 export interface LvsMode {
@@ -130,7 +130,7 @@ export async function holderFault(ctx: ScenarioCtx, kind: 'crash' | 'graceful-st
     record: {
       scenario: kind, variant: ctx.variant, run: runNo, labFault: labFault(c, t0, 1), note: c.resetNote, holderBefore: holder, holderAfter: after, faultNode: holder,
       survival: heldSurvival(held, kind === 'crash' ? holder : null), failuresStopS: failuresStopS(samples, t0),
-      failedNew: failedIn(samples, t0, to), failures: failedRequests(c.samples, t0, to, t0), requests: samples.filter((s) => s.start >= t0).length,
+      failedNew: failedIn(samples, t0, to), slowNew: slowAnswers(samples, t0, to), failures: failedRequests(c.samples, t0, to, t0), requests: samples.filter((s) => s.start >= t0).length,
       arpResponders: [arpBefore, arpAfter], vrrpTransitions: c.transitions.filter((t) => t.t >= t0).length, stoppedNodeServices,
     },
     trace: { t0, from: t0 - 2000, to: t0 + ctx.mode.observeMs, held },
@@ -161,7 +161,7 @@ export async function traefikRollout(ctx: ScenarioCtx, runNo: number): Promise<{
   return {
     record: {
       scenario: 'traefik-rollout', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0), note: c.resetNote, holderBefore: holder, holderAfter: c.holders()[0],
-      failedNew: failedIn(samples, from, to), failures: failedRequests(c.samples, from, to, from), requests: samples.length, arpResponders: arp,
+      failedNew: failedIn(samples, from, to), slowNew: slowAnswers(samples, from, to), failures: failedRequests(c.samples, from, to, from), requests: samples.length, arpResponders: arp,
       vrrpTransitions: c.transitions.filter((t) => t.t >= from).length,
     },
   };
@@ -184,7 +184,7 @@ export async function traefikKill(ctx: ScenarioCtx, runNo: number): Promise<{ re
   return {
     record: {
       scenario: 'traefik-kill', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0), note: c.resetNote, holderBefore: holder, faultNode: victim,
-      failuresStopS: failuresStopS(samples, t0), failedNew: failedIn(samples, t0, to), failures: failedRequests(c.samples, t0, to, t0), requests: samples.length,
+      failuresStopS: failuresStopS(samples, t0), failedNew: failedIn(samples, t0, to), slowNew: slowAnswers(samples, t0, to), failures: failedRequests(c.samples, t0, to, t0), requests: samples.length,
       vrrpTransitions: c.transitions.filter((t) => t.t >= from).length,
     },
   };

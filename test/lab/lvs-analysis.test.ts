@@ -1,6 +1,6 @@
 import { parseModuleRoots } from '../../lab/lvs/module-formats';
 import {
-  HeldConn, LvsRun, arpResponders, evaluateLvsTargets, targetStatus, failedRequests, failuresStopS, heldSurvival, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
+  HeldConn, LvsRun, arpResponders, evaluateLvsTargets, targetStatus, failedRequests, failuresStopS, heldSurvival, slowAnswers, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
 } from '../../lab/lvs/lvs-analysis';
 
 const held = (node: string, failedAt: number | null): HeldConn => ({ node, src: '10.77.0.201', srcPort: 40000, requests: 5, failedAt, error: failedAt ? 'ECONNRESET' : null, maxLatencyMs: 3 });
@@ -55,6 +55,13 @@ describe('LVS lab analysis', () => {
     const s = (start: number, ok: boolean) => ({ start, end: start + 10, ok, node: ok ? 'edge-1' : null });
     expect(failuresStopS([s(900, false), s(1100, false), s(2500, false), s(2600, true)], 1000)).toBeCloseTo(1.5);
     expect(failuresStopS([s(900, false), s(1100, true)], 1000)).toBe(0);
+  });
+
+  test('slow answers: answered requests over 1 s in the window, and the slowest; failures do not count', () => {
+    const s = (start: number, ms: number, ok = true) => ({ start, end: start + ms, ok, node: ok ? 'edge-1' : null });
+    expect(slowAnswers([s(900, 5000), s(1000, 20), s(1100, 1000), s(1200, 1040.6), s(1300, 3000, false), s(6000, 9000)], 1000, 5000))
+      .toEqual({ slow: 1, slowestMs: 1041 });
+    expect(slowAnswers([s(1000, 3000, false)], 1000, 5000)).toEqual({ slow: 0, slowestMs: null });
   });
 
   test('failed requests: error, source, and the last earlier use of the same source port', () => {
