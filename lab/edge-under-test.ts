@@ -66,9 +66,9 @@ export function projectDefaults(): EdgeUnderTest {
   });
 }
 
-/** The seed's VRRP settings on lab addresses. Stays hand-written: the constructs refuse to generate it. */
-export function seedSettings(): EdgeUnderTest {
-  const conf = `# seed settings: identical file on every node
+/** The seed's vrrp_instance on lab addresses, made to pass `keepalived -t`; the LVS lab appends its virtual_server. */
+export function seedVrrpConf(): string {
+  return `# seed settings: identical file on every node
 global_defs {
     vrrp_version 2
 }
@@ -84,6 +84,11 @@ vrrp_instance VI_1 {
     }
 }
 `;
+}
+
+/** The seed's VRRP settings on lab addresses. Stays hand-written: the constructs refuse to generate it. */
+export function seedSettings(): EdgeUnderTest {
+  const conf = seedVrrpConf();
   return {
     label: 'seed settings',
     keepalivedConf: conf,

@@ -64,6 +64,8 @@ interface Args {
   out: string;
   scenarios: ScenarioId[];
   variants: VariantId[];
+  /** LVS lab variants (--lvs-variants), passed on to lab/lvs/lvs-lab.ts; its defaults when absent. */
+  lvsVariants?: string;
 }
 
 const USAGE = `usage: npm run lab -- [--short|--full] [--out DIR] [--scenarios ${SCENARIOS.join(',')}] [--variants project,seed]
@@ -74,6 +76,7 @@ const USAGE = `usage: npm run lab -- [--short|--full] [--out DIR] [--scenarios $
   --rerender DIR  rewrite DIR/results.md from DIR/results.json (no measuring, no root needed)
   --no-lvs     skip the LVS direct-routing scenarios (lab/lvs/, results in DIR/lvs)
   --lvs-only   only the LVS scenarios (in User-Mode Linux when this kernel has no IP_VS)
+  --lvs-variants a,b  LVS variants to run (lab/lvs/lvs-lab.ts lists them; default: the mode's set)
 Needs Linux, root, keepalived, ip, bridge, setpriv (least-privilege variants) and the
 executables the keepalived.conf's check scripts run (e.g. wget or curl).`;
 
@@ -84,6 +87,7 @@ function parseArgs(argv: string[]): Args {
   let variants: VariantId[] = ['project', 'seed'];
   let rerender: string | undefined;
   let lvs: Args['lvs'] = 'both';
+  let lvsVariants: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -97,6 +101,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--rerender') rerender = path.resolve(value());
     else if (a === '--no-lvs') lvs = 'skip';
     else if (a === '--lvs-only') lvs = 'only';
+    else if (a === '--lvs-variants') lvsVariants = value();
     else if (a === '--scenarios') {
       const list = value().split(',').map((s) => s.trim()).filter(Boolean);
       const bad = list.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
@@ -114,7 +119,7 @@ function parseArgs(argv: string[]): Args {
   }
   // A short run must not overwrite the committed full results the README quotes.
   out ??= mode === MODES.full ? path.join(__dirname, 'results') : path.join(__dirname, '..', '.lab-out', 'short');
-  return { rerender, lvs, mode, out, scenarios, variants };
+  return { rerender, lvs, mode, out, scenarios, variants, lvsVariants };
 }
 
 function which(cmd: string): string | null {
@@ -438,7 +443,7 @@ async function main(): Promise<void> {
  */
 async function runLvs(args: Args, detected: LvsStatus): Promise<LvsStatus['ran']> {
   const out = path.join(args.out, 'lvs');
-  const labArgs = [`--${args.mode.name}`];
+  const labArgs = [`--${args.mode.name}`, ...(args.lvsVariants ? ['--variants', args.lvsVariants] : [])];
   let exitCode: number;
   let where: string;
   if (detected.available) {

@@ -148,6 +148,9 @@ export class LvsCluster {
         if (this.opts.noExpireNodestConn) run('ip', ['netns', 'exec', this.ns[n], 'sysctl', '-qw', 'net.ipv4.vs.expire_nodest_conn=0']);
       }
     }
+    // The seed prepares nothing: its keepalived, run as root on the host, has the kernel load ip_vs and the
+    // scheduler. The container cannot (no SYS_MODULE), so the node's modprobe does it here.
+    for (const m of edge.labLoadsModules ?? []) run('chroot', [this.opts.hostRoot, 'modprobe', m]);
     for (const n of this.nodes) {
       const r = run('ip', ['netns', 'exec', this.ns[n], KEEPALIVED, '-t', '-f', this.confPath, '--config-id', n], { allowFail: true });
       this.configTest.push({ node: n, rc: r.code, output: `${r.stderr}${r.stdout}`.trim() });
@@ -407,7 +410,7 @@ export class LvsCluster {
 
   /** Until `node`'s director lists every running node's Traefik with a positive weight. */
   async waitRealServersUp(node: string, timeoutMs: number): Promise<boolean> {
-    if (this.edge.hostPreparation === undefined) return true;
+    if (!this.edge.directs) return true;
     const want = this.nodes.filter((n) => this.standinRunning(n)).map((n) => this.addressOf(n));
     return waitFor(() => {
       const rs = this.realServers(node);

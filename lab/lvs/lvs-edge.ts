@@ -8,6 +8,7 @@
 import { Testing } from 'cdk8s';
 import { EdgeIngress, KeepalivedPrivilege, LvsScheduler } from '../../lib';
 import { KeepalivedPodSpec } from '../day2-pod';
+import { LAB_IFACE, LAB_VIP, seedVrrpConf } from '../edge-under-test';
 
 export interface LvsEdge {
   readonly label: string;
@@ -25,8 +26,16 @@ export interface LvsEdge {
   readonly graceMs: number;
   /** The keepalived container as the kubelet runs it (lab/day2-pod.ts podCommand). */
   readonly pod: Pick<KeepalivedPodSpec, 'mounts' | 'args' | 'command' | 'capabilities'>;
-  /** The init container's host-preparation script, or undefined without LVS. */
+  /** The init container's host-preparation script, or undefined without LVS (and for the seed, which has none). */
   readonly hostPreparation?: string;
+  /** Whether keepalived.conf has virtual servers, so that the nodes direct connections with IPVS. */
+  readonly directs: boolean;
+  /**
+   * Kernel modules the lab loads before keepalived starts, because the settings under test leave that to a
+   * root keepalived on the host (the kernel's own request_module cannot reach UML's modules).
+   * @default - none: the host-preparation script loads what the edge needs
+   */
+  readonly labLoadsModules?: string[];
 }
 
 export const LVS_LAB = {
@@ -83,6 +92,48 @@ export function synthesizeLvsEdge(label: string, loadBalancing: boolean): LvsEdg
       mounts: Object.fromEntries((container.volumeMounts as { name: string; mountPath: string }[]).map((m) => [m.name, m.mountPath])),
     },
     hostPreparation: init ? init.command[2] : undefined,
+    directs: loadBalancing,
+  };
+}
+
+/**
+ * The seed's LVS-DR edge on lab addresses: its keepalived.conf (vrrp_instance and virtual_server) with the
+ * three keywords that fail `keepalived -t` corrected as keepalived itself reads them: `lb_algo loadbalance`
+ * is no scheduler (keepalived falls back to wlc, so wlc), `nat_mask` is gone since 1.2.20 and
+ * `persistence_timeout 0` is out of range (omitted: no persistence, what 0 meant). The seed prepares
+ * nothing else on the nodes: no VIP on lo, no ARP sysctls, no loop guard, no connection sync.
+ * keepalived runs with the project's start command and container, without `--vrrp` (the seed runs VRRP
+ * and checkers), so only the configuration differs.
+ */
+export function seedLvsEdge(label: string): LvsEdge {
+  const base = synthesizeLvsEdge(label, false);
+  if (base.vip !== LAB_VIP || base.interfaceName !== LAB_IFACE) throw new Error('the LVS lab and the seed settings disagree on the VIP or interface');
+  const realServers = base.nodes.map((n) => `    real_server ${n.address} ${base.webPort} {
+        weight 1
+        TCP_CHECK {
+            connect_timeout 3
+        }
+    }
+`).join('');
+  const virtualServer = `
+virtual_server ${base.vip} ${base.webPort} {
+    delay_loop 6
+    lb_algo wlc
+    lb_kind DR
+    protocol TCP
+
+${realServers}}
+`;
+  return {
+    ...base,
+    label,
+    keepalivedConf: seedVrrpConf() + virtualServer,
+    // One file on every node: every node has priority 100.
+    nodes: base.nodes.map((n) => ({ ...n, priority: 100 })),
+    pod: { ...base.pod, args: base.pod.args.filter((a) => a !== '--vrrp') },
+    hostPreparation: undefined,
+    directs: true,
+    labLoadsModules: ['ip_vs', 'ip_vs_wlc'],
   };
 }
 

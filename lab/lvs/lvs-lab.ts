@@ -1,7 +1,7 @@
 /**
  * LVS lab: the synthesized LVS-DR edge on three simulated nodes, in a kernel with IP_VS.
  *   node -r @swc-node/register lab/lvs/lvs-lab.ts [--short|--full] --out DIR [--host-root DIR] [--module-roots xz=DIR,zst=DIR]
- *        [--scenarios spread,crash,...] [--variants project,no-loop-guard,vrrp-only]
+ *        [--scenarios spread,crash,...] [--variants project,seed,...] (LVS_VARIANTS below)
  * Usually started by lab/run.ts, directly or inside User-Mode Linux (lab/lvs/uml.ts) when the host
  * kernel has no IP_VS. Exit 0: every target met; 1: a target missed or a run failed; 2: cannot run.
  */
@@ -13,16 +13,17 @@ import { cleanupSync, installCleanupHandlers, run, runPrefix, trackPrefix, track
 import { holdingIntervals, linkDownIntervals } from '../timeline';
 import { LvsRun, LvsScenario, LvsTarget, evaluateLvsTargets, targetStatus } from './lvs-analysis';
 import { LvsCluster } from './lvs-cluster';
-import { synthesizeLvsEdge } from './lvs-edge';
+import { LvsEdge, seedLvsEdge, synthesizeLvsEdge } from './lvs-edge';
 import { LvsReport, renderLvsMarkdown } from './lvs-report';
 import { ModuleLoad, loadIpvsFrom, parseModuleRoots } from './module-formats';
 import { LVS_MODES, LvsMode, RunTrace, ScenarioCtx, holderFault, spread, traefikKill, traefikRollout } from './lvs-scenarios';
 
 export const LVS_SCENARIOS: LvsScenario[] = ['spread', 'crash', 'graceful-stop', 'traefik-rollout', 'traefik-kill'];
-export const LVS_VARIANTS = ['project', 'no-loop-guard', 'vrrp-only', 'no-sloppy-tcp', 'port-reuse', 'port-reuse-keep-nodest'] as const;
+export const LVS_VARIANTS = ['project', 'no-loop-guard', 'vrrp-only', 'no-sloppy-tcp', 'port-reuse', 'port-reuse-keep-nodest', 'seed', 'seed-conf'] as const;
 /**
- * Run unless --variants says otherwise; the full run also shows what net.ipv4.vs.expire_nodest_conn fixes
- * ('no-sloppy-tcp', for sloppy_tcp, only on request).
+ * Run unless --variants says otherwise; the full run also shows what net.ipv4.vs.expire_nodest_conn fixes.
+ * On request: 'no-sloppy-tcp' (sloppy_tcp), and the seed's settings 'seed' and 'seed-conf' (committed apart,
+ * in lab/results/lvs/seed/).
  */
 const DEFAULT_VARIANTS: Record<LvsMode['name'], Variant[]> = {
   short: ['project', 'port-reuse', 'no-loop-guard', 'vrrp-only'],
@@ -38,7 +39,12 @@ const VARIANT_SCENARIOS: Record<Variant, LvsScenario[]> = {
   'no-sloppy-tcp': ['crash', 'graceful-stop'],
   'port-reuse': ['traefik-rollout', 'traefik-kill'],
   'port-reuse-keep-nodest': ['traefik-rollout', 'traefik-kill'],
+  // Two thirds of the seed's connections go to nodes that drop them: a spread says it all.
+  seed: ['spread'],
+  'seed-conf': ['spread', 'crash', 'graceful-stop', 'traefik-kill'],
 };
+/** New connections of a spread run where most of them may time out (3 s each). */
+const SEED_SPREAD_CONNECTIONS = 300;
 const VARIANT_LABELS: Record<Variant, string> = {
   project: 'project defaults (loadBalancing, Maglev)',
   'no-loop-guard': 'same, without the loop guard (net.ipv4.vs.backup_only=0)',
@@ -46,7 +52,17 @@ const VARIANT_LABELS: Record<Variant, string> = {
   'no-sloppy-tcp': 'project defaults with net.ipv4.vs.sloppy_tcp=0',
   'port-reuse': 'project defaults, each new connection reusing an earlier source port',
   'port-reuse-keep-nodest': 'same, with net.ipv4.vs.expire_nodest_conn=0',
+  seed: "seed settings: the seed's keepalived.conf, nodes as the seed leaves them",
+  'seed-conf': "the seed's keepalived.conf on nodes with the project's host preparation",
 };
+
+function edgeOf(variant: Variant): LvsEdge {
+  if (variant === 'seed') return seedLvsEdge(VARIANT_LABELS.seed);
+  if (variant === 'seed-conf') {
+    return { ...seedLvsEdge(VARIANT_LABELS[variant]), hostPreparation: synthesizeLvsEdge('', true).hostPreparation, labLoadsModules: ['ip_vs_wlc'] };
+  }
+  return synthesizeLvsEdge(VARIANT_LABELS[variant], variant !== 'vrrp-only');
+}
 
 const started = Date.now();
 function progress(msg: string): void {
@@ -68,7 +84,12 @@ function parse(argv: string[]): { mode: LvsMode; out: string; hostRoot: string; 
     else if (a === '--host-root') hostRoot = argv[++i];
     else if (a === '--module-roots') moduleRoots = parseModuleRoots(argv[++i]);
     else if (a === '--scenarios') scenarios = argv[++i].split(',') as LvsScenario[];
-    else if (a === '--variants') variants = argv[++i].split(',') as Variant[];
+    else if (a === '--variants') {
+      const list = argv[++i].split(',');
+      const bad = list.filter((v) => !(LVS_VARIANTS as readonly string[]).includes(v));
+      if (bad.length) throw new Error(`unknown LVS variant(s): ${bad.join(', ')} (known: ${LVS_VARIANTS.join(', ')})`);
+      variants = list as Variant[];
+    }
     else if (a === '--runs') {
       const n = Number(argv[++i]);
       mode = { ...mode, variantRuns: n, runs: { spread: n, crash: n, 'graceful-stop': n, 'traefik-rollout': n, 'traefik-kill': n } };
@@ -150,14 +171,15 @@ async function main(): Promise<void> {
   for (const variant of args.variants) {
     const scenarios = VARIANT_SCENARIOS[variant].filter((s) => args.scenarios.includes(s));
     if (scenarios.length === 0) continue;
-    const edge = synthesizeLvsEdge(VARIANT_LABELS[variant], variant !== 'vrrp-only');
+    const edge = edgeOf(variant);
     const cluster = new LvsCluster(edge, {
       prefix: `${prefix}${LVS_VARIANTS.indexOf(variant)}-`, workDir: path.join(work, variant), logDir: path.join(args.out, 'logs', variant),
       hostRoot: args.hostRoot, noLoopGuard: variant === 'no-loop-guard', noSloppyTcp: variant === 'no-sloppy-tcp',
       noExpireNodestConn: variant === 'port-reuse-keep-nodest',
       reuseClientPorts: variant.startsWith('port-reuse'),
     });
-    const ctx: ScenarioCtx = { cluster, variant, mode: args.mode, progress };
+    const seedLike = variant === 'seed' || variant === 'seed-conf';
+    const ctx: ScenarioCtx = { cluster, variant, mode: seedLike ? { ...args.mode, spreadConnections: SEED_SPREAD_CONNECTIONS } : args.mode, progress };
     try {
       progress(`${variant}: setting up (${edge.label})`);
       await cluster.setup();
@@ -169,7 +191,7 @@ async function main(): Promise<void> {
       for (const h of cluster.hostPreparation) progress(`${variant}: host preparation on ${h.node}: rc ${h.rc}${h.output ? `: ${h.output}` : ''}`);
       for (const s of scenarios) {
         // port-reuse has targets of its own: as many runs as the project defaults.
-        const wanted = variant === 'project' || variant === 'port-reuse' ? args.mode.runs[s] : variant === 'no-loop-guard' ? 1 : args.mode.variantRuns;
+        const wanted = variant === 'project' || variant === 'port-reuse' ? args.mode.runs[s] : variant === 'no-loop-guard' || (seedLike && s === 'spread') ? 1 : args.mode.variantRuns;
         let good = 0;
         // A run spoiled by a lab fault is reported and replaced, at most twice per scenario.
         for (let i = 1; good < wanted && i <= wanted + 2; i++) {

@@ -65,7 +65,8 @@ async function stopLoad(c: LvsCluster): Promise<void> {
 
 async function holdConnections(c: LvsCluster, perNode: number): Promise<Record<string, number>> {
   c.clientSend({ cmd: 'hold', perNode, maxTries: perNode * 30, everyMs: 250 });
-  const r = await c.clientAwait('held', 120000);
+  // Long enough for the seed's settings, where many attempts time out (3 s each).
+  const r = await c.clientAwait('held', 900000);
   return r.perNode as Record<string, number>;
 }
 
