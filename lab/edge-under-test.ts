@@ -67,7 +67,7 @@ export function projectDefaults(): EdgeUnderTest {
 }
 
 /** The seed's vrrp_instance on lab addresses, made to pass `keepalived -t`; the LVS lab appends its virtual_server. */
-export function seedVrrpConf(): string {
+export function seedVrrpConf(vip: string = LAB_VIP, iface: string = LAB_IFACE): string {
   return `# seed settings: identical file on every node
 global_defs {
     vrrp_version 2
@@ -75,12 +75,12 @@ global_defs {
 
 vrrp_instance VI_1 {
     state MASTER
-    interface ${LAB_IFACE}
+    interface ${iface}
     virtual_router_id 51
     priority 100
     advert_int 1
     virtual_ipaddress {
-        ${LAB_VIP}/32 dev ${LAB_IFACE}
+        ${vip}/32 dev ${iface}
     }
 }
 `;

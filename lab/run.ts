@@ -72,7 +72,7 @@ const USAGE = `usage: npm run lab -- [--short|--full] [--out DIR] [--scenarios $
   --short      fewer runs, 20 s CPU load (default; for CI)
   --full       >= 5 runs per scenario, 60 s CPU load
   --out DIR    results directory (default: lab/results for --full, the committed README figures;
-               .lab-out/short for --short)
+               .lab-out/short for --short, .lab-out/full for --full with --lvs-variants)
   --rerender DIR  rewrite DIR/results.md from DIR/results.json (no measuring, no root needed)
   --no-lvs     skip the LVS direct-routing scenarios (lab/lvs/, results in DIR/lvs)
   --lvs-only   only the LVS scenarios (in User-Mode Linux when this kernel has no IP_VS)
@@ -117,8 +117,9 @@ function parseArgs(argv: string[]): Args {
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
-  // A short run must not overwrite the committed full results the README quotes.
-  out ??= mode === MODES.full ? path.join(__dirname, 'results') : path.join(__dirname, '..', '.lab-out', 'short');
+  // A short run, or one with a chosen set of LVS variants, must not overwrite the committed full results the
+  // README quotes.
+  out ??= mode === MODES.full && lvsVariants === undefined ? path.join(__dirname, 'results') : path.join(__dirname, '..', '.lab-out', mode.name);
   return { rerender, lvs, mode, out, scenarios, variants, lvsVariants };
 }
 

@@ -8,7 +8,7 @@
 import { Testing } from 'cdk8s';
 import { EdgeIngress, KeepalivedPrivilege, LvsScheduler } from '../../lib';
 import { KeepalivedPodSpec } from '../day2-pod';
-import { LAB_IFACE, LAB_VIP, seedVrrpConf } from '../edge-under-test';
+import { seedVrrpConf } from '../edge-under-test';
 
 export interface LvsEdge {
   readonly label: string;
@@ -106,8 +106,9 @@ export function synthesizeLvsEdge(label: string, loadBalancing: boolean): LvsEdg
  * and checkers), so only the configuration differs.
  */
 export function seedLvsEdge(label: string): LvsEdge {
+  // keepalived's fallback for the seed's `lb_algo loadbalance`.
+  const SEED_SCHEDULER = 'wlc';
   const base = synthesizeLvsEdge(label, false);
-  if (base.vip !== LAB_VIP || base.interfaceName !== LAB_IFACE) throw new Error('the LVS lab and the seed settings disagree on the VIP or interface');
   const realServers = base.nodes.map((n) => `    real_server ${n.address} ${base.webPort} {
         weight 1
         TCP_CHECK {
@@ -118,7 +119,7 @@ export function seedLvsEdge(label: string): LvsEdge {
   const virtualServer = `
 virtual_server ${base.vip} ${base.webPort} {
     delay_loop 6
-    lb_algo wlc
+    lb_algo ${SEED_SCHEDULER}
     lb_kind DR
     protocol TCP
 
@@ -127,13 +128,13 @@ ${realServers}}
   return {
     ...base,
     label,
-    keepalivedConf: seedVrrpConf() + virtualServer,
+    keepalivedConf: seedVrrpConf(base.vip, base.interfaceName) + virtualServer,
     // One file on every node: every node has priority 100.
     nodes: base.nodes.map((n) => ({ ...n, priority: 100 })),
     pod: { ...base.pod, args: base.pod.args.filter((a) => a !== '--vrrp') },
     hostPreparation: undefined,
     directs: true,
-    labLoadsModules: ['ip_vs', 'ip_vs_wlc'],
+    labLoadsModules: ['ip_vs', `ip_vs_${SEED_SCHEDULER}`],
   };
 }
 

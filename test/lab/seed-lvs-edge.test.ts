@@ -45,8 +45,9 @@ describe('seed LVS edge', () => {
     expect(edge.pod.args).not.toContain('--dont-release-ipvs');
     expect(edge.hostPreparation).toBeUndefined();
     expect(edge.directs).toBe(true);
-    // wlc is not loaded by anything else in the lab.
-    expect(edge.labLoadsModules).toEqual(['ip_vs', 'ip_vs_wlc']);
+    // Nothing else loads the seed's scheduler module: the lab must.
+    const scheduler = /^\s*lb_algo (\S+)$/m.exec(edge.keepalivedConf)?.[1];
+    expect(edge.labLoadsModules).toEqual(['ip_vs', `ip_vs_${scheduler}`]);
   });
 });
 
