@@ -155,6 +155,31 @@ export function heldSurvival(conns: readonly HeldConn[], deadNode: string | null
   return { toSurviving, survivedSurviving, toDead, lostDead, lostPerNode };
 }
 
+/** One node's step of a Traefik rollout, in seconds from the rollout's start. */
+export interface RolloutStep {
+  readonly node: string;
+  readonly sigtermS: number;
+  readonly exitedS: number;
+  /** The new stand-in listening. */
+  readonly readyS: number;
+  /** The VIP holder's IPVS lists it with weight > 0 again; null: not within the wait. */
+  readonly listedS: number | null;
+}
+
+/** A real server enabled or disabled by a director's health checker (keepalived's log). */
+export interface CheckerEvent {
+  readonly atS: number;
+  readonly director: string;
+  readonly server: string;
+  readonly change: 'enabled' | 'disabled';
+}
+
+/** keepalived's checker enabling or disabling a real server ("Enabling service [10.77.0.12]:tcp:80 of VS ..."). */
+export function parseCheckerChange(line: string): { address: string; change: 'enabled' | 'disabled' } | null {
+  const m = /(Enabling|Disabling) service \[([\d.]+)\]:/.exec(line);
+  return m ? { address: m[2], change: m[1] === 'Enabling' ? 'enabled' : 'disabled' } : null;
+}
+
 export type LvsScenario = 'spread' | 'crash' | 'graceful-stop' | 'traefik-rollout' | 'traefik-kill';
 
 export interface LvsRun {
@@ -191,6 +216,10 @@ export interface LvsRun {
   readonly vrrpTransitions?: number;
   /** Graceful stop: IPVS virtual services left on the stopped node after the handover (0: released). */
   readonly stoppedNodeServices?: number;
+  // rollout: what happened when, to place each failure
+  readonly rolloutSteps?: RolloutStep[];
+  /** The VIP holder's checker changes during the rollout. */
+  readonly checkerEvents?: CheckerEvent[];
 }
 
 export interface LvsTarget {

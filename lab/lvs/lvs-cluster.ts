@@ -13,7 +13,7 @@ import { KEEPALIVED } from '../cluster';
 import { podCommand, podVolumes, writeProjectedVolume } from '../day2-pod';
 import { ipn, killNamespacePids, nowMs, run, sleep, track, waitFor } from '../sys';
 import { NodeEvent, NodeState, Timeline, effectiveHolders, parseKeepalivedState, parseMonitorLine } from '../timeline';
-import { LoadSample, arpResponders, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount } from './lvs-analysis';
+import { LoadSample, arpResponders, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, parseCheckerChange } from './lvs-analysis';
 import { LVS_LAB, LvsEdge } from './lvs-edge';
 
 const LAB_DIR = path.resolve(__dirname, '..');
@@ -72,6 +72,8 @@ export class LvsCluster {
   readonly transitions: Transition[] = [];
   /** keepalived lines saying a check script timed out (a CPU stall of the single-CPU UML kernel). */
   readonly scriptTimeouts: Array<{ t: number; node: string }> = [];
+  /** Real servers each director's checker enabled or disabled, by node name. */
+  readonly checkerChanges: Array<{ t: number; director: string; server: string; change: 'enabled' | 'disabled' }> = [];
   readonly samples: LoadSample[] = [];
   readonly macOf: Record<string, string> = {};
   private readonly ns: Record<string, string> = {};
@@ -226,15 +228,15 @@ export class LvsCluster {
     return !!this.standins[node];
   }
 
-  /** Traefik pod deletion: SIGTERM, wait until it has drained and exited. Returns the signal time. */
-  async terminateStandin(node: string): Promise<number> {
+  /** Traefik pod deletion: SIGTERM, wait until it has drained and exited. Returns the signal and exit times. */
+  async terminateStandin(node: string): Promise<{ sigterm: number; exited: number }> {
     const c = this.standins[node];
     if (!c?.pid) throw new Error(`no stand-in on ${node}`);
     const exited = new Promise<void>((r) => c.once('exit', () => r()));
-    const t = nowMs();
+    const sigterm = nowMs();
     process.kill(c.pid, 'SIGTERM');
     await Promise.race([exited, sleep(this.edge.graceMs + 15000)]);
-    return t;
+    return { sigterm, exited: nowMs() };
   }
 
   killStandin(node: string): number {
@@ -325,6 +327,8 @@ export class LvsCluster {
         this.lastActivityAt = Math.max(this.lastActivityAt, t);
       }
       if (/VRRP_Script\(.*\) timed_out/.test(line)) this.scriptTimeouts.push({ t, node });
+      const chk = parseCheckerChange(line);
+      if (chk) this.checkerChanges.push({ t, director: node, server: this.nodes.find((n) => this.addressOf(n) === chk.address) ?? chk.address, change: chk.change });
     };
     readline.createInterface({ input: child.stdout! }).on('line', onLine);
     readline.createInterface({ input: child.stderr! }).on('line', onLine);
@@ -387,9 +391,12 @@ export class LvsCluster {
     for (const n of this.nodes) this.ipvs(n, ['-Z']);
   }
 
-  /** How many distinct MACs answer ARP for the VIP (asked from the client). */
+  /**
+   * How many distinct MACs answer ARP for the VIP (asked from the client). Two answers or 3 s: with a 1 s
+   * deadline only one probe went out, and one late reply on UML's busy CPU read as no responder at all.
+   */
   arpCheck(): number {
-    const r = run('ip', ['netns', 'exec', this.clientNs, 'arping', '-c', '2', '-w', '1', '-I', this.edge.interfaceName, this.edge.vip], { allowFail: true });
+    const r = run('ip', ['netns', 'exec', this.clientNs, 'arping', '-c', '2', '-w', '3', '-I', this.edge.interfaceName, this.edge.vip], { allowFail: true });
     return arpResponders(r.stdout).length;
   }
 

@@ -14,7 +14,7 @@ import { holdingIntervals, linkDownIntervals } from '../timeline';
 import { LvsRun, LvsScenario, LvsTarget, evaluateLvsTargets, targetStatus } from './lvs-analysis';
 import { LvsCluster } from './lvs-cluster';
 import { LvsEdge, seedLvsEdge, synthesizeLvsEdge } from './lvs-edge';
-import { LvsReport, renderLvsMarkdown } from './lvs-report';
+import { LvsReport, renderLvsMarkdown, rolloutTimeline } from './lvs-report';
 import { ModuleLoad, loadIpvsFrom, parseModuleRoots } from './module-formats';
 import { LVS_MODES, LvsMode, RunTrace, ScenarioCtx, holderFault, spread, traefikKill, traefikRollout } from './lvs-scenarios';
 
@@ -115,6 +115,7 @@ function summary(r: LvsRun): string {
   if (r.failuresStopS !== undefined) parts.push(`new-connection failures stop ${r.failuresStopS.toFixed(2)} s after the fault`);
   if (r.failedNew !== undefined) parts.push(`failed ${r.failedNew}/${r.requests} new connections`);
   if (r.arpResponders) parts.push(`ARP responders [${r.arpResponders.join(',')}]`);
+  if (r.rolloutSteps && r.failedNew) parts.push(rolloutTimeline(r));
   if (r.holderBefore) parts.push(`holder ${r.holderBefore}${r.holderAfter ? ` → ${r.holderAfter}` : ''}`);
   return parts.join('; ');
 }

@@ -89,6 +89,7 @@ export function renderLvsMarkdown(r: LvsReport): string {
     for (const x of failing) {
       const items = x.failures!.map((f) => `${f.atS.toFixed(2)} s ${f.error} from ${f.source}${f.sameSourceBefore ? ` (same source ${f.sameSourceBefore.agoS.toFixed(1)} s before, answered by ${f.sameSourceBefore.node ?? 'nobody'})` : ''}`);
       out.push(`- ${r.variants[x.variant]}, ${x.scenario} run ${x.run}${x.faultNode ? ` (fault on ${x.faultNode})` : ''}: ${items.join('; ')}`);
+      if (x.rolloutSteps) out.push(`  - ${rolloutTimeline(x)}`);
     }
   }
   const faults = r.runs.filter((x) => x.labFault || x.error);
@@ -100,3 +101,16 @@ export function renderLvsMarkdown(r: LvsReport): string {
   if (r.crashSvg) out.push('', `![crash timeline](${r.crashSvg})`);
   return out.join('\n') + '\n';
 }
+
+/** A rollout's steps and its director's checker changes, in time order, to place its failures. */
+export function rolloutTimeline(x: LvsRun): string {
+  const items: Array<[number, string]> = [];
+  for (const st of x.rolloutSteps ?? []) {
+    items.push([st.sigtermS, `${st.node} SIGTERM`], [st.exitedS, `${st.node} exited`], [st.readyS, `${st.node} listening again`]);
+    items.push(st.listedS === null ? [st.readyS, `${st.node} not listed again within 15 s`] : [st.listedS, `${st.node} listed`]);
+  }
+  for (const e of x.checkerEvents ?? []) items.push([e.atS, `${e.director}'s checker ${e.change} ${e.server}`]);
+  items.sort((a, b) => a[0] - b[0]);
+  return `timeline: ${items.map(([t, what]) => `${t.toFixed(2)} s ${what}`).join('; ')}`;
+}
+

@@ -1,6 +1,6 @@
 /** The LVS scenarios, each on a freshly reset cluster. */
 import { nowMs, sleep } from '../sys';
-import { HeldConn, LvsRun, LvsScenario, failedIn, failedRequests, failuresStopS, heldSurvival, slowAnswers } from './lvs-analysis';
+import { CheckerEvent, HeldConn, LvsRun, LvsScenario, RolloutStep, failedIn, failedRequests, failuresStopS, heldSurvival, slowAnswers } from './lvs-analysis';
 import { LvsCluster } from './lvs-cluster';
 
 export interface LvsMode {
@@ -144,26 +144,33 @@ export async function traefikRollout(ctx: ScenarioCtx, runNo: number): Promise<{
   const holder = await c.reset();
   await startLoad(c);
   const from = nowMs();
+  const rel = (t: number): number => Math.round(t - from) / 1000;
   const arp: number[] = [c.arpCheck()];
+  const steps: RolloutStep[] = [];
   for (const n of c.nodes) {
-    await c.terminateStandin(n);
+    const { sigterm, exited } = await c.terminateStandin(n);
     await c.startStandin(n);
+    const ready = nowMs();
     // The next node only after this one is back in every director's table (a DaemonSet's maxUnavailable 1
     // waits for readiness the same way).
     const h = c.holders()[0] ?? holder;
-    await c.waitRealServersUp(h, 15000);
+    const listed = await c.waitRealServersUp(h, 15000);
+    steps.push({ node: n, sigtermS: rel(sigterm), exitedS: rel(exited), readyS: rel(ready), listedS: listed ? rel(nowMs()) : null });
     await sleep(1000);
     arp.push(c.arpCheck());
   }
   await stopLoad(c);
   const to = nowMs();
   const samples = c.samples.filter((s) => s.start >= from && s.start <= to);
+  const director = c.holders()[0] ?? holder;
+  const checkerEvents: CheckerEvent[] = c.checkerChanges.filter((e) => e.t >= from && e.t <= to && e.director === director)
+    .map((e) => ({ atS: rel(e.t), director: e.director, server: e.server, change: e.change }));
   // With loadBalancing the VIP does not follow Traefik: no MASTER transition is expected (one would be a stall).
   return {
     record: {
       scenario: 'traefik-rollout', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0), note: c.resetNote, holderBefore: holder, holderAfter: c.holders()[0],
       failedNew: failedIn(samples, from, to), slowNew: slowAnswers(samples, from, to), failures: failedRequests(c.samples, from, to, from), requests: samples.length, arpResponders: arp,
-      vrrpTransitions: c.transitions.filter((t) => t.t >= from).length,
+      vrrpTransitions: c.transitions.filter((t) => t.t >= from).length, rolloutSteps: steps, checkerEvents,
     },
   };
 }

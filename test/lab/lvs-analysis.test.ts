@@ -1,6 +1,7 @@
 import { parseModuleRoots } from '../../lab/lvs/module-formats';
+import { rolloutTimeline } from '../../lab/lvs/lvs-report';
 import {
-  HeldConn, LvsRun, arpResponders, evaluateLvsTargets, targetStatus, failedRequests, failuresStopS, heldSurvival, slowAnswers, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
+  HeldConn, LvsRun, arpResponders, parseCheckerChange, evaluateLvsTargets, targetStatus, failedRequests, failuresStopS, heldSurvival, slowAnswers, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
 } from '../../lab/lvs/lvs-analysis';
 
 const held = (node: string, failedAt: number | null): HeldConn => ({ node, src: '10.77.0.201', srcPort: 40000, requests: 5, failedAt, error: failedAt ? 'ECONNRESET' : null, maxLatencyMs: 3 });
@@ -28,6 +29,30 @@ describe('LVS lab analysis', () => {
     'TCP  10.77.0.100:443 mh (mh-port)',
     '  -> 10.77.0.13:443               Route   1      0          0',
   ].join('\n');
+
+  test('checker changes: the real server and whether it was enabled or disabled', () => {
+    expect(parseCheckerChange('Mon Dec  7 03:30:04 2026: Disabling service [10.77.0.11]:tcp:80 of VS [10.77.0.100]:tcp:80'))
+      .toEqual({ address: '10.77.0.11', change: 'disabled' });
+    expect(parseCheckerChange('Enabling service [10.77.0.13]:tcp:80 of VS [10.77.0.100]:tcp:80')).toEqual({ address: '10.77.0.13', change: 'enabled' });
+    expect(parseCheckerChange('HTTP_CHECK on service [10.77.0.12]:tcp:80 failed.')).toBeNull();
+  });
+
+  test('rollout timeline: steps and checker changes in time order; a node never listed again says so', () => {
+    const run: LvsRun = {
+      scenario: 'traefik-rollout', variant: 'project', run: 1, labFault: null,
+      rolloutSteps: [
+        { node: 'edge-1', sigtermS: 0, exitedS: 4.1, readyS: 6.2, listedS: 7 },
+        { node: 'edge-2', sigtermS: 8, exitedS: 12.1, readyS: 14, listedS: null },
+      ],
+      checkerEvents: [
+        { atS: 6.5, director: 'edge-1', server: 'edge-1', change: 'enabled' },
+        { atS: 0.4, director: 'edge-1', server: 'edge-1', change: 'disabled' },
+      ],
+    };
+    expect(rolloutTimeline(run)).toBe('timeline: 0.00 s edge-1 SIGTERM; 0.40 s edge-1\'s checker disabled edge-1; 4.10 s edge-1 exited; '
+      + '6.20 s edge-1 listening again; 6.50 s edge-1\'s checker enabled edge-1; 7.00 s edge-1 listed; 8.00 s edge-2 SIGTERM; '
+      + '12.10 s edge-2 exited; 14.00 s edge-2 listening again; 14.00 s edge-2 not listed again within 15 s');
+  });
 
   test('ipvsadm -Ln: weights of one service only', () => {
     expect(ipvsRealServers(list, '10.77.0.100', 80)).toEqual({ '10.77.0.11': 1, '10.77.0.12': 0 });
