@@ -42,6 +42,23 @@ export function ipvsScheduledConns(statsOutput: string, vip: string, port: numbe
   return Number.isFinite(n) ? n : 0;
 }
 
+/**
+ * The director's connection entries of the service by real server and TCP state, from `ipvsadm -Lnc`
+ * (`pro expire state source virtual destination`). A SYN_RECV entry is a flow whose handshake the director
+ * never saw finish; a weighted-least-connection scheduler counts it against that real server.
+ */
+export function ipvsConnStates(lncOutput: string, vip: string, port: number): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const l of lncOutput.split('\n')) {
+    const [pro, , state, , virtual, destination] = l.trim().split(/\s+/);
+    if (pro !== 'TCP' || virtual !== `${vip}:${port}` || !destination) continue;
+    const dest = destination.split(':')[0];
+    const byState = (out[dest] ??= {});
+    byState[state] = (byState[state] ?? 0) + 1;
+  }
+  return out;
+}
+
 /** Number of IPVS virtual services in `ipvsadm -Ln` output. */
 export function ipvsServiceCount(listOutput: string): number {
   return listOutput.split('\n').filter((l) => /^(TCP|UDP|SCTP|FWM)\s/.test(l.trim())).length;
@@ -202,6 +219,8 @@ export interface LvsRun {
   readonly schedulingNodes?: Record<string, number>;
   /** Requests the stand-ins served minus successful answers the client got (0 = each answered once). */
   readonly extraAnswers?: number;
+  /** The VIP holder's connection entries right after the spread, by real server (node) and TCP state. */
+  readonly holderConnStates?: Record<string, Record<string, number>>;
   // every scenario
   readonly arpResponders?: number[];
   // fault scenarios

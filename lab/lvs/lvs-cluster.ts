@@ -13,7 +13,7 @@ import { KEEPALIVED } from '../cluster';
 import { podCommand, podVolumes, writeProjectedVolume } from '../day2-pod';
 import { ipn, killNamespacePids, nowMs, run, sleep, track, waitFor } from '../sys';
 import { NodeEvent, NodeState, Timeline, effectiveHolders, parseKeepalivedState, parseMonitorLine } from '../timeline';
-import { LoadSample, arpResponders, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, parseCheckerChange } from './lvs-analysis';
+import { LoadSample, arpResponders, ipvsConnStates, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, parseCheckerChange } from './lvs-analysis';
 import { LVS_LAB, LvsEdge } from './lvs-edge';
 
 const LAB_DIR = path.resolve(__dirname, '..');
@@ -377,6 +377,12 @@ export class LvsCluster {
   /** Weights of the real servers in `node`'s IPVS table for the web service. */
   realServers(node: string): Record<string, number> {
     return ipvsRealServers(this.ipvs(node, ['-Ln']), this.edge.vip, this.edge.webPort);
+  }
+
+  /** The node's IPVS connection entries of the service, by real server (node name) and state. */
+  connStates(node: string): Record<string, Record<string, number>> {
+    const byAddr = ipvsConnStates(this.ipvs(node, ['-Lnc']), this.edge.vip, this.edge.webPort);
+    return Object.fromEntries(Object.entries(byAddr).map(([a, v]) => [this.nodes.find((n) => this.addressOf(n) === a) ?? a, v]));
   }
 
   serviceCount(node: string): number {

@@ -59,13 +59,13 @@ export function renderLvsMarkdown(r: LvsReport): string {
     '',
     '## Spread of new connections',
     '',
-    '| variant | run | connections per node | share | failed | connections scheduled by each node\'s IPVS | extra answers |',
-    '|---|---|---|---|---|---|---|',
+    '| variant | run | connections per node | share | failed | connections scheduled by each node\'s IPVS | extra answers | VIP holder\'s connection entries afterwards, by real server and state |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const x of r.runs.filter((y) => y.scenario === 'spread' && !y.error)) {
     const nodes = Object.keys(x.perNode ?? {}).sort();
     const sh = shares(x.perNode ?? {}, nodes);
-    out.push(`| ${r.variants[x.variant]} | ${x.run}${x.labFault ? ` (lab fault: ${x.labFault})` : ''} | ${nodes.map((n) => `${n}: ${x.perNode![n]}`).join(', ')} | ${nodes.map((n) => pct(sh[n])).join(' / ')} | ${x.failed}/${x.total} | ${Object.entries(x.schedulingNodes ?? {}).map(([n, c]) => `${n}: ${c}`).join(', ')} | ${x.extraAnswers} |`);
+    out.push(`| ${r.variants[x.variant]} | ${x.run}${x.labFault ? ` (lab fault: ${x.labFault})` : ''} | ${nodes.map((n) => `${n}: ${x.perNode![n]}`).join(', ')} | ${nodes.map((n) => pct(sh[n])).join(' / ')} | ${x.failed}/${x.total} | ${Object.entries(x.schedulingNodes ?? {}).map(([n, c]) => `${n}: ${c}`).join(', ')} | ${x.extraAnswers} | ${connStatesCell(x.holderConnStates)} |`);
   }
   out.push('', '## Targets (project defaults)', '', '| target | measured | required | status |', '|---|---|---|---|');
   for (const t of r.targets) out.push(`| ${t.description} | ${t.measured} | ${t.required} | ${t.met === false ? `**${targetStatus(t)}**` : targetStatus(t)} |`);
@@ -112,5 +112,11 @@ export function rolloutTimeline(x: LvsRun): string {
   for (const e of x.checkerEvents ?? []) items.push([e.atS, `${e.director}'s checker ${e.change} ${e.server}`]);
   items.sort((a, b) => a[0] - b[0]);
   return `timeline: ${items.map(([t, what]) => `${t.toFixed(2)} s ${what}`).join('; ')}`;
+}
+
+function connStatesCell(states: LvsRun['holderConnStates']): string {
+  if (!states) return '–';
+  const nodes = Object.keys(states).sort();
+  return nodes.length ? nodes.map((n) => `${n}: ${Object.entries(states[n]).map(([st, c]) => `${c} ${st}`).join(', ')}`).join('; ') : 'none';
 }
 

@@ -89,6 +89,7 @@ export async function spread(ctx: ScenarioCtx, runNo: number): Promise<{ record:
   const r = await c.clientAwait('spread', 600000);
   const servedAfter = await c.served();
   const schedulingNodes = Object.fromEntries(c.nodes.map((n) => [n, c.scheduledConns(n)]));
+  const holderConnStates = c.connStates(holder);
   const answered = (r.total as number) - (r.failed as number);
   const servedDelta = c.nodes.reduce((s, n) => s + (servedAfter[n] - servedBefore[n]), 0);
   const arpAfter = c.arpCheck();
@@ -97,7 +98,7 @@ export async function spread(ctx: ScenarioCtx, runNo: number): Promise<{ record:
       // A real server still failing its check at the start skews the spread: a lab fault, not a result.
       scenario: 'spread', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0) ?? (c.resetNote ? `at the start ${c.resetNote}` : null), holderBefore: holder,
       perNode: r.perNode as Record<string, number>, failed: r.failed as number, total: r.total as number,
-      schedulingNodes, extraAnswers: servedDelta - answered, arpResponders: [arpBefore, arpAfter],
+      schedulingNodes, extraAnswers: servedDelta - answered, holderConnStates, arpResponders: [arpBefore, arpAfter],
     },
   };
 }

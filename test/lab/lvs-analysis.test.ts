@@ -1,7 +1,7 @@
 import { parseModuleRoots } from '../../lab/lvs/module-formats';
 import { rolloutTimeline } from '../../lab/lvs/lvs-report';
 import {
-  HeldConn, LvsRun, arpResponders, parseCheckerChange, evaluateLvsTargets, targetStatus, failedRequests, failuresStopS, heldSurvival, slowAnswers, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
+  HeldConn, LvsRun, arpResponders, parseCheckerChange, ipvsConnStates, evaluateLvsTargets, targetStatus, failedRequests, failuresStopS, heldSurvival, slowAnswers, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
 } from '../../lab/lvs/lvs-analysis';
 
 const held = (node: string, failedAt: number | null): HeldConn => ({ node, src: '10.77.0.201', srcPort: 40000, requests: 5, failedAt, error: failedAt ? 'ECONNRESET' : null, maxLatencyMs: 3 });
@@ -69,6 +69,20 @@ describe('LVS lab analysis', () => {
     ].join('\n');
     expect(ipvsScheduledConns(stats, '10.77.0.100', 80)).toBe(3000);
     expect(ipvsScheduledConns(stats, '10.77.0.100', 443)).toBe(0);
+  });
+
+  test('ipvsadm -Lnc: entries of one service by real server and state', () => {
+    const lnc = [
+      'IPVS connection entries',
+      'pro expire state       source             virtual            destination',
+      'TCP 00:58  SYN_RECV    10.77.0.201:40001  10.77.0.100:80     10.77.0.12:80',
+      'TCP 00:57  SYN_RECV    10.77.0.202:40002  10.77.0.100:80     10.77.0.12:80',
+      'TCP 01:59  FIN_WAIT    10.77.0.203:40003  10.77.0.100:80     10.77.0.11:80',
+      'TCP 01:59  FIN_WAIT    10.77.0.203:40004  10.77.0.100:443    10.77.0.11:443',
+      'UDP 04:59  UDP         10.77.0.11:8848    0.0.0.0:0          10.77.0.12:8848',
+    ].join('\n');
+    expect(ipvsConnStates(lnc, '10.77.0.100', 80)).toEqual({ '10.77.0.12': { SYN_RECV: 2 }, '10.77.0.11': { FIN_WAIT: 1 } });
+    expect(ipvsConnStates('IPVS connection entries\n', '10.77.0.100', 80)).toEqual({});
   });
 
   test('shares over the listed nodes', () => {
