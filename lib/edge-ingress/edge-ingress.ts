@@ -18,6 +18,9 @@ import { defaultPriorities } from './priorities';
 
 /** Seconds between the directors' checks of each node's Traefik, and each check's timeout (loadBalancing). */
 const CHECK_INTERVAL_SECONDS = 0.5;
+/** Failed attempts after the first before a node is set to weight 0, and the pause between attempts. */
+const CHECK_RETRY = 1;
+const CHECK_RETRY_DELAY_SECONDS = 0.2;
 /** Traefik's health entrypoint port when loadBalancing is on and traefik.healthPort is not set. */
 const DEFAULT_HEALTH_PORT = 8581;
 
@@ -475,9 +478,11 @@ export class EdgeIngress extends Construct {
       port,
       scheduler: options.scheduler,
       persistenceTimeoutSeconds: options.persistenceTimeoutSeconds,
-      // Two check rounds a second: with the 0.5 s timeout and no retry a dead node stops getting new
-      // connections within about 1 s of its crash, and a draining one within about 0.5 s. A check that is
-      // wrong under load costs little: inhibit_on_failure only stops new connections to that node.
+      // Two check rounds a second, 0.5 s timeout. A node is set to weight 0 only when a second attempt 0.2 s
+      // after the first also fails: a draining Traefik (503) or a killed one (refused) is out within about
+      // 0.7 s, a crashed one (timeouts) within about 1.7 s. With no retry, one slow answer under load was
+      // enough, and when every director's check of every node failed together IPVS had no real server
+      // left and refused all new connections (the LVS lab saw 58 of 3000 fail in a spread).
       delayLoopSeconds: CHECK_INTERVAL_SECONDS,
       // Every edge node is a real server: its hostNetwork Traefik listens on the same port. The check asks
       // that node's Traefik /ping on its own address: 503 while it drains, so the directors stop sending it
@@ -485,7 +490,10 @@ export class EdgeIngress extends Construct {
       realServers: this.nodes.map((node) => ({
         address: node.address,
         port,
-        httpGet: { path: '/ping', connectPort: healthPort, connectTimeoutSeconds: CHECK_INTERVAL_SECONDS, retry: 0 },
+        httpGet: {
+          path: '/ping', connectPort: healthPort, connectTimeoutSeconds: CHECK_INTERVAL_SECONDS,
+          retry: CHECK_RETRY, delayBeforeRetrySeconds: CHECK_RETRY_DELAY_SECONDS,
+        },
         // Weight 0 instead of removal: connections already open to a draining Traefik keep flowing.
         inhibitOnFailure: true,
       })),

@@ -110,7 +110,7 @@ describe('EdgeIngress', () => {
     const { find } = synth({ loadBalancing: {} });
     const vs = keepalivedConf(find).split('virtual_server 10.1.0.100 80 {')[1];
     expect(vs).toContain('delay_loop 0.5\n');
-    expect(vs).toMatch(/real_server 10\.1\.0\.11 80 \{\s+weight 1\s+inhibit_on_failure\s+HTTP_GET \{\s+url \{\s+path \/ping\s+status_code 200\s+\}\s+connect_port 8581\s+connect_timeout 0\.5\s+retry 0\s+\}/);
+    expect(vs).toMatch(/real_server 10\.1\.0\.11 80 \{\s+weight 1\s+inhibit_on_failure\s+HTTP_GET \{\s+url \{\s+path \/ping\s+status_code 200\s+\}\s+connect_port 8581\s+connect_timeout 0\.5\s+retry 1\s+delay_before_retry 0\.2\s+\}/);
     const traefik = find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0];
     expect(traefik.args).toEqual(expect.arrayContaining([
       '--entryPoints.health.address=:8581/tcp', '--ping.entryPoint=health',
