@@ -179,7 +179,7 @@ export interface RolloutStep {
   readonly exitedS: number;
   /** The new stand-in listening. */
   readonly readyS: number;
-  /** The VIP holder's IPVS lists it with weight > 0 again; null: not within the wait. */
+  /** The VIP holder's IPVS lists it with weight > 0 again; null: not within the scenario's wait. */
   readonly listedS: number | null;
 }
 

@@ -107,7 +107,7 @@ export function rolloutTimeline(x: LvsRun): string {
   const items: Array<[number, string]> = [];
   for (const st of x.rolloutSteps ?? []) {
     items.push([st.sigtermS, `${st.node} SIGTERM`], [st.exitedS, `${st.node} exited`], [st.readyS, `${st.node} listening again`]);
-    items.push(st.listedS === null ? [st.readyS, `${st.node} not listed again within 15 s`] : [st.listedS, `${st.node} listed`]);
+    items.push(st.listedS === null ? [st.readyS, `${st.node} not listed again before the next step`] : [st.listedS, `${st.node} listed`]);
   }
   for (const e of x.checkerEvents ?? []) items.push([e.atS, `${e.director}'s checker ${e.change} ${e.server}`]);
   items.sort((a, b) => a[0] - b[0]);

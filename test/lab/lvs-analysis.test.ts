@@ -51,7 +51,7 @@ describe('LVS lab analysis', () => {
     };
     expect(rolloutTimeline(run)).toBe('timeline: 0.00 s edge-1 SIGTERM; 0.40 s edge-1\'s checker disabled edge-1; 4.10 s edge-1 exited; '
       + '6.20 s edge-1 listening again; 6.50 s edge-1\'s checker enabled edge-1; 7.00 s edge-1 listed; 8.00 s edge-2 SIGTERM; '
-      + '12.10 s edge-2 exited; 14.00 s edge-2 listening again; 14.00 s edge-2 not listed again within 15 s');
+      + '12.10 s edge-2 exited; 14.00 s edge-2 listening again; 14.00 s edge-2 not listed again before the next step');
   });
 
   test('ipvsadm -Ln: weights of one service only', () => {
