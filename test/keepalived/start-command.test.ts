@@ -11,6 +11,11 @@ import { MAX_IPVS_HANDOVER_SECONDS, ipvsHandoverSeconds } from '../../lib/keepal
 
 /** The handover the default vrrp_garp_master_delay (1 s) gives. */
 const IPVS_HANDOVER_SECONDS = ipvsHandoverSeconds(1);
+/** How long `until` waits for one event. */
+const UNTIL_TIMEOUT_MS = 10000;
+// A test waits for up to two events (start, reload), then a stop with its handover: jest's default 5 s
+// cut the reload test off on a busy machine before `until` could say what it was waiting for.
+jest.setTimeout(2 * UNTIL_TIMEOUT_MS + (MAX_IPVS_HANDOVER_SECONDS + 5) * 1000);
 
 interface Pod {
   readonly child: ChildProcess;
@@ -57,7 +62,7 @@ function readLog(pod: Pod): LogLine[] {
   });
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
+async function until(what: string, check: () => boolean, timeoutMs = UNTIL_TIMEOUT_MS): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
