@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['imports/**', 'build/**', 'dist/**', 'helm/**', 'docs/**', 'node_modules/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['e2e/bin/**', 'imports/**', 'build/**', 'dist/**', 'helm/**', 'docs/**', 'node_modules/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

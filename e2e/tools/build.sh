@@ -9,6 +9,17 @@ bin_dir=${E2E_BIN_DIR:-$tools_dir/../bin}
 mkdir -p "$bin_dir"
 export CGO_ENABLED=0 GOFLAGS=-mod=readonly GOTOOLCHAIN=local
 
+# The wrappers need Go 1.26 (Traefik's and Helm's go.mod); Debian's golang-go may come first on PATH.
+go_minor() { "$1" env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p'; }
+if [ "$(go_minor go)" -lt 26 ] 2>/dev/null || ! command -v go >/dev/null; then
+  if [ -x /usr/local/go/bin/go ] && [ "$(go_minor /usr/local/go/bin/go)" -ge 26 ]; then
+    export PATH="/usr/local/go/bin:$PATH"
+  else
+    echo "e2e tools: Go 1.26 or later is needed (found: $(go env GOVERSION 2>/dev/null || echo none))" >&2
+    exit 2
+  fi
+fi
+
 # Prints the version a wrapper requires of a module.
 required() { awk -v m="$2" '$1 == m || ($1 == "require" && $2 == m) { print $NF; exit }' "$tools_dir/$1/go.mod"; }
 

@@ -1,0 +1,120 @@
+/** Applying, reading and removing the synthesized objects on the e2e cluster. */
+import * as fs from 'fs';
+import { parseAllDocuments } from 'yaml';
+import { sleep } from '../lab/sys';
+import { E2eCluster } from './cluster';
+
+export interface ObjectRef {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+/** Every object of the manifest files, in file order. */
+export function readManifests(files: readonly string[]): any[] {
+  return files.flatMap((f) => parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()).filter((o) => o));
+}
+
+export function refOf(o: any): ObjectRef {
+  return { kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace };
+}
+
+function refArgs(r: ObjectRef): string[] {
+  return [...(r.namespace ? ['-n', r.namespace] : []), r.kind, r.name];
+}
+
+/** resourceVersion of each object, by `kind/namespace/name`. */
+export function resourceVersions(cluster: E2eCluster, objects: readonly any[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of objects) {
+    const r = refOf(o);
+    out[`${r.kind}/${r.namespace ?? ''}/${r.name}`] = cluster.getJson(refArgs(r)).metadata.resourceVersion;
+  }
+  return out;
+}
+
+export interface DaemonSetPods {
+  readonly daemonSet: string;
+  /** Pods by node name. */
+  readonly byNode: Record<string, string[]>;
+}
+
+/** The pods each DaemonSet owns, by node they are bound to. */
+export function daemonSetPods(cluster: E2eCluster, namespace: string): DaemonSetPods[] {
+  const pods = cluster.getJson(['-n', namespace, 'pods']).items.filter((p: any) => !p.metadata.deletionTimestamp);
+  return cluster.getJson(['-n', namespace, 'daemonsets']).items.map((ds: any) => {
+    const byNode: Record<string, string[]> = {};
+    for (const p of pods) {
+      if (!p.metadata.ownerReferences?.some((o: any) => o.uid === ds.metadata.uid)) continue;
+      const node = p.spec.nodeName ?? '(unbound)';
+      (byNode[node] ??= []).push(p.metadata.name);
+    }
+    return { daemonSet: ds.metadata.name, byNode };
+  });
+}
+
+/**
+ * Waits until every DaemonSet in `namespace` has exactly one bound pod on each of `nodes` and none elsewhere;
+ * returns the last view either way.
+ */
+export async function waitForDaemonSetPods(cluster: E2eCluster, namespace: string, nodes: readonly string[], timeoutMs = 60_000):
+Promise<{ ok: boolean; view: DaemonSetPods[]; ms: number }> {
+  const start = Date.now();
+  let view: DaemonSetPods[] = [];
+  const want = [...nodes].sort().join(',');
+  while (Date.now() - start < timeoutMs) {
+    view = daemonSetPods(cluster, namespace);
+    const ok = view.length > 0 && view.every((d) => Object.keys(d.byNode).sort().join(',') === want
+      && Object.values(d.byNode).every((p) => p.length === 1));
+    if (ok) return { ok, view, ms: Date.now() - start };
+    await sleep(250);
+  }
+  return { ok: false, view, ms: Date.now() - start };
+}
+
+export function describePods(view: readonly DaemonSetPods[]): string {
+  return view.map((d) => `${d.daemonSet}: ${Object.entries(d.byNode).map(([n, p]) => `${n}=${p.length}`).join(' ') || 'no pods'}`).join('; ');
+}
+
+/**
+ * Stand-in for the kubelet's part in pod deletion: a pod on a node without kubelet stays Terminating, so
+ * pods already marked for deletion are removed for good.
+ */
+export function reapTerminatingPods(cluster: E2eCluster): void {
+  const pods = cluster.getJson(['pods', '-A']).items.filter((p: any) => p.metadata.deletionTimestamp);
+  for (const p of pods) {
+    cluster.kubectl(['-n', p.metadata.namespace, 'delete', 'pod', p.metadata.name, '--grace-period=0', '--force'], { allowFail: true });
+  }
+}
+
+/** Deletes `objects` and waits until they (and their pods) are gone. */
+export async function deleteObjects(cluster: E2eCluster, objects: readonly any[], timeoutMs = 90_000): Promise<void> {
+  const refs = objects.map(refOf);
+  for (const r of [...refs].reverse()) {
+    cluster.kubectl(['delete', ...refArgs(r), '--wait=false', '--ignore-not-found'], { allowFail: true });
+  }
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    reapTerminatingPods(cluster);
+    const left = refs.filter((r) => cluster.kubectl(['get', ...refArgs(r), '--ignore-not-found', '-o', 'name']).stdout.trim() !== '');
+    if (left.length === 0) return;
+    await sleep(500);
+  }
+  throw new Error('objects still present after deletion');
+}
+
+/** Polls `fn` until it returns a value other than undefined. */
+export async function waitUntil<T>(what: string, fn: () => T | undefined, timeoutMs: number, pollMs = 250): Promise<{ value: T; ms: number }> {
+  const start = Date.now();
+  let lastError = '';
+  while (Date.now() - start < timeoutMs) {
+    try {
+      const v = fn();
+      if (v !== undefined) return { value: v, ms: Date.now() - start };
+    } catch (error) {
+      lastError = (error as Error).message;
+    }
+    await sleep(pollMs);
+  }
+  throw new Error(`${what}: not seen within ${timeoutMs / 1000} s${lastError ? ` (last error: ${lastError.slice(0, 300)})` : ''}`);
+}

@@ -1,0 +1,226 @@
+/**
+ * `npm run e2e [-- --short] [--out DIR] [--write-results]`: the edge against real components. Builds (or reuses)
+ * the pinned upstream tools, starts a real control plane in network namespaces, applies every topology, runs the
+ * real Traefik as its pod, proves each RBAC grant, installs the Helm chart, and tears everything down.
+ *
+ * Exit status: 0 every check passed, 1 a check failed, 2 the suite could not run (missing tool, not root).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { cleanupSync, installCleanupHandlers, listNamespaces, runPrefix, trackTempDir } from '../lab/sys';
+import { Checks, expect } from './checks';
+import { BIN_DIR, E2E_DIR, E2eCluster, REPO_ROOT } from './cluster';
+import { exec } from './exec';
+import { deleteObjects, readManifests } from './objects';
+import { applyAndCheck, baselineNamespace } from './scenarios/apply';
+import { helmChecks } from './scenarios/helm';
+import { rbacChecks } from './scenarios/rbac';
+import { APPS_NAMESPACE, appObjects, applyList, createDefaultCertificate, startBackend, traefikChecks } from './scenarios/traefik';
+import { synthesizeVariant, Synthesized, VARIANTS } from './variants';
+
+const SECTIONS = ['dist', 'namespaced', 'https', 'crd', 'gateway', 'helm'] as const;
+const USAGE = `usage: npm run e2e [-- --short] [--only ${SECTIONS.join(',')}] [--out DIR] [--write-results]`;
+const RESULTS_DIR = path.join(E2E_DIR, 'results');
+const TOOLS = ['ip', 'nsenter', 'unshare', 'setpriv', 'openssl', 'curl', 'go'];
+
+function parse(): { short: boolean; out?: string; writeResults: boolean; only: Set<string> } {
+  try {
+    const { values } = parseArgs({
+      options: {
+        short: { type: 'boolean', default: false }, out: { type: 'string' }, 'write-results': { type: 'boolean', default: false },
+        only: { type: 'string', default: SECTIONS.join(',') },
+      },
+    });
+    const only = new Set(values.only!.split(',').filter(Boolean));
+    const unknown = [...only].filter((x) => !(SECTIONS as readonly string[]).includes(x));
+    if (unknown.length || only.size === 0) throw new Error(`--only takes ${SECTIONS.join(', ')}; got ${values.only}`);
+    return { short: values.short!, out: values.out, writeResults: values['write-results']!, only };
+  } catch (error) {
+    process.stderr.write(`e2e: ${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+function preflight(): void {
+  const problems: string[] = [];
+  if (process.getuid?.() !== 0) problems.push('must run as root (network namespaces, mounts)');
+  for (const t of TOOLS) {
+    if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) problems.push(`${t} is not installed`);
+  }
+  if (problems.length) {
+    process.stderr.write(`e2e: cannot run:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    process.exit(2);
+  }
+  const build = spawnSync(path.join(E2E_DIR, 'tools', 'build.sh'), [], { stdio: 'inherit' });
+  if (build.status !== 0) {
+    process.stderr.write('e2e: building the upstream tools failed\n');
+    process.exit(2);
+  }
+}
+
+/** A module's folder in the Go module cache, at the version the Traefik wrapper resolved. */
+function moduleDir(mod: string): string {
+  return exec('go', ['list', '-m', '-f', '{{.Dir}}', mod], { cwd: path.join(E2E_DIR, 'tools', 'traefik') }).stdout.trim();
+}
+
+function crdFiles(kind: 'traefik' | 'gateway-api'): string[] {
+  if (kind === 'traefik') {
+    return [path.join(moduleDir('github.com/traefik/traefik/v3'), 'docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml')];
+  }
+  const dir = path.join(moduleDir('sigs.k8s.io/gateway-api'), 'config/crd/standard');
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));
+}
+
+function installCrds(cluster: E2eCluster, files: readonly string[]): string {
+  // Server-side: these CRDs are larger than client-side apply's last-applied annotation allows.
+  cluster.kubectl(['apply', '--server-side', ...files.flatMap((f) => ['-f', f])], { timeoutMs: 120_000 });
+  cluster.kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s'], { timeoutMs: 90_000 });
+  return `${files.length} files`;
+}
+
+function versions(): string {
+  const v = (bin: string, args: string[], re: RegExp): string => re.exec(exec(path.join(BIN_DIR, bin), args, { allowFail: true }).stdout)?.[1] ?? '?';
+  return [
+    `Kubernetes ${v('kube-apiserver', ['--version'], /Kubernetes (\S+)/)}`,
+    `etcd ${v('etcd', ['--version'], /etcd Version: (\S+)/)}`,
+    `Traefik ${v('traefik', ['version'], /Version:\s+(\S+)/)}`,
+    `Helm ${v('helm', ['version', '--short'], /^(v\S+)/)}`,
+  ].join(', ');
+}
+
+async function main(): Promise<number> {
+  const opts = parse();
+  preflight();
+  installCleanupHandlers();
+  const prefix = `${runPrefix()}e2e-`;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `${runPrefix()}e2e-`));
+  trackTempDir(work);
+  const checks = new Checks();
+  const started = Date.now();
+  const dist = synthesizeVariant(VARIANTS[0], path.join(work, 'synth-dist'));
+  const cluster = new E2eCluster({
+    nodes: [
+      ...dist.edge.nodes.map((n) => ({ name: n.name, address: n.address, edge: true })),
+      { name: 'worker-1', address: workerAddress(dist), edge: false },
+    ],
+    subnet: dist.props.subnet,
+    interfaceName: dist.props.interface ?? 'eth0',
+    reserved: [dist.props.virtualIp, ...(dist.props.additionalVirtualIps ?? [])],
+  }, { prefix, workDir: work });
+  process.stdout.write(`e2e: ${versions()}${opts.short ? ' (short mode)' : ''}\n`);
+
+  checks.section('Control plane and nodes');
+  const up = await checks.check('etcd, kube-apiserver (RBAC, PodSecurity), controller manager and scheduler start', async () => {
+    const t = Date.now();
+    await cluster.start();
+    return `ready in ${((Date.now() - t) / 1000).toFixed(1)} s at ${cluster.apiServer}`;
+  });
+  if (!up) return finish(checks, opts, started, cluster);
+  await checks.check('the nodes register; npm run label-nodes -- --apply labels the edge nodes only', () => {
+    cluster.registerNodes();
+    const r = cluster.client(process.execPath, ['-r', require.resolve('@swc-node/register'), path.join(REPO_ROOT, 'scripts', 'label-nodes.ts'), '--apply'],
+      { cwd: REPO_ROOT });
+    const label = dist.edge.nodeLabel;
+    const labelled = cluster.getJson(['nodes']).items.filter((n: any) => n.metadata.labels?.[label.key] === label.value).map((n: any) => n.metadata.name);
+    expect(labelled.sort().join(',') === cluster.edgeNodes.map((n) => n.name).sort().join(','), `labelled: ${labelled.join(', ')}`);
+    return `${r.stdout.trim().split('\n').length} label commands; ${label.key}=${label.value} on ${labelled.join(', ')}`;
+  });
+  startBackend(cluster);
+
+  const scratch = path.join(work, 'scratch');
+  fs.mkdirSync(scratch, { recursive: true });
+  const clusterRoleOf = (s: Synthesized): any => readManifests([path.join(s.dir, 'edge-ingress.k8s.yaml')]).find((o) => o.kind === 'ClusterRole');
+
+  let applied;
+  if (opts.only.has('dist')) {
+    checks.section('dist/ (main.ts)');
+    const distDir = path.join(REPO_ROOT, 'dist');
+    applied = await applyAndCheck(checks, cluster, 'dist', distDir, false);
+    const apps = appObjects(dist);
+    applyList(cluster, apps, 'apply');
+    await traefikChecks(checks, cluster, 'dist', dist, work);
+    await rbacChecks(checks, cluster, 'dist', dist, clusterRoleOf(dist), work);
+    applyList(cluster, apps, 'delete');
+    await deleteObjects(cluster, applied.objects);
+    applied = await applyAndCheck(checks, cluster, 'dist', distDir, true);
+    await deleteObjects(cluster, applied.objects);
+  }
+
+  if (opts.only.has('namespaced')) {
+    checks.section('A namespace of its own');
+    const namespaced = synthesizeVariant(VARIANTS.find((v) => v.name === 'namespaced')!, path.join(work, 'synth-namespaced'));
+    applied = await applyAndCheck(checks, cluster, 'namespace edge-system', namespaced.dir, false);
+    await deleteObjects(cluster, applied.objects);
+    await baselineNamespace(checks, cluster, namespaced.dir, scratch);
+  }
+
+  for (const name of ['https', 'crd', 'gateway'].filter((x) => opts.only.has(x))) {
+    const v = VARIANTS.find((x) => x.name === name)!;
+    checks.section(`Variant ${name}: ${v.summary}`);
+    const s = synthesizeVariant(v, path.join(work, `synth-${name}`));
+    if (v.crds !== 'none') {
+      await checks.check(`${v.crds === 'traefik' ? "Traefik's CRDs" : 'Gateway API standard CRDs'} install`, () => installCrds(cluster, crdFiles(v.crds as 'traefik' | 'gateway-api')));
+    }
+    if (name === 'https') createDefaultCertificate(cluster, s.edge.namespace, scratch);
+    applied = await applyAndCheck(checks, cluster, name, s.dir, false);
+    const apps = appObjects(s);
+    applyList(cluster, apps, 'apply');
+    await traefikChecks(checks, cluster, name, s, work);
+    if (!opts.short && name !== 'https') {
+      // The grants dist/ already proved are the same here; probe what the variant adds.
+      const base = new Set(clusterRoleOf(dist).rules.flatMap((r: any) => r.resources as string[]));
+      await rbacChecks(checks, cluster, name, s, clusterRoleOf(s), work, (g) => !base.has(g.resource));
+    }
+    applyList(cluster, apps, 'delete');
+    await deleteObjects(cluster, applied.objects);
+  }
+  cluster.kubectl(['delete', 'namespace', APPS_NAMESPACE, '--wait=false'], { allowFail: true });
+
+  if (opts.only.has('helm')) {
+    checks.section('Helm');
+    await helmChecks(checks, cluster, scratch);
+  }
+  return finish(checks, opts, started, cluster);
+}
+
+/** The worker gets the first free address after the last edge node's. */
+function workerAddress(dist: Synthesized): string {
+  const used = new Set([...dist.edge.nodes.map((n) => n.address), dist.props.virtualIp]);
+  const last = dist.edge.nodes[dist.edge.nodes.length - 1].address.split('.').map(Number);
+  for (let d = last[3] + 1; d < 255; d++) {
+    const a = [...last.slice(0, 3), d].join('.');
+    if (!used.has(a)) return a;
+  }
+  throw new Error('no address for the worker');
+}
+
+async function finish(checks: Checks, opts: ReturnType<typeof parse>, started: number, cluster: E2eCluster): Promise<number> {
+  cluster.stop();
+  cleanupSync();
+  const left = listNamespaces().filter((n) => n.startsWith(runPrefix()));
+  const procs = spawnSync('pgrep', ['-f', BIN_DIR], { encoding: 'utf8' }).stdout.trim();
+  checks.section('Teardown');
+  await checks.check('no namespace and no process of the run is left', () => {
+    expect(left.length === 0 && procs === '', `namespaces: ${left.join(', ') || 'none'}; processes: ${procs || 'none'}`);
+    return 'none left';
+  });
+  const minutes = ((Date.now() - started) / 60000).toFixed(1);
+  const md = checks.markdown(`e2e ${opts.short ? 'short' : 'full'} run`,
+    `${versions()}. ${new Date().toISOString().slice(0, 10)}, ${minutes} min on ${os.cpus().length} cores. Reproduce: \`npm run e2e${opts.short ? ' -- --short' : ''}\`.`);
+  const outDir = opts.out ?? (opts.writeResults ? RESULTS_DIR : undefined);
+  if (outDir) {
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, opts.short ? 'short.md' : 'full.md'), md);
+  }
+  process.stdout.write(`\ne2e run took ${minutes} min\ne2e: ${checks.results.length - checks.failed.length} passed, ${checks.failed.length} failed\n`);
+  return checks.failed.length ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (error) => {
+  process.stderr.write(`e2e: ${(error as Error).stack ?? error}\n`);
+  cleanupSync();
+  process.exit(2);
+});
