@@ -1,3 +1,4 @@
+import { canonicalQuantity } from '../quantity';
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -159,7 +160,8 @@ export interface TraefikDaemonSetProps {
   readonly defaultCertificateSecretName?: string;
 
   /**
-   * Permanently redirect (308) every plain-HTTP request on `web` to HTTPS on `websecurePort`, except
+   * Permanently redirect every plain-HTTP request on `web` to HTTPS on `websecurePort` (301 for GET, 308 for
+   * other methods, as Traefik's redirectScheme answers), except
    * ACME HTTP-01 challenges under `/.well-known/acme-challenge/`, which stay on HTTP so cert-manager's
    * HTTP-01 solver keeps working. Requires `websecurePort`.
    *
@@ -516,6 +518,12 @@ export class TraefikDaemonSet extends Construct {
       }),
       JsonPatch.add('/spec/template/spec/containers/0/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
     );
+    // The API server drops a zero minReadySeconds and stores quantities canonically (1024Mi as 1Gi): emit the
+    // same, or every client-side `kubectl apply` reports the DaemonSet "configured" with a no-op patch.
+    resource.addJsonPatch(JsonPatch.remove('/spec/minReadySeconds'));
+    for (const [path, value] of Object.entries(renderedResources(r.resources))) {
+      resource.addJsonPatch(JsonPatch.replace(`/spec/template/spec/containers/0/resources/${path}`, k8s.Quantity.fromString(canonicalQuantity(value))));
+    }
     if (r.priorityClassName !== '') {
       resource.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', r.priorityClassName));
     }
@@ -583,4 +591,19 @@ export class TraefikDaemonSet extends Construct {
     }
     return ports;
   }
+}
+
+/** The quantities cdk8s-plus renders for `resources`, by JSON pointer below `resources/` (as it spells them). */
+function renderedResources(resources: kplus.ContainerResources | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (kind: 'limits' | 'requests', name: string, value: string | undefined): void => {
+    if (value !== undefined) out[`${kind}/${name}`] = value;
+  };
+  put('limits', 'cpu', resources?.cpu?.limit?.amount);
+  put('requests', 'cpu', resources?.cpu?.request?.amount);
+  put('limits', 'memory', resources?.memory?.limit && `${resources.memory.limit.toMebibytes()}Mi`);
+  put('requests', 'memory', resources?.memory?.request && `${resources.memory.request.toMebibytes()}Mi`);
+  put('limits', 'ephemeral-storage', resources?.ephemeralStorage?.limit && `${resources.ephemeralStorage.limit.toGibibytes()}Gi`);
+  put('requests', 'ephemeral-storage', resources?.ephemeralStorage?.request && `${resources.ephemeralStorage.request.toGibibytes()}Gi`);
+  return out;
 }

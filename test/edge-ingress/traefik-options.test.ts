@@ -117,13 +117,13 @@ describe('EdgeIngress Traefik options', () => {
     expect(r.container.env).toContainEqual({ name: 'TZ', value: 'UTC' });
     expect(r.pod.spec.volumes).toContainEqual({ name: 'extra', configMap: { name: 'traefik-extra' } });
     expect(r.container.volumeMounts).toContainEqual({ name: 'extra', mountPath: '/etc/traefik/extra', readOnly: true });
-    expect(r.container.resources.limits).toEqual({ memory: '4096Mi' });
+    expect(r.container.resources.limits).toEqual({ memory: '4Gi' });
     expect(r.pod.spec.priorityClassName).toBeUndefined();
   });
 
   test('defaults: 1Gi memory limit and the system-node-critical priority class', () => {
     const r = synth({});
-    expect(r.container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1024Mi' } });
+    expect(r.container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } });
     expect(r.pod.spec.priorityClassName).toBe('system-node-critical');
   });
 });

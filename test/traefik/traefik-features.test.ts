@@ -175,16 +175,20 @@ describe('Gateway API provider', () => {
   test('RBAC: read the Gateway API resources and update their status', () => {
     expect(r.rules).toContainEqual({
       apiGroups: ['gateway.networking.k8s.io'],
-      resources: ['backendtlspolicies', 'gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'referencegrants', 'tcproutes', 'tlsroutes'],
+      resources: ['backendtlspolicies', 'gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'referencegrants', 'tlsroutes'],
       verbs: ['get', 'list', 'watch'],
     });
     expect(r.rules).toContainEqual({
       apiGroups: ['gateway.networking.k8s.io'],
       resources: ['backendtlspolicies/status', 'gatewayclasses/status', 'gateways/status', 'grpcroutes/status',
-        'httproutes/status', 'tcproutes/status', 'tlsroutes/status'],
+        'httproutes/status', 'tlsroutes/status'],
       verbs: ['update'],
     });
     expect(r.rules[0].resources).toContain('configmaps');
+    // Watched by the Gateway provider only (cluster-wide).
+    expect(r.rules).toContainEqual({ apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] });
+    // TCPRoutes: only with the provider's experimentalChannel, which is not turned on.
+    expect(r.rules.flatMap((rule: any) => rule.resources)).not.toContain('tcproutes');
   });
 
   test('without a default certificate the Gateway has the HTTP listener only', () => {
@@ -218,7 +222,7 @@ describe('escape hatches', () => {
     expect(r.container.env.map((e: any) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'GOMEMLIMIT', 'TZ']);
     expect(r.podSpec.volumes).toContainEqual({ name: 'plugins', emptyDir: { sizeLimit: '64Mi' } });
     expect(r.container.volumeMounts).toContainEqual({ name: 'plugins', mountPath: '/plugins-storage' });
-    expect(r.container.resources).toEqual({ requests: { memory: '512Mi' }, limits: { memory: '2048Mi' } });
+    expect(r.container.resources).toEqual({ requests: { memory: '512Mi' }, limits: { memory: '2Gi' } });
     expect(r.container.env).toContainEqual({ name: 'GOMEMLIMIT', value: '1843MiB' });
   });
 
