@@ -97,8 +97,9 @@ export class E2eCluster {
    * Runs a client command (kubectl, helm, the project's scripts) the way an administrator's machine would:
    * from the control plane's namespace, the only one besides the nodes that reaches the API server.
    */
-  client(cmd: string, args: readonly string[], opts: { input?: string; timeoutMs?: number; allowFail?: boolean; cwd?: string } = {}): ExecResult {
-    return exec('nsenter', [`--net=/run/netns/${this.cpNs}`, '--', cmd, ...args], { env: this.env(), ...opts });
+  client(cmd: string, args: readonly string[],
+    opts: { input?: string; timeoutMs?: number; allowFail?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {}): ExecResult {
+    return exec('nsenter', [`--net=/run/netns/${this.cpNs}`, '--', cmd, ...args], { ...opts, env: this.env(opts.env) });
   }
 
   kubectl(args: readonly string[], opts: { input?: string; timeoutMs?: number; allowFail?: boolean } = {}): ExecResult {

@@ -18,10 +18,11 @@ import { deleteObjects, readManifests } from './objects';
 import { applyAndCheck, baselineNamespace } from './scenarios/apply';
 import { helmChecks } from './scenarios/helm';
 import { rbacChecks } from './scenarios/rbac';
+import { vrrpChecks } from './scenarios/vrrp';
 import { APPS_NAMESPACE, appObjects, applyList, createDefaultCertificate, startBackend, traefikChecks } from './scenarios/traefik';
 import { synthesizeVariant, Synthesized, VARIANTS } from './variants';
 
-const SECTIONS = ['dist', 'namespaced', 'https', 'crd', 'gateway', 'helm'] as const;
+const SECTIONS = ['dist', 'vrrp', 'namespaced', 'https', 'crd', 'gateway', 'helm'] as const;
 const USAGE = `usage: npm run e2e [-- --short] [--only ${SECTIONS.join(',')}] [--out DIR] [--write-results]`;
 const RESULTS_DIR = path.join(E2E_DIR, 'results');
 const TOOLS = ['ip', 'nsenter', 'unshare', 'setpriv', 'openssl', 'curl', 'go'];
@@ -146,6 +147,17 @@ async function main(): Promise<number> {
     applyList(cluster, apps, 'delete');
     await deleteObjects(cluster, applied.objects);
     applied = await applyAndCheck(checks, cluster, 'dist', distDir, true);
+    await deleteObjects(cluster, applied.objects);
+  }
+
+  if (opts.only.has('vrrp')) {
+    checks.section('VRRP only: the real keepalived and the real Traefik on every edge node');
+    const s = synthesizeVariant(VARIANTS.find((v) => v.name === 'vrrp')!, path.join(work, 'synth-vrrp'));
+    applied = await applyAndCheck(checks, cluster, 'vrrp', s.dir, false);
+    const apps = appObjects(s);
+    applyList(cluster, apps, 'apply');
+    await vrrpChecks(checks, cluster, s, work);
+    applyList(cluster, apps, 'delete');
     await deleteObjects(cluster, applied.objects);
   }
 

@@ -25,6 +25,7 @@ function variant(name: string, summary: string, crds: Variant['crds'], change: (
 
 export const VARIANTS: readonly Variant[] = [
   variant('dist', 'main.ts as committed in dist/', 'none', (p) => p),
+  variant('vrrp', 'no loadBalancing (VRRP only), with the real keepalived', 'none', (p) => ({ ...p, loadBalancing: undefined })),
   variant('namespaced', 'namespace: edge-system', 'none', (p) => ({ ...p, namespace: 'edge-system' })),
   variant('https', 'websecurePort 443, redirectToHttps, defaultCertificateSecretName', 'none', (p) => ({
     ...p, traefik: { ...p.traefik, websecurePort: 443, redirectToHttps: true, defaultCertificateSecretName: DEFAULT_CERT_SECRET },

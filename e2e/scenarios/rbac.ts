@@ -90,7 +90,7 @@ export async function rbacChecks(checks: Checks, cluster: E2eCluster, label: str
         let t: RunningContainer | undefined;
         try {
           t = startTraefik(cluster, s, node.name, workDir);
-          await waitForPing(cluster, node.address, s, t);
+          await waitForPing(cluster, node.name, s, t);
           const pattern = `resource "${g.resource}"`;
           const start = Date.now();
           while (Date.now() - start < 10_000) {

@@ -79,16 +79,14 @@ export function troubleLines(log: string): string[] {
   return log.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '').split('\n').filter((l) => (/ (ERR|FTL|PNC) /.test(l) || /forbidden/i.test(l)) && !DASHBOARD_WITHOUT_ASSETS.test(l));
 }
 
-export async function waitForPing(cluster: E2eCluster, nodeAddress: string, s: Synthesized, t: RunningContainer): Promise<number> {
+export async function waitForPing(cluster: E2eCluster, node: string, s: Synthesized, t: RunningContainer): Promise<number> {
   const url = new URL(s.edge.traefik.pingUrl);
-  // The health entrypoint listens on every address of the node; the probe asks 127.0.0.1 on the node itself.
-  const ns = cluster.ns(s.edge.nodes[0].name);
+  // Asked from the node itself, as the probes and keepalived's check do (the admin entrypoint is on loopback).
   const { ms } = await waitUntil('Traefik /ping', () => {
     if (t.child.exitCode !== null) throw new Error(`Traefik exited ${t.child.exitCode}: ${t.log().slice(-800)}`);
-    const r = exec('ip', ['netns', 'exec', ns, 'curl', '-sS', '--max-time', '1', `http://${url.hostname}:${url.port}${url.pathname}`], { allowFail: true });
+    const r = exec('ip', ['netns', 'exec', cluster.ns(node), 'curl', '-sS', '--max-time', '1', `http://${url.hostname}:${url.port}${url.pathname}`], { allowFail: true });
     return r.code === 0 && r.stdout.trim() === 'OK' ? true : undefined;
   }, 30_000, 100);
-  void nodeAddress;
   return ms;
 }
 
@@ -137,7 +135,7 @@ export async function traefikChecks(checks: Checks, cluster: E2eCluster, label: 
   try {
     await checks.check(`${label}: Traefik starts as its pod (args, env, service-account token) and /ping answers`, async () => {
       t = startTraefik(cluster, s, node.name, workDir);
-      const ms = await waitForPing(cluster, node.address, s, t);
+      const ms = await waitForPing(cluster, node.name, s, t);
       return `pod ${t.pod} on ${node.name}, /ping OK ${(ms / 1000).toFixed(1)} s after start`;
     });
     if (!t) return;
