@@ -164,8 +164,10 @@ async function main(): Promise<number> {
   if (opts.only.has('namespaced')) {
     checks.section('A namespace of its own');
     const namespaced = synthesizeVariant(VARIANTS.find((v) => v.name === 'namespaced')!, path.join(work, 'synth-namespaced'));
-    applied = await applyAndCheck(checks, cluster, 'namespace edge-system', namespaced.dir, false);
-    await deleteObjects(cluster, applied.objects);
+    for (const serverSide of [false, true]) {
+      applied = await applyAndCheck(checks, cluster, 'namespace edge-system', namespaced.dir, serverSide);
+      await deleteObjects(cluster, applied.objects);
+    }
     await baselineNamespace(checks, cluster, namespaced.dir, scratch);
   }
 
@@ -187,6 +189,8 @@ async function main(): Promise<number> {
       await rbacChecks(checks, cluster, name, s, clusterRoleOf(s), work, (g) => !base.has(g.resource));
     }
     applyList(cluster, apps, 'delete');
+    await deleteObjects(cluster, applied.objects);
+    applied = await applyAndCheck(checks, cluster, name, s.dir, true);
     await deleteObjects(cluster, applied.objects);
   }
   cluster.kubectl(['delete', 'namespace', APPS_NAMESPACE, '--wait=false'], { allowFail: true });

@@ -1,18 +1,19 @@
 /**
- * VRRP only (this kernel has no IP_VS), everything from the real pod objects: keepalived and Traefik run on every
- * edge node as their pods, keepalived's ConfigMap from the API server. The VIP lands on exactly one node and
- * routes through Traefik, `npm run status` reads the edge through the real API server (its `kubectl exec` enters
- * the containers the suite runs), and a graceful stop of the holder's keepalived moves the VIP.
+ * VRRP only (this kernel has no IP_VS), everything from the real pod objects: the node agent runs keepalived and
+ * Traefik on every edge node as their pods, keepalived's ConfigMap from the API server. The VIP lands on exactly
+ * one node and routes through Traefik; `npm run status` reads the edge through the real API server (its
+ * `kubectl exec` enters the containers the agent runs); `kubectl delete pod` of the holder's keepalived moves the
+ * VIP; `npm run rollout -- --apply` after an image change restarts every pod with one VIP move.
  */
-import * as fs from 'fs';
+import { spawn } from 'child_process';
 import * as path from 'path';
-import { ipn, sleep } from '../../lab/sys';
+import { ipn, sleep, track } from '../../lab/sys';
 import { Checks, expect } from '../checks';
 import { BIN_DIR, E2E_DIR, E2eCluster, REPO_ROOT } from '../cluster';
 import { waitUntil } from '../objects';
-import { RunningContainer, runContainer } from '../pod-runner';
+import { NodeAgent } from '../node-agent';
 import { Synthesized } from '../variants';
-import { curl, startTraefik, waitForPing } from './traefik';
+import { curl, waitForPing } from './traefik';
 
 function keepalivedPod(cluster: E2eCluster, s: Synthesized, node: string): any {
   const name = s.edge.keepalived.daemonSet.name;
@@ -28,45 +29,73 @@ function holders(cluster: E2eCluster, s: Synthesized): string[] {
     .filter((n) => ipn(cluster.ns(n), ['-o', '-4', 'addr', 'show', 'dev', cluster.topology.interfaceName], true).includes(` inet ${s.props.virtualIp}/`));
 }
 
+/** Counts VIP moves (a different single holder than the last one) while it runs. */
+function watchHolders(cluster: E2eCluster, s: Synthesized): { stop: () => { moves: number; holders: string[]; gapsMs: number } } {
+  const seen: string[] = [];
+  let gapStart: number | undefined;
+  let gapsMs = 0;
+  const timer = setInterval(() => {
+    const h = holders(cluster, s);
+    if (h.length === 1) {
+      if (gapStart !== undefined) gapsMs += Date.now() - gapStart;
+      gapStart = undefined;
+      if (seen[seen.length - 1] !== h[0]) seen.push(h[0]);
+    } else if (gapStart === undefined) {
+      gapStart = Date.now();
+    }
+  }, 50);
+  return { stop: () => { clearInterval(timer); return { moves: Math.max(0, seen.length - 1), holders: seen, gapsMs }; } };
+}
+
+function runScript(cluster: E2eCluster, script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('nsenter', [`--net=/run/netns/${cluster.cpNs}`, '--', process.execPath, '-r', require.resolve('@swc-node/register'),
+      path.join(REPO_ROOT, 'scripts', script), ...args], { cwd: REPO_ROOT, env: cluster.env(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    track(child, false);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
 export async function vrrpChecks(checks: Checks, cluster: E2eCluster, s: Synthesized, workDir: string): Promise<void> {
   const vip = s.props.virtualIp;
-  const execDir = path.join(workDir, 'exec');
-  fs.mkdirSync(execDir, { recursive: true });
-  const traefik: Record<string, RunningContainer> = {};
-  const keepalived: Record<string, RunningContainer> = {};
-  const address = (node: string): string => cluster.topology.nodes.find((n) => n.name === node)!.address;
+  const ns = s.edge.namespace;
+  const agent = new NodeAgent(cluster, ns, workDir, path.join(workDir, 'exec'));
+  const shim = { PATH: `${path.join(E2E_DIR, 'kubectl-exec')}:${process.env.PATH}`, E2E_REAL_KUBECTL: path.join(BIN_DIR, 'kubectl'), E2E_EXEC_DIR: agent.execDir };
+  const appArgs = ['--app', path.join(E2E_DIR, 'apps', 'vrrp.ts')];
+  const status = (...extra: string[]): { code: number; stdout: string; stderr: string } =>
+    cluster.client(process.execPath, ['-r', require.resolve('@swc-node/register'), path.join(REPO_ROOT, 'scripts', 'status.ts'), ...appArgs, ...extra],
+      { cwd: REPO_ROOT, allowFail: true, timeoutMs: 60_000, env: shim });
+  const settled = async (): Promise<number> => (await waitUntil('every node healthy and out of its startup delay', () => {
+    const r = status('--json');
+    if (r.code !== 0) return undefined;
+    const view = JSON.parse(r.stdout);
+    return view.nodes.length === s.edge.nodes.length && view.nodes.every((n: any) => n.startupDelayLeftS === 0 && n.traefikOk === true) ? true : undefined;
+  }, 90_000, 500)).ms;
+  agent.start();
   try {
-    await checks.check('keepalived and Traefik start on every edge node from their pod objects', async () => {
+    await checks.check('the node agent starts keepalived and Traefik of every edge pod', async () => {
       for (const n of s.edge.nodes) {
-        traefik[n.name] = startTraefik(cluster, s, n.name, workDir);
-        await waitForPing(cluster, n.name, s, traefik[n.name]);
-        const pod = keepalivedPod(cluster, s, n.name);
-        keepalived[n.name] = runContainer(cluster, pod, 'keepalived', { nodeAddress: address(n.name), workDir });
-        fs.writeFileSync(path.join(execDir, pod.metadata.name), String(keepalived[n.name].child.pid));
+        const { value: t } = await waitUntil(`Traefik on ${n.name}`, () => [...agent.running.values()].flat()
+          .find((c) => c.container === 'traefik' && c.pod.startsWith(s.edge.traefik.daemonSet.name) && traefikNode(cluster, ns, c.pod) === n.name), 30_000);
+        await waitForPing(cluster, n.name, s, t);
       }
-      return `${s.edge.nodes.length} nodes, pods ${Object.values(keepalived).map((k) => k.pod).join(', ')}`;
+      return `${agent.running.size} pods running: ${[...agent.running.keys()].join(', ')}`;
     });
     await checks.check('the VIP is on exactly one edge node, the first in preference order', async () => {
       const { value, ms } = await waitUntil('one VIP holder', () => {
-        for (const [n, k] of Object.entries(keepalived)) {
-          if (k.child.exitCode !== null) throw new Error(`keepalived on ${n} exited: ${k.log().slice(-600)}`);
-        }
         const h = holders(cluster, s);
         return h.length === 1 ? h : undefined;
       }, 20_000, 50);
       expect(value[0] === s.edge.nodes[0].name, `holder ${value[0]}`);
-      return `${value[0]} holds ${vip} (${(ms / 1000).toFixed(1)} s after the last start)`;
+      return `${value[0]} holds ${vip} (${(ms / 1000).toFixed(1)} s after Traefik answered everywhere)`;
     });
     await checks.check(`curl http://${vip}/ reaches the backend through the holder's Traefik`, async () => {
       await waitUntil('the route', () => (curl(cluster, [`http://${vip}/`]).stdout.startsWith('e2e-backend GET /') ? true : undefined), 30_000);
       return curl(cluster, [`http://${vip}/`]).stdout.trim();
     });
-    const status = (...extra: string[]): { code: number; stdout: string; stderr: string } =>
-      cluster.client(process.execPath, ['-r', require.resolve('@swc-node/register'), path.join(REPO_ROOT, 'scripts', 'status.ts'),
-        '--app', path.join(E2E_DIR, 'apps', 'vrrp.ts'), ...extra], {
-        cwd: REPO_ROOT, allowFail: true, timeoutMs: 60_000,
-        env: { PATH: `${path.join(E2E_DIR, 'kubectl-exec')}:${process.env.PATH}`, E2E_REAL_KUBECTL: path.join(BIN_DIR, 'kubectl'), E2E_EXEC_DIR: execDir },
-      });
     await checks.check('npm run status reads every node through the real API server and exits 0', () => {
       const r = status();
       expect(r.code === 0, `exit ${r.code}: ${r.stdout}${r.stderr}`);
@@ -74,29 +103,45 @@ export async function vrrpChecks(checks: Checks, cluster: E2eCluster, s: Synthes
       expect(r.stdout.includes(`VIP ${vip} is on ${s.edge.nodes[0].name}`), r.stdout);
       return r.stdout.trim();
     });
-    await checks.check("a graceful stop of the holder's keepalived moves the VIP to the next node", async () => {
+    await checks.check("kubectl delete pod of the holder's keepalived moves the VIP to the next node", async () => {
       // A backup takes the VIP over only after its vrrp_startup_delay (a cold-start guard): wait it out.
-      const { ms: delays } = await waitUntil('the startup delays to end', () => {
-        const view = JSON.parse(status('--json').stdout);
-        return view.nodes.every((n: any) => n.startupDelayLeftS === 0) ? true : undefined;
-      }, 60_000, 500);
+      const delays = await settled();
       const first = s.edge.nodes[0].name;
-      const stopped = Date.now();
-      const stopping = keepalived[first].stop();
+      const pod = keepalivedPod(cluster, s, first).metadata.name;
+      const deleted = Date.now();
+      cluster.kubectl(['-n', ns, 'delete', 'pod', pod, '--wait=false']);
       const { value, ms } = await waitUntil('a new holder', () => {
         const h = holders(cluster, s);
         return h.length === 1 && h[0] !== first ? h[0] : undefined;
-      }, 10_000, 10);
+      }, 20_000, 10);
       await waitUntil('the route on the new holder',
         () => (curl(cluster, ['--max-time', '1', `http://${vip}/`]).stdout.startsWith('e2e-backend') ? true : undefined), 10_000, 20);
-      const answeredMs = Date.now() - stopped;
-      await stopping;
+      const answeredMs = Date.now() - deleted;
       expect(value === s.edge.nodes[1].name, `new holder ${value}`);
-      return `${value} holds the VIP ${ms} ms after SIGTERM (startup delays over ${(delays / 1000).toFixed(1)} s after the status check); `
-        + `a request answered through it ${answeredMs} ms after SIGTERM`;
+      return `${value} holds the VIP ${ms} ms after the delete (the node agent sends SIGTERM on the next sync, within 0.25 s); `
+        + `a request answered through it after ${answeredMs} ms (startup delays had ended ${(delays / 1000).toFixed(1)} s before)`;
+    });
+    await checks.check('npm run rollout -- --apply after a keepalived image change restarts every pod, holder last: one VIP move', async () => {
+      await settled();
+      const image: string = cluster.getJson(['-n', ns, 'daemonset', s.edge.keepalived.daemonSet.name]).spec.template.spec.containers[0].image;
+      const next = image.replace(/:[^:/@]+$/, ':2.3.4-e2e');
+      cluster.kubectl(['-n', ns, 'set', 'image', `daemonset/${s.edge.keepalived.daemonSet.name}`, `keepalived=${next}`]);
+      const watch = watchHolders(cluster, s);
+      const r = await runScript(cluster, 'rollout.ts', ['--apply', ...appArgs, '--timeout', '120'], shim);
+      const seen = watch.stop();
+      expect(r.code === 0, `rollout exit ${r.code}: ${r.out}`);
+      const pods = cluster.getJson(['-n', ns, 'pods']).items.filter((p: any) => p.spec.containers[0].name === 'keepalived');
+      expect(pods.every((p: any) => p.spec.containers[0].image === next), 'a pod still runs the old image');
+      expect(seen.moves === 1, `VIP moves: ${seen.moves} (${seen.holders.join(' -> ')})`);
+      return `${r.out.trim().split('\n').filter((l) => /^\[|done/.test(l)).join('; ')}; VIP ${seen.holders.join(' -> ')} (${seen.moves} move, `
+        + `${seen.gapsMs} ms without a single holder)`;
     });
   } finally {
-    await Promise.all([...Object.values(keepalived), ...Object.values(traefik)].map((c) => c.stop(3000)));
+    await agent.stop();
     await sleep(200);
   }
+}
+
+function traefikNode(cluster: E2eCluster, ns: string, pod: string): string | undefined {
+  return cluster.getJson(['-n', ns, 'pod', pod]).spec.nodeName;
 }
