@@ -23,12 +23,21 @@ function refArgs(r: ObjectRef): string[] {
   return [...(r.namespace ? ['-n', r.namespace] : []), r.kind, r.name];
 }
 
-/** resourceVersion of each object, by `kind/namespace/name`. */
-export function resourceVersions(cluster: E2eCluster, objects: readonly any[]): Record<string, string> {
-  const out: Record<string, string> = {};
+export interface LiveState {
+  readonly resourceVersion: string;
+  /** The object as stored, without resourceVersion, managedFields and status (what an apply can change). */
+  readonly content: string;
+}
+
+/** resourceVersion and content of each object, by `kind/namespace/name`. */
+export function liveStates(cluster: E2eCluster, objects: readonly any[]): Record<string, LiveState> {
+  const out: Record<string, LiveState> = {};
   for (const o of objects) {
     const r = refOf(o);
-    out[`${r.kind}/${r.namespace ?? ''}/${r.name}`] = cluster.getJson(refArgs(r)).metadata.resourceVersion;
+    const live = cluster.getJson(refArgs(r));
+    const { resourceVersion, managedFields: _managed, ...metadata } = live.metadata;
+    const { status: _status, ...rest } = live;
+    out[`${r.kind}/${r.namespace ?? ''}/${r.name}`] = { resourceVersion, content: JSON.stringify({ ...rest, metadata }) };
   }
   return out;
 }
