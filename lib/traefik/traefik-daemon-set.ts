@@ -1,9 +1,9 @@
-import { canonicalQuantity } from '../quantity';
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { NodeLabel } from '../node-label';
+import { canonicalQuantity } from '../quantity';
 import { Problems } from '../validation/checks';
 import { DYNAMIC_DIR, HOST_IP_ENV, LOOPBACK, needsFileProvider, traefikArgs } from './_args';
 import { DYNAMIC_CONFIG_FILE, renderDynamicConfig } from './_dynamic-config';
