@@ -258,4 +258,3 @@ export class E2eCluster {
   }
 }
 
-export { exec };

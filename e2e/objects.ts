@@ -85,6 +85,15 @@ export function describePods(view: readonly DaemonSetPods[]): string {
   return view.map((d) => `${d.daemonSet}: ${Object.entries(d.byNode).map(([n, p]) => `${n}=${p.length}`).join(' ') || 'no pods'}`).join('; ');
 }
 
+/** The live pod that DaemonSet `daemonSet` bound to `node` (exactly one, or it throws). */
+export function daemonSetPodOn(cluster: E2eCluster, namespace: string, daemonSet: string, node: string): any {
+  const pods = cluster.getJson(['-n', namespace, 'pods']).items
+    .filter((p: any) => p.spec.nodeName === node && !p.metadata.deletionTimestamp
+      && p.metadata.ownerReferences?.some((o: any) => o.kind === 'DaemonSet' && o.name === daemonSet));
+  if (pods.length !== 1) throw new Error(`expected one ${daemonSet} pod on ${node}, found ${pods.length}`);
+  return pods[0];
+}
+
 /**
  * Stand-in for the kubelet's part in pod deletion: a pod on a node without kubelet stays Terminating, so
  * pods already marked for deletion are removed for good.

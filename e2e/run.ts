@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { pickFreeAddress } from '../lab/addr';
 import { cleanupSync, installCleanupHandlers, listNamespaces, runPrefix, trackTempDir } from '../lab/sys';
 import { Checks, expect } from './checks';
 import { BIN_DIR, E2E_DIR, E2eCluster, REPO_ROOT } from './cluster';
@@ -202,15 +203,10 @@ async function main(): Promise<number> {
   return finish(checks, opts, started, cluster);
 }
 
-/** The worker gets the first free address after the last edge node's. */
+/** A free address in the edge subnet for the worker (the cluster picks its own after it). */
 function workerAddress(dist: Synthesized): string {
-  const used = new Set([...dist.edge.nodes.map((n) => n.address), dist.props.virtualIp]);
-  const last = dist.edge.nodes[dist.edge.nodes.length - 1].address.split('.').map(Number);
-  for (let d = last[3] + 1; d < 255; d++) {
-    const a = [...last.slice(0, 3), d].join('.');
-    if (!used.has(a)) return a;
-  }
-  throw new Error('no address for the worker');
+  const prefix = Number(dist.props.subnet.split('/')[1]);
+  return pickFreeAddress(dist.props.virtualIp, prefix, [...dist.edge.nodes.map((n) => n.address), ...(dist.props.additionalVirtualIps ?? [])]);
 }
 
 async function finish(checks: Checks, opts: ReturnType<typeof parse>, started: number, cluster: E2eCluster): Promise<number> {

@@ -10,18 +10,10 @@ import * as path from 'path';
 import { ipn, sleep, track } from '../../lab/sys';
 import { Checks, expect } from '../checks';
 import { BIN_DIR, E2E_DIR, E2eCluster, REPO_ROOT } from '../cluster';
-import { waitUntil } from '../objects';
+import { daemonSetPodOn, waitUntil } from '../objects';
 import { NodeAgent } from '../node-agent';
 import { Synthesized } from '../variants';
 import { curl, waitForPing } from './traefik';
-
-function keepalivedPod(cluster: E2eCluster, s: Synthesized, node: string): any {
-  const name = s.edge.keepalived.daemonSet.name;
-  const pods = cluster.getJson(['-n', s.edge.namespace, 'pods']).items
-    .filter((p: any) => p.spec.nodeName === node && p.metadata.ownerReferences?.some((o: any) => o.kind === 'DaemonSet' && o.name === name));
-  if (pods.length !== 1) throw new Error(`expected one keepalived pod on ${node}, found ${pods.length}`);
-  return pods[0];
-}
 
 /** Nodes whose interface holds the VIP now. */
 function holders(cluster: E2eCluster, s: Synthesized): string[] {
@@ -78,8 +70,8 @@ export async function vrrpChecks(checks: Checks, cluster: E2eCluster, s: Synthes
   try {
     await checks.check('the node agent starts keepalived and Traefik of every edge pod', async () => {
       for (const n of s.edge.nodes) {
-        const { value: t } = await waitUntil(`Traefik on ${n.name}`, () => [...agent.running.values()].flat()
-          .find((c) => c.container === 'traefik' && c.pod.startsWith(s.edge.traefik.daemonSet.name) && traefikNode(cluster, ns, c.pod) === n.name), 30_000);
+        const pod = daemonSetPodOn(cluster, ns, s.edge.traefik.daemonSet.name, n.name).metadata.name;
+        const { value: t } = await waitUntil(`Traefik on ${n.name}`, () => agent.running.get(pod)?.[0], 30_000);
         await waitForPing(cluster, n.name, s, t);
       }
       return `${agent.running.size} pods running: ${[...agent.running.keys()].join(', ')}`;
@@ -107,7 +99,7 @@ export async function vrrpChecks(checks: Checks, cluster: E2eCluster, s: Synthes
       // A backup takes the VIP over only after its vrrp_startup_delay (a cold-start guard): wait it out.
       const delays = await settled();
       const first = s.edge.nodes[0].name;
-      const pod = keepalivedPod(cluster, s, first).metadata.name;
+      const pod = daemonSetPodOn(cluster, ns, s.edge.keepalived.daemonSet.name, first).metadata.name;
       const deleted = Date.now();
       cluster.kubectl(['-n', ns, 'delete', 'pod', pod, '--wait=false']);
       const { value, ms } = await waitUntil('a new holder', () => {
@@ -140,8 +132,4 @@ export async function vrrpChecks(checks: Checks, cluster: E2eCluster, s: Synthes
     await agent.stop();
     await sleep(200);
   }
-}
-
-function traefikNode(cluster: E2eCluster, ns: string, pod: string): string | undefined {
-  return cluster.getJson(['-n', ns, 'pod', pod]).spec.nodeName;
 }

@@ -23,7 +23,19 @@ test('exec of a pod the suite does not run fails like the API server would', () 
   expect(r.stderr).toContain('pod keepalived-x has no running container');
 });
 
-(root ? test : test.skip)('exec runs the command with the container process\'s environment (needs root for nsenter)', async () => {
+// nsenter needs root. CI runs as root with EDGE_REQUIRE_KEEPALIVED=1 (the root-only suites are mandatory there).
+if (!root) {
+  if (process.env.EDGE_REQUIRE_KEEPALIVED === '1') {
+    test('runs as root (EDGE_REQUIRE_KEEPALIVED=1)', () => {
+      throw new Error('the kubectl exec stand-in test needs root for nsenter');
+    });
+  } else {
+    console.warn(`${'*'.repeat(78)}\nSKIPPED: the kubectl exec stand-in test needs root for nsenter.\n`
+      + `Set EDGE_REQUIRE_KEEPALIVED=1 to make this a failure (CI does).\n${'*'.repeat(78)}`);
+  }
+}
+
+(root ? test : test.skip)('exec runs the command with the container process\'s environment', async () => {
   const container = spawn('sleep', ['30'], { env: { ...process.env, POD_ONLY: 'from-the-container' } });
   try {
     fs.writeFileSync(path.join(dir, 'keepalived-abc'), String(container.pid));
