@@ -1,27 +1,16 @@
 /**
- * A real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, all built from
- * upstream modules by e2e/tools/build.sh) in a network namespace of its own, on one bridge with a namespace per
- * node, a client and a backend. Nothing is connected to the host's network.
+ * The e2e cluster: the real control plane (e2e/control-plane.ts) in a network namespace of its own, on one bridge
+ * with a namespace per node, a client and a backend. Nothing is connected to the host's network.
  *
  * The cluster has no kubelets yet: the harness registers the Node objects and reports them Ready, the DaemonSet
  * controller and the scheduler then create and bind the pods, and e2e/pod-runner.ts runs a pod's container on its
- * node's namespace as a kubelet would. With no kube-proxy, the `kubernetes` Service's ClusterIP is an address of
- * the control plane's namespace (the API server listens on 443, the Service's port).
+ * node's namespace as a kubelet would.
  */
-import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import { pickFreeAddress } from '../lab/addr';
-import { ipn, run, sleep, track, trackPrefix } from '../lab/sys';
-import { exec, ExecResult } from './exec';
-import { createPki, Pki, writeKubeconfig } from './pki';
+import { attachToBridge, ipn, run, trackPrefix } from '../lab/sys';
+import { ControlPlane, SERVICE_CIDR } from './control-plane';
 
-export const E2E_DIR = __dirname;
-export const REPO_ROOT = path.resolve(E2E_DIR, '..');
-export const BIN_DIR = process.env.E2E_BIN_DIR ?? path.join(E2E_DIR, 'bin');
-export const SERVICE_CIDR = '10.96.0.0/24';
-/** The first address of SERVICE_CIDR: the API server gives it to the `kubernetes` Service. */
-export const KUBERNETES_SERVICE_IP = '10.96.0.1';
+export { BIN_DIR, E2E_DIR, KUBERNETES_SERVICE_IP, REPO_ROOT, SERVICE_CIDR } from './control-plane';
 
 export interface ClusterNode {
   readonly name: string;
@@ -43,38 +32,38 @@ export interface ClusterOptions {
   readonly workDir: string;
 }
 
-export class E2eCluster {
+/** The harness's own addresses: the first free ones of the node subnet, after the nodes and reserved ones. */
+function harnessAddresses(topology: ClusterTopology): { cp: string; client: string; backend: string } {
+  const prefixLength = Number(topology.subnet.split('/')[1]);
+  const taken = [...topology.reserved, ...topology.nodes.map((n) => n.address)];
+  const pick = (): string => {
+    const a = pickFreeAddress(topology.nodes[0].address, prefixLength, taken);
+    taken.push(a);
+    return a;
+  };
+  return { cp: pick(), client: pick(), backend: pick() };
+}
+
+export class E2eCluster extends ControlPlane {
   readonly brNs: string;
-  readonly cpNs: string;
   readonly clientNs: string;
   readonly backendNs: string;
-  readonly cpAddress: string;
   readonly clientAddress: string;
   readonly backendAddress: string;
   readonly prefixLength: number;
-  readonly logDir: string;
-  readonly kubeconfig: string;
-  readonly apiServer: string;
-  pki!: Pki;
   private readonly nsOf = new Map<string, string>();
-  private readonly processes: Array<{ name: string; child: ChildProcess }> = [];
 
   constructor(readonly topology: ClusterTopology, readonly opts: ClusterOptions) {
     trackPrefix(opts.prefix);
+    const addresses = harnessAddresses(topology);
+    super({ namespace: `${opts.prefix}cp`, address: addresses.cp, workDir: opts.workDir });
     this.brNs = `${opts.prefix}br`;
-    this.cpNs = `${opts.prefix}cp`;
     this.clientNs = `${opts.prefix}client`;
     this.backendNs = `${opts.prefix}backend`;
     topology.nodes.forEach((n, i) => this.nsOf.set(n.name, `${opts.prefix}n${i}`));
     this.prefixLength = Number(topology.subnet.split('/')[1]);
-    const taken = [...topology.reserved, ...topology.nodes.map((n) => n.address)];
-    const anchor = topology.nodes[0].address;
-    this.cpAddress = pickFreeAddress(anchor, this.prefixLength, taken);
-    this.clientAddress = pickFreeAddress(anchor, this.prefixLength, [...taken, this.cpAddress]);
-    this.backendAddress = pickFreeAddress(anchor, this.prefixLength, [...taken, this.cpAddress, this.clientAddress]);
-    this.logDir = path.join(opts.workDir, 'logs');
-    this.kubeconfig = path.join(opts.workDir, 'admin.kubeconfig');
-    this.apiServer = `https://${this.cpAddress}:443`;
+    this.clientAddress = addresses.client;
+    this.backendAddress = addresses.backend;
   }
 
   /** The network namespace of a node. */
@@ -88,37 +77,8 @@ export class E2eCluster {
     return this.topology.nodes.filter((n) => n.edge);
   }
 
-  /** Environment for kubectl and helm against this cluster (e2e/bin first on PATH). */
-  env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    return { ...process.env, PATH: `${BIN_DIR}:${process.env.PATH}`, KUBECONFIG: this.kubeconfig, ...extra };
-  }
-
-  /**
-   * Runs a client command (kubectl, helm, the project's scripts) the way an administrator's machine would:
-   * from the control plane's namespace, the only one besides the nodes that reaches the API server.
-   */
-  client(cmd: string, args: readonly string[],
-    opts: { input?: string; timeoutMs?: number; allowFail?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {}): ExecResult {
-    return exec('nsenter', [`--net=/run/netns/${this.cpNs}`, '--', cmd, ...args], { ...opts, env: this.env(opts.env) });
-  }
-
-  kubectl(args: readonly string[], opts: { input?: string; timeoutMs?: number; allowFail?: boolean } = {}): ExecResult {
-    return this.client(path.join(BIN_DIR, 'kubectl'), args, opts);
-  }
-
-  /** `kubectl get -o json`, parsed. */
-  getJson<T = any>(args: readonly string[]): T {
-    return JSON.parse(this.kubectl(['get', ...args, '-o', 'json']).stdout) as T;
-  }
-
   async start(): Promise<void> {
-    fs.mkdirSync(this.logDir, { recursive: true });
     this.network();
-    this.pki = createPki(path.join(this.opts.workDir, 'pki'), {
-      ips: [this.cpAddress, KUBERNETES_SERVICE_IP, '127.0.0.1'],
-      dns: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost'],
-    });
-    writeKubeconfig(this.kubeconfig, this.pki, this.apiServer, { user: 'e2e-admin', groups: ['system:masters'] });
     await this.startControlPlane();
   }
 
@@ -133,128 +93,22 @@ export class E2eCluster {
     ipn(this.brNs, ['link', 'set', 'br0', 'up']);
     let port = 0;
     const attach = (ns: string, address: string): void => {
-      const p = `p${port++}`;
-      // Both ends are created inside the harness's namespaces, never in the host's.
-      ipn(this.brNs, ['link', 'add', p, 'type', 'veth', 'peer', 'name', interfaceName, 'netns', ns]);
-      ipn(this.brNs, ['link', 'set', p, 'master', 'br0']);
-      ipn(this.brNs, ['link', 'set', p, 'up']);
-      ipn(ns, ['addr', 'add', `${address}/${this.prefixLength}`, 'dev', interfaceName]);
-      ipn(ns, ['link', 'set', interfaceName, 'up']);
+      attachToBridge(this.brNs, `p${port++}`, ns, interfaceName, address, this.prefixLength);
       if (ns !== this.cpNs) ipn(ns, ['route', 'add', SERVICE_CIDR, 'via', this.cpAddress]);
     };
     attach(this.cpNs, this.cpAddress);
     attach(this.clientNs, this.clientAddress);
     attach(this.backendNs, this.backendAddress);
     for (const n of this.topology.nodes) attach(this.ns(n.name), n.address);
-    // Stand-in for kube-proxy: the `kubernetes` Service's ClusterIP is the control plane's own address.
-    ipn(this.cpNs, ['addr', 'add', `${KUBERNETES_SERVICE_IP}/32`, 'dev', 'lo']);
   }
 
-  /** Starts `bin` in the control plane's namespace, its output in logs/<name>.log. */
-  private startProcess(name: string, bin: string, args: string[]): ChildProcess {
-    const log = fs.openSync(path.join(this.logDir, `${name}.log`), 'a');
-    const child = spawn('ip', ['netns', 'exec', this.cpNs, path.join(BIN_DIR, bin), ...args], {
-      stdio: ['ignore', log, log], detached: true,
-    });
-    fs.closeSync(log);
-    track(child, true);
-    this.processes.push({ name, child });
-    return child;
-  }
-
-  private async startControlPlane(): Promise<void> {
-    const w = this.opts.workDir;
-    const pki = this.pki;
-    this.startProcess('etcd', 'etcd', [
-      `--data-dir=${path.join(w, 'etcd')}`, '--listen-client-urls=http://127.0.0.1:2379',
-      '--advertise-client-urls=http://127.0.0.1:2379', '--listen-peer-urls=http://127.0.0.1:2380',
-      '--initial-advertise-peer-urls=http://127.0.0.1:2380', '--initial-cluster=default=http://127.0.0.1:2380',
-      // A throw-away cluster: durability buys nothing and fsync is most of etcd's latency on this disk.
-      '--unsafe-no-fsync', '--log-level=warn',
-    ]);
-    this.startProcess('kube-apiserver', 'kube-apiserver', [
-      '--etcd-servers=http://127.0.0.1:2379', '--bind-address=0.0.0.0', '--secure-port=443',
-      `--advertise-address=${this.cpAddress}`, `--service-cluster-ip-range=${SERVICE_CIDR}`,
-      `--tls-cert-file=${pki.serverCert}`, `--tls-private-key-file=${pki.serverKey}`, `--client-ca-file=${pki.caCert}`,
-      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${pki.serviceAccountPub}`, `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-      '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction', '--allow-privileged=true',
-      '--profiling=false', '--v=1',
-    ]);
-    await this.waitReady('kube-apiserver', () => this.kubectl(['get', '--raw', '/readyz'], { allowFail: true }).code === 0, 90_000);
-    const kubeconfigOf = (user: string): string =>
-      writeKubeconfig(path.join(w, `${user.replace(/[:]/g, '-')}.kubeconfig`), pki, this.apiServer, { user });
-    const cm = kubeconfigOf('system:kube-controller-manager');
-    this.startProcess('kube-controller-manager', 'kube-controller-manager', [
-      `--kubeconfig=${cm}`, `--authentication-kubeconfig=${cm}`, `--authorization-kubeconfig=${cm}`,
-      '--bind-address=127.0.0.1', '--leader-elect=false', '--use-service-account-credentials=true',
-      `--service-account-private-key-file=${pki.serviceAccountKey}`, `--root-ca-file=${pki.caCert}`,
-      `--cluster-signing-cert-file=${pki.caCert}`, `--cluster-signing-key-file=${pki.caKey}`,
-      // No kubelets post heartbeats: nodes the harness reported Ready stay Ready for the run.
-      '--node-monitor-grace-period=1h', '--v=1',
-    ]);
-    const sched = kubeconfigOf('system:kube-scheduler');
-    this.startProcess('kube-scheduler', 'kube-scheduler', [
-      `--kubeconfig=${sched}`, `--authentication-kubeconfig=${sched}`, `--authorization-kubeconfig=${sched}`,
-      '--bind-address=127.0.0.1', '--leader-elect=false', '--v=1',
-    ]);
-    // The controller manager is working once it has published the root CA into kube-system.
-    await this.waitReady('kube-controller-manager',
-      () => this.kubectl(['-n', 'kube-system', 'get', 'configmap', 'kube-root-ca.crt'], { allowFail: true }).code === 0, 60_000);
-  }
-
-  private async waitReady(what: string, ready: () => boolean, timeoutMs: number): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      for (const p of this.processes) {
-        if (p.child.exitCode !== null) throw new Error(`${p.name} exited (${p.child.exitCode}): ${this.logTail(p.name)}`);
-      }
-      if (ready()) return;
-      await sleep(250);
-    }
-    throw new Error(`${what} not ready after ${timeoutMs / 1000} s: ${this.logTail(what)}`);
-  }
-
-  logTail(name: string, lines = 15): string {
-    try {
-      return fs.readFileSync(path.join(this.logDir, `${name}.log`), 'utf8').trim().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
-  }
-
-  /**
-   * Registers every node as a kubelet would (a Node object with its InternalIP, capacity and Ready condition);
-   * labels are left to `npm run label-nodes -- --apply`.
-   */
+  /** Registers every node of the topology (labels are left to `npm run label-nodes -- --apply`). */
   registerNodes(): void {
-    for (const n of this.topology.nodes) {
-      this.kubectl(['create', '-f', '-'], {
-        input: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux' } } }),
-      });
-      const now = new Date().toISOString();
-      const resources = { cpu: '2', memory: '4Gi', pods: '110', 'ephemeral-storage': '20Gi' };
-      const status = {
-        status: {
-          addresses: [{ type: 'InternalIP', address: n.address }, { type: 'Hostname', address: n.name }],
-          capacity: resources, allocatable: resources,
-          conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'registered by the e2e harness', lastHeartbeatTime: now, lastTransitionTime: now }],
-          nodeInfo: { kubeletVersion: 'v0.0.0-e2e-harness', architecture: 'amd64', operatingSystem: 'linux' },
-        },
-      };
-      this.kubectl(['patch', 'node', n.name, '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
-    }
+    for (const n of this.topology.nodes) this.registerNode(n.name, n.address);
   }
 
-  /** Stops the control plane (the namespaces go with the lab's cleanup). */
+  /** Stops the control plane (the namespaces go with the harness's cleanup). */
   stop(): void {
-    for (const p of [...this.processes].reverse()) {
-      try {
-        process.kill(-p.child.pid!, 'SIGTERM');
-      } catch {
-        /* gone */
-      }
-    }
+    this.stopControlPlane();
   }
 }
-

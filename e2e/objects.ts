@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import { parseAllDocuments } from 'yaml';
 import { sleep } from '../lab/sys';
-import { E2eCluster } from './cluster';
+import { ControlPlane } from './control-plane';
 
 export interface ObjectRef {
   readonly kind: string;
@@ -30,7 +30,7 @@ export interface LiveState {
 }
 
 /** resourceVersion and content of each object, by `kind/namespace/name`. */
-export function liveStates(cluster: E2eCluster, objects: readonly any[]): Record<string, LiveState> {
+export function liveStates(cluster: ControlPlane, objects: readonly any[]): Record<string, LiveState> {
   const out: Record<string, LiveState> = {};
   for (const o of objects) {
     const r = refOf(o);
@@ -49,7 +49,7 @@ export interface DaemonSetPods {
 }
 
 /** The pods each DaemonSet owns, by node they are bound to. */
-export function daemonSetPods(cluster: E2eCluster, namespace: string): DaemonSetPods[] {
+export function daemonSetPods(cluster: ControlPlane, namespace: string): DaemonSetPods[] {
   const pods = cluster.getJson(['-n', namespace, 'pods']).items.filter((p: any) => !p.metadata.deletionTimestamp);
   return cluster.getJson(['-n', namespace, 'daemonsets']).items.map((ds: any) => {
     const byNode: Record<string, string[]> = {};
@@ -66,7 +66,7 @@ export function daemonSetPods(cluster: E2eCluster, namespace: string): DaemonSet
  * Waits until every DaemonSet in `namespace` has exactly one bound pod on each of `nodes` and none elsewhere;
  * returns the last view either way.
  */
-export async function waitForDaemonSetPods(cluster: E2eCluster, namespace: string, nodes: readonly string[], timeoutMs = 60_000):
+export async function waitForDaemonSetPods(cluster: ControlPlane, namespace: string, nodes: readonly string[], timeoutMs = 60_000):
 Promise<{ ok: boolean; view: DaemonSetPods[]; ms: number }> {
   const start = Date.now();
   let view: DaemonSetPods[] = [];
@@ -86,7 +86,7 @@ export function describePods(view: readonly DaemonSetPods[]): string {
 }
 
 /** The live pod that DaemonSet `daemonSet` bound to `node` (exactly one, or it throws). */
-export function daemonSetPodOn(cluster: E2eCluster, namespace: string, daemonSet: string, node: string): any {
+export function daemonSetPodOn(cluster: ControlPlane, namespace: string, daemonSet: string, node: string): any {
   const pods = cluster.getJson(['-n', namespace, 'pods']).items
     .filter((p: any) => p.spec.nodeName === node && !p.metadata.deletionTimestamp
       && p.metadata.ownerReferences?.some((o: any) => o.kind === 'DaemonSet' && o.name === daemonSet));
@@ -98,7 +98,7 @@ export function daemonSetPodOn(cluster: E2eCluster, namespace: string, daemonSet
  * Stand-in for the kubelet's part in pod deletion: a pod on a node without kubelet stays Terminating, so
  * pods already marked for deletion are removed for good.
  */
-export function reapTerminatingPods(cluster: E2eCluster): void {
+export function reapTerminatingPods(cluster: ControlPlane): void {
   const pods = cluster.getJson(['pods', '-A']).items.filter((p: any) => p.metadata.deletionTimestamp);
   for (const p of pods) {
     cluster.kubectl(['-n', p.metadata.namespace, 'delete', 'pod', p.metadata.name, '--grace-period=0', '--force'], { allowFail: true });
@@ -106,7 +106,7 @@ export function reapTerminatingPods(cluster: E2eCluster): void {
 }
 
 /** Deletes `objects` and waits until they (and their pods) are gone. */
-export async function deleteObjects(cluster: E2eCluster, objects: readonly any[], timeoutMs = 90_000): Promise<void> {
+export async function deleteObjects(cluster: ControlPlane, objects: readonly any[], timeoutMs = 90_000): Promise<void> {
   const refs = objects.map(refOf);
   for (const r of [...refs].reverse()) {
     cluster.kubectl(['delete', ...refArgs(r), '--wait=false', '--ignore-not-found'], { allowFail: true });

@@ -13,7 +13,15 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { track } from '../lab/sys';
-import { BIN_DIR, E2eCluster } from './cluster';
+import { BIN_DIR } from './control-plane';
+import { ExecResult } from './exec';
+
+/** What the pod runner needs of a cluster: its API (as the administrator) and each node's network namespace. */
+export interface PodHost {
+  kubectl(args: readonly string[], opts?: { input?: string; timeoutMs?: number; allowFail?: boolean }): ExecResult;
+  getJson<T = any>(args: readonly string[]): T;
+  ns(node: string): string;
+}
 
 /** What the image stand-in adds to the root file system, and the image's entrypoint and cmd. */
 export interface ImageStandIn {
@@ -156,7 +164,7 @@ export function resolveInImage(p: string, hostRoot = '/'): string {
 }
 
 /** Runs `containerName` of `pod` on its node; resolves once the process is started. */
-export function runContainer(cluster: E2eCluster, pod: any, containerName: string, opts: RunOptions): RunningContainer {
+export function runContainer(cluster: PodHost, pod: any, containerName: string, opts: RunOptions): RunningContainer {
   const spec = pod.spec;
   const ns = pod.metadata.namespace;
   const container = [...(spec.initContainers ?? []), ...spec.containers].find((c: any) => c.name === containerName);
@@ -270,7 +278,9 @@ export function runContainer(cluster: E2eCluster, pod: any, containerName: strin
   const work = path.join(podDir, 'overlay-work');
   for (const d of [root, upper, work]) fs.mkdirSync(d, { recursive: true });
   const q = shellQuote;
-  const lines = ['set -e', `mount -t overlay e2e-image -o lowerdir=/,upperdir=${q(upper)},workdir=${q(work)} ${q(root)}`];
+  // A host-network pod shares its node's UTS namespace (the node's hostname is its name); others get the pod's name.
+  const hostname = spec.hostNetwork ? spec.nodeName : pod.metadata.name;
+  const lines = ['set -e', `echo ${q(hostname)} > /proc/sys/kernel/hostname`, `mount -t overlay e2e-image -o lowerdir=/,upperdir=${q(upper)},workdir=${q(work)} ${q(root)}`];
   for (const [dest, src] of Object.entries(image.files)) {
     lines.push(`mkdir -p ${q(path.dirname(root + dest))}`, `cp ${q(src)} ${q(root + dest)}`);
   }
@@ -293,7 +303,7 @@ export function runContainer(cluster: E2eCluster, pod: any, containerName: strin
   const logFile = path.join(podDir, 'container.log');
   const log = fs.openSync(logFile, 'a');
   // nsenter keeps the node's mounts (ip netns exec would remount /sys); unshare gives the container its own.
-  const child = spawn('nsenter', [`--net=/run/netns/${cluster.ns(spec.nodeName)}`, '--', 'unshare', '--mount', '--propagation', 'private',
+  const child = spawn('nsenter', [`--net=/run/netns/${cluster.ns(spec.nodeName)}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'private',
     '--', '/bin/sh', '-c', script, 'e2e-pod', ...argv], { stdio: ['ignore', log, log], env, detached: true, cwd: '/' });
   fs.closeSync(log);
   track(child, true);

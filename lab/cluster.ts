@@ -1,13 +1,15 @@
 /**
  * The simulated edge cluster: one bridge namespace, one namespace per edge node, one client
  * namespace, all veth'd to the bridge and nothing connected to the host. Each node runs the real
- * keepalived (the EdgeUnderTest's config and arguments) and a Traefik stand-in.
+ * keepalived (the EdgeUnderTest's config and arguments) and Traefik (lab/traefik-fleet.ts: the real one from its
+ * pod against a real API server, or a stand-in).
  */
 import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import { pickFreeAddress } from './addr';
+import type { LabNetwork } from './real-traefik';
 import { EdgeUnderTest } from './edge-under-test';
 import {
   ClientSample,
@@ -21,7 +23,8 @@ import {
   parseKeepalivedState,
   parseMonitorLine,
 } from './timeline';
-import { ipn, killNamespacePids, nowMs, run, sleep, track, waitFor } from './sys';
+import { attachToBridge, ipn, nowMs, removeNamespaces, run, sleep, track, waitFor } from './sys';
+import { TraefikFleet } from './traefik-fleet';
 
 export const KEEPALIVED = '/usr/sbin/keepalived';
 export const SETPRIV = '/usr/bin/setpriv';
@@ -39,6 +42,8 @@ export interface ClusterOptions {
   readonly clientMaxSeconds: number;
   readonly clientIntervalMs: number;
   readonly clientTimeoutMs: number;
+  /** The Traefik the nodes run, given the lab's network (lab/traefik-fleet.ts). */
+  readonly traefik: (net: LabNetwork) => TraefikFleet;
 }
 
 export interface VrrpTransition {
@@ -75,6 +80,7 @@ export class LabCluster {
   readonly configTest: Array<{ node: string; rc: number; output: string }> = [];
   /** Latest VRRP state per node from its log; null while keepalived is not running. */
   readonly vrrpState: Record<string, VrrpState | null> = {};
+  readonly traefik: TraefikFleet;
   lastActivityAt = 0;
 
   private readonly nsOf: Record<string, string> = {};
@@ -83,7 +89,6 @@ export class LabCluster {
   private readonly live: Record<string, NodeState> = {};
   private readonly events: NodeEvent[] = [];
   private readonly keepalived: Record<string, ChildProcess | undefined> = {};
-  private readonly standins: Record<string, ChildProcess | undefined> = {};
   private readonly monitors: ChildProcess[] = [];
   private client?: ChildProcess;
   private readonly logs: Record<string, fs.WriteStream> = {};
@@ -100,6 +105,10 @@ export class LabCluster {
     });
     this.clientAddress = pickFreeAddress(edge.vip, edge.subnetPrefix, edge.nodes.map((n) => n.address));
     this.confPath = path.join(opts.workDir, 'keepalived.conf');
+    this.traefik = opts.traefik({
+      prefix: opts.prefix, brNs: this.brNs, interfaceName: edge.interfaceName, prefixLength: edge.subnetPrefix,
+      nodes: edge.nodes, taken: [edge.vip, this.clientAddress], ns: (n) => this.ns(n),
+    });
   }
 
   ns(node: string): string {
@@ -127,14 +136,8 @@ export class LabCluster {
     ipn(this.brNs, ['link', 'add', 'br0', 'type', 'bridge']);
     ipn(this.brNs, ['link', 'set', 'br0', 'up']);
 
-    const attach = (ns: string, port: string, address: string): void => {
-      // Both ends are created inside lab namespaces, never in the host's.
-      ipn(this.brNs, ['link', 'add', port, 'type', 'veth', 'peer', 'name', edge.interfaceName, 'netns', ns]);
-      ipn(this.brNs, ['link', 'set', port, 'master', 'br0']);
-      ipn(this.brNs, ['link', 'set', port, 'up']);
-      ipn(ns, ['addr', 'add', `${address}/${edge.subnetPrefix}`, 'dev', edge.interfaceName]);
-      ipn(ns, ['link', 'set', edge.interfaceName, 'up']);
-    };
+    const attach = (ns: string, port: string, address: string): void =>
+      attachToBridge(this.brNs, port, ns, edge.interfaceName, address, edge.subnetPrefix);
     edge.nodes.forEach((n) => attach(this.ns(n.name), this.portOf[n.name], n.address));
     attach(this.clientNs, 'pc', this.clientAddress);
 
@@ -153,7 +156,8 @@ export class LabCluster {
       this.live[n] = { ...st };
       this.vrrpState[n] = null;
     }
-    for (const n of this.nodes) await this.startStandin(n);
+    await this.traefik.setup();
+    for (const n of this.nodes) await this.startTraefik(n);
     await this.ensureClient();
   }
 
@@ -213,54 +217,24 @@ export class LabCluster {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Traefik stand-in
+  // Traefik
 
-  drainFile(node: string): string {
-    return path.join(this.opts.workDir, `drain-${node}`);
-  }
-
-  async startStandin(node: string): Promise<void> {
-    if (this.standins[node]) return;
-    const { edge } = this;
-    const cmd = nodeCmd('standin.ts', [node, String(edge.webPort), String(edge.pingPort), edge.pingPath, this.drainFile(node)]);
-    const child = spawn('ip', ['netns', 'exec', this.ns(node), ...cmd], { stdio: ['pipe', 'pipe', 'pipe'], cwd: REPO_ROOT });
-    track(child, false);
-    this.standins[node] = child;
-    child.once('exit', () => {
-      if (this.standins[node] === child) this.standins[node] = undefined;
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const ready = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 15000);
-      readline.createInterface({ input: child.stdout! }).on('line', (l) => {
-        if (l.trim() === 'ready') {
-          clearTimeout(timer);
-          resolve(true);
-        }
-      });
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve(false);
-      });
-    });
-    if (!ready) throw new Error(`Traefik stand-in on ${node} did not start: ${stderr.trim()}`);
+  startTraefik(node: string): Promise<void> {
+    return this.traefik.start(node);
   }
 
   /** The Traefik process dies (SIGKILL). */
-  killStandin(node: string): void {
-    const c = this.standins[node];
-    if (c?.pid) process.kill(c.pid, 'SIGKILL');
-    this.standins[node] = undefined;
+  killTraefik(node: string): void {
+    this.traefik.kill(node);
   }
 
-  standinRunning(node: string): boolean {
-    return !!this.standins[node];
+  traefikRunning(node: string): boolean {
+    return this.traefik.running(node);
   }
 
-  setDraining(node: string, draining: boolean): void {
-    if (draining) fs.writeFileSync(this.drainFile(node), 'draining\n');
-    else fs.rmSync(this.drainFile(node), { force: true });
+  /** The node's Traefik fails its ping from now on (true) or is healthy again (false). */
+  setTraefikFailing(node: string, failing: boolean): void {
+    this.traefik.setFailing(node, failing);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -408,6 +382,7 @@ export class LabCluster {
     ipn(this.ns(node), ['addr', 'flush', 'dev', ifc]);
     ipn(this.ns(node), ['link', 'set', ifc, 'up']);
     ipn(this.ns(node), ['addr', 'add', `${addr}/${this.edge.subnetPrefix}`, 'dev', ifc]);
+    this.traefik.networkReset(node);
   }
 
   /** Bridge port isolation: nodes cannot reach each other, the client still reaches every node. */
@@ -425,10 +400,10 @@ export class LabCluster {
    * stale VIP, keepalived freshly started everywhere, one stable master. Returns the master.
    */
   async reset(settleMs: number, timeoutMs: number): Promise<string> {
-    for (const n of this.nodes) this.setDraining(n, false);
+    for (const n of this.nodes) this.setTraefikFailing(n, false);
     await Promise.all(this.nodes.map((n) => this.stopKeepalived(n)));
     for (const n of this.nodes) {
-      if (!this.standinRunning(n)) await this.startStandin(n);
+      if (!this.traefikRunning(n)) await this.startTraefik(n);
       if (!this.live[n].link || this.live[n].vip) this.rebootNetwork(n);
     }
     await waitFor(() => this.vipConfigured().length === 0 && this.nodes.every((n) => this.live[n].link), 3000, 10);
@@ -472,20 +447,13 @@ export class LabCluster {
 
   async teardown(): Promise<void> {
     this.client?.stdin?.end();
-    for (const n of this.nodes) this.setDraining(n, false);
     await Promise.all(this.nodes.map((n) => this.stopKeepalived(n)));
-    for (const n of this.nodes) {
-      const c = this.standins[n];
-      c?.stdin?.end();
-      if (c?.pid) process.kill(c.pid, 'SIGTERM');
-    }
+    await this.traefik.teardown();
     for (const m of this.monitors) if (m.pid && m.exitCode === null) m.kill('SIGTERM');
     if (this.client?.pid) this.client.kill('SIGTERM');
     await Promise.all(Object.values(this.logs).map((l) => new Promise((r) => l.end(r))));
     await sleep(100);
-    for (const ns of [this.brNs, this.clientNs, ...this.nodes.map((n) => this.ns(n))]) {
-      killNamespacePids(ns); // e.g. a check script still running
-      run('ip', ['netns', 'del', ns], { allowFail: true });
-    }
+    // Every namespace of this cluster, the fleet's too (e.g. a check script still running is killed first).
+    removeNamespaces(this.opts.prefix);
   }
 }

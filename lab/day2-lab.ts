@@ -185,8 +185,8 @@ export class Day2Lab {
     const c = this.cluster;
     await Promise.all(c.nodes.filter((n) => this.podRunning(n)).map((n) => this.stopPod(n)));
     for (const n of c.nodes) {
-      c.setDraining(n, false);
-      if (!c.standinRunning(n)) await c.startStandin(n);
+      c.setTraefikFailing(n, false);
+      if (!c.traefikRunning(n)) await c.startTraefik(n);
       c.rebootNetwork(n);
       this.deliverConfig(n, base.keepalivedConf);
     }

@@ -2,7 +2,7 @@
  * Day-2 HA lab: config changes reach the nodes at random moments (as kubelet syncs do) and keepalived reloads in
  * place; an image upgrade goes through `npm run rollout`; `npm run status` is run against the lab through the
  * kubectl stand-in. Real keepalived in network namespaces, the DaemonSet's own start command, env and mounts.
- *   node -r @swc-node/register lab/day2-run.ts [--short|--full] [--out DIR] [--scenarios a,b] [--runs N]
+ *   node -r @swc-node/register lab/day2-run.ts [--short|--full] [--out DIR] [--scenarios a,b] [--runs N] [--traefik real|standin]
  * Needs Linux and root (namespaces, mounts). Exit 0 = every target met, 1 = a target missed, 2 = could not run.
  */
 import * as fs from 'fs';
@@ -14,6 +14,7 @@ import { LAB_EXTRA_NODE, day2BaseProps } from './day2-app';
 import { Day2Lab, edgeOf } from './day2-lab';
 import { KeepalivedPodSpec, synthesizePod } from './day2-pod';
 import { fmt, median } from './stats';
+import { TraefikKind, describeTraefik, parseTraefikKind, prepareTraefik, traefikFleet } from './traefik-choice';
 import {
   cleanupSync, installCleanupHandlers, nowMs, run, runPrefix, sleep, staleLabPrefixes, staleLabTempDirs, trackPrefix,
   trackTempDir, removeNamespaces, waitFor,
@@ -114,8 +115,9 @@ function gapStart(samples: ReadonlyArray<{ end: number; ok: boolean }>, from: nu
   return Math.round(at - from);
 }
 
-function parseArgs(argv: string[]): { mode: Day2Mode; out: string; scenarios: Day2Scenario[]; runs?: number } {
+function parseArgs(argv: string[]): { mode: Day2Mode; out: string; scenarios: Day2Scenario[]; runs?: number; traefik: TraefikKind } {
   let mode = MODES.short;
+  let traefik: TraefikKind = 'real';
   let out: string | undefined;
   let scenarios: Day2Scenario[] = [...DAY2_SCENARIOS];
   let runs: number | undefined;
@@ -129,7 +131,10 @@ function parseArgs(argv: string[]): { mode: Day2Mode; out: string; scenarios: Da
     if (a === '--short') mode = MODES.short;
     else if (a === '--full') mode = MODES.full;
     else if (a === '--out') out = path.resolve(value());
-    else if (a === '--runs') runs = Number(value());
+    else if (a === '--runs') {
+      runs = Number(value());
+      if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number of at least 1; got ${argv[i]}`);
+    } else if (a === '--traefik') traefik = parseTraefikKind(value());
     else if (a === '--scenarios') {
       const list = value().split(',').map((s) => s.trim()).filter(Boolean);
       const bad = list.filter((s) => !(DAY2_SCENARIOS as readonly string[]).includes(s));
@@ -138,7 +143,7 @@ function parseArgs(argv: string[]): { mode: Day2Mode; out: string; scenarios: Da
     } else throw new Error(`unknown argument ${a}`);
   }
   out ??= mode === MODES.full ? path.join(__dirname, 'results', 'day2') : path.join(__dirname, '..', '.lab-out', 'day2-short');
-  return { mode, out, scenarios, runs };
+  return { mode, out, scenarios, runs, traefik };
 }
 
 /** The props after the change a scenario makes. */
@@ -259,7 +264,7 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
       // from now, so the reload lands between 1 s before and 1 s after the failure, i.e. before the handover.
       void sleep(1000).then(() => {
         failAt = nowMs();
-        c.setDraining(holder, true);
+        c.setTraefikFailing(holder, true);
       });
     }
     const done = (st: { revision: string; rejected: string }): boolean =>
@@ -336,12 +341,12 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
   check('no lab error', lab.errors.length === 0, lab.errors.splice(0).join('; '));
   if (s === 'broken-config') {
     // After the measurement: npm run status must fail when the VIP is on no node, and on several.
-    for (const n of baseNodes) c.setDraining(n, true);
+    for (const n of baseNodes) c.setTraefikFailing(n, true);
     await waitFor(() => c.holders().length === 0, 10_000, 20);
     const none = await lab.status(false);
     check('npm run status exits 1 when the VIP is on no node (every Traefik failing)', none.code === 1
       && none.stdout.includes('is on NO node'), none.stdout + none.stderr);
-    for (const n of baseNodes) c.setDraining(n, false);
+    for (const n of baseNodes) c.setTraefikFailing(n, false);
     await waitFor(() => c.holders().length === 1, 10_000, 20);
     c.setPartition(true);
     await waitFor(() => c.holders().length >= 2, 10_000, 20);
@@ -357,15 +362,16 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
   };
 }
 
-function renderMarkdown(runs: Day2Run[], mode: Day2Mode, started: string): string {
+function renderMarkdown(runs: Day2Run[], mode: Day2Mode, started: string, traefik: string, traefikErrors: readonly string[]): string {
   const lines = [
     `# Day-2 lab results (${mode.name} mode)`,
     '',
     `Run ${started}; keepalived \`${run('/usr/sbin/keepalived', ['--version'], { allowFail: true }).stderr.split('\n')[0]}\`; `
       + `each node sees a changed ConfigMap after a random delay of 0-${mode.maxDelayMs / 1000} s; project defaults (3 nodes, `
       + 'VRRPv3 advert 0.2 s, nopreempt, health check every 1 s, fall 2), the DaemonSet\'s own start command and mounts, '
-      + 'least-privilege capabilities. Client: one HTTP request to the VIP every 20 ms.',
+      + `least-privilege capabilities. Traefik: ${traefik}. Client: one HTTP request to the VIP every 20 ms.`,
     '',
+    ...(traefikErrors.length ? ['Traefik logged errors (a missed target):', '', ...traefikErrors.map((l) => `    ${l}`), ''] : []),
     '| scenario | runs | VIP moves (max) | two holders, ms (max) | failed requests (max) | longest client gap, ms (median) | change -> every node, s (median, max) | targets |',
     '|---|---|---|---|---|---|---|---|',
   ];
@@ -427,11 +433,20 @@ async function main(): Promise<number> {
   const base = synthesizePod(day2BaseProps());
   // The namespaces include the fourth node (its pod only starts in the node-added scenario).
   const withExtra = synthesizePod({ ...day2BaseProps(), nodes: [...day2BaseProps().nodes, { ...LAB_EXTRA_NODE }] });
-  const cluster = new LabCluster(edgeOf(withExtra), {
+  const problem = prepareTraefik(args.traefik);
+  if (problem) {
+    process.stderr.write(`day2 lab: cannot run the real Traefik: ${problem} (--traefik standin runs the stand-in)\n`);
+    return 2;
+  }
+  const traefik = describeTraefik(args.traefik);
+  const edge = edgeOf(withExtra);
+  const cluster = new LabCluster(edge, {
     prefix, workDir, logDir, clientMaxSeconds: 3600, clientIntervalMs: 20, clientTimeoutMs: 200,
+    traefik: traefikFleet(args.traefik, withExtra.props, edge, workDir),
   });
   const lab = new Day2Lab(cluster, base, workDir);
   const runs: Day2Run[] = [];
+  const traefikErrors: string[] = [];
   const progress = (m: string): void => {
     process.stdout.write(`${m}\n`);
   };
@@ -449,14 +464,15 @@ async function main(): Promise<number> {
       }
     }
   } finally {
+    traefikErrors.push(...cluster.traefik.errorLines());
     await lab.teardown();
     cleanupSync();
   }
-  fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify({ mode: args.mode, started, runs }, null, 2) + '\n');
-  const md = renderMarkdown(runs, args.mode, started);
+  fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify({ mode: args.mode, started, traefik, traefikErrors, runs }, null, 2) + '\n');
+  const md = renderMarkdown(runs, args.mode, started, traefik, traefikErrors);
   fs.writeFileSync(path.join(args.out, 'results.md'), md);
   process.stdout.write(`\n${md}`);
-  const missed = runs.some((r) => r.checks.some((c) => !c.ok));
+  const missed = runs.some((r) => r.checks.some((c) => !c.ok)) || traefikErrors.length > 0;
   process.stdout.write(missed ? 'day2 lab: a target was missed\n' : 'day2 lab: every target met\n');
   return missed ? 1 : 0;
 }

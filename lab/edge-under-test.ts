@@ -35,7 +35,7 @@ export interface EdgeUnderTest {
 }
 
 import { keepalivedArguments } from '../lib/keepalived/keepalived-command';
-import { synthesizeEdge } from './synthesized-edge';
+import { LabTopology, synthesizeEdge } from './synthesized-edge';
 
 /** Lab addressing shared by both variants (only ever assigned inside lab namespaces). */
 // No priorities here: the project's come from EdgeIngress, the seed's are all 100.
@@ -51,19 +51,21 @@ export const LAB_WEB_PORT = 80;
 export const LAB_PING_PORT = 8080;
 export const LAB_PING_PATH = '/ping';
 
+export const LAB_TOPOLOGY: LabTopology = {
+  nodes: LAB_NODES,
+  vip: LAB_VIP,
+  subnet: `10.77.0.0/${LAB_PREFIX}`,
+  interfaceName: LAB_IFACE,
+  webPort: LAB_WEB_PORT,
+  pingPort: LAB_PING_PORT,
+};
+
 /**
  * The project defaults exactly as shipped: the lab topology synthesized through EdgeIngress, with the
  * least-privilege keepalived container (see synthesized-edge.ts).
  */
 export function projectDefaults(): EdgeUnderTest {
-  return synthesizeEdge('project defaults', {
-    nodes: LAB_NODES,
-    vip: LAB_VIP,
-    subnet: `10.77.0.0/${LAB_PREFIX}`,
-    interfaceName: LAB_IFACE,
-    webPort: LAB_WEB_PORT,
-    pingPort: LAB_PING_PORT,
-  });
+  return synthesizeEdge('project defaults', LAB_TOPOLOGY);
 }
 
 /** The seed's vrrp_instance on lab addresses, made to pass `keepalived -t`; the LVS lab appends its virtual_server. */

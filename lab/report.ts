@@ -8,6 +8,8 @@ export interface LabReport {
   readonly durationS: number;
   readonly mode: string;
   readonly host: { kernel: string; keepalived: string; cpus: number };
+  /** Which Traefik the nodes ran (absent in reports from before the real one ran: the stand-in). */
+  readonly traefik?: string;
   readonly variants: ReadonlyArray<{
     id: string;
     label: string;
@@ -42,7 +44,7 @@ export function renderMarkdown(r: LabReport): string {
   out.push(`# HA lab results (${r.mode})`, '');
   out.push(
     `Run ${r.startedAt}, ${r.durationS.toFixed(0)} s, kernel ${r.host.kernel}, ${r.host.keepalived}, ${r.host.cpus} CPU(s). ` +
-      'Real keepalived in network namespaces (3 edge nodes + client on one bridge), Traefik replaced by a small HTTP stand-in, ' +
+      `Real keepalived in network namespaces (3 edge nodes + client on one bridge); Traefik: ${r.traefik ?? 'a small HTTP stand-in'}; ` +
       'client requests to VIP every 20 ms. Times in seconds, from the fault injection.',
     '',
   );

@@ -1,6 +1,6 @@
 /**
  * HA lab: real keepalived on simulated edge nodes (network namespaces), failover measured.
- *   node -r @swc-node/register lab/run.ts [--short|--full] [--out DIR] [--scenarios a,b] [--variants project,seed]
+ *   node -r @swc-node/register lab/run.ts [--short|--full] [--out DIR] [--scenarios a,b] [--variants project,seed] [--traefik real|standin]
  * Needs Linux and root. Everything runs inside namespaces named edgelab-<pid>-*, removed on exit.
  */
 import * as fs from 'fs';
@@ -10,7 +10,9 @@ import { spawn } from 'child_process';
 import { LabCluster } from './cluster';
 import { LvsTarget } from './lvs/lvs-analysis';
 import { runLvsLabInUml, umlAvailable } from './lvs/uml';
-import { EdgeUnderTest, projectDefaults, seedSettings } from './edge-under-test';
+import { EdgeUnderTest, LAB_TOPOLOGY, projectDefaults, seedSettings } from './edge-under-test';
+import { labEdgeProps } from './synthesized-edge';
+import { TRAEFIK_KINDS, TraefikKind, describeTraefik, parseTraefikKind, prepareTraefik, traefikFleet } from './traefik-choice';
 import { scriptExecutables } from './preflight';
 import { LabReport, renderMarkdown } from './report';
 import {
@@ -66,6 +68,8 @@ interface Args {
   variants: VariantId[];
   /** LVS lab variants (--lvs-variants), passed on to lab/lvs/lvs-lab.ts; its defaults when absent. */
   lvsVariants?: string;
+  /** The Traefik on the VRRP lab's nodes (the LVS lab in User-Mode Linux keeps its stand-in). */
+  traefik: TraefikKind;
 }
 
 const USAGE = `usage: npm run lab -- [--short|--full] [--out DIR] [--scenarios ${SCENARIOS.join(',')}] [--variants project,seed]
@@ -77,6 +81,8 @@ const USAGE = `usage: npm run lab -- [--short|--full] [--out DIR] [--scenarios $
   --no-lvs     skip the LVS direct-routing scenarios (lab/lvs/, results in DIR/lvs)
   --lvs-only   only the LVS scenarios (in User-Mode Linux when this kernel has no IP_VS)
   --lvs-variants a,b  LVS variants to run (lab/lvs/lvs-lab.ts lists them; default: the mode's set)
+  --traefik K  ${TRAEFIK_KINDS.join('|')}: the real Traefik run from its pod against a real control plane
+               (default; builds or reuses the pinned tools in e2e/bin), or the HTTP stand-in
 Needs Linux, root, keepalived, ip, bridge, setpriv (least-privilege variants) and the
 executables the keepalived.conf's check scripts run (e.g. wget or curl).`;
 
@@ -88,6 +94,7 @@ function parseArgs(argv: string[]): Args {
   let rerender: string | undefined;
   let lvs: Args['lvs'] = 'both';
   let lvsVariants: string | undefined;
+  let traefik: TraefikKind = 'real';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -102,6 +109,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--no-lvs') lvs = 'skip';
     else if (a === '--lvs-only') lvs = 'only';
     else if (a === '--lvs-variants') lvsVariants = value();
+    else if (a === '--traefik') traefik = parseTraefikKind(value());
     else if (a === '--scenarios') {
       const list = value().split(',').map((s) => s.trim()).filter(Boolean);
       const bad = list.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
@@ -120,7 +128,7 @@ function parseArgs(argv: string[]): Args {
   // A short run, or one with a chosen set of LVS variants, must not overwrite the committed full results the
   // README quotes.
   out ??= mode === MODES.full && lvsVariants === undefined ? path.join(__dirname, 'results') : path.join(__dirname, '..', '.lab-out', mode.name);
-  return { rerender, lvs, mode, out, scenarios, variants, lvsVariants };
+  return { rerender, lvs, mode, out, scenarios, variants, lvsVariants, traefik };
 }
 
 function which(cmd: string): string | null {
@@ -238,6 +246,8 @@ async function runVariant(
     clientMaxSeconds: args.mode.name === 'full' ? 3 * 3600 : 1800,
     clientIntervalMs: 20,
     clientTimeoutMs: 200,
+    // Both variants run the project's Traefik pods: only keepalived's settings differ between them.
+    traefik: traefikFleet(args.traefik, labEdgeProps(LAB_TOPOLOGY), edge, path.join(workRoot, variant)),
   });
   progress(`${edge.label}: setting up ${edge.nodes.length} nodes + client (${edge.capabilities ? 'keepalived with ' + edge.capabilities.join(',') : 'keepalived as root'})`);
   await cluster.setup();
@@ -306,6 +316,7 @@ async function runVariant(
     progress(`ERROR ${(e as Error).message}`);
   } finally {
     progress(`${edge.label}: tearing down`);
+    for (const line of cluster.traefik.errorLines()) labErrors.push(`${edge.label}: Traefik logged: ${line.trim()}`);
     await cluster.teardown();
   }
   return cluster.configTest;
@@ -363,6 +374,13 @@ async function main(): Promise<void> {
     const ran = await runLvs(args, detected);
     process.exit(ran ? (ran.exitCode === 0 && ran.missed.length === 0 ? 0 : 1) : 2);
   }
+  const traefikProblem = prepareTraefik(args.traefik);
+  if (traefikProblem) {
+    process.stderr.write(`lab: cannot run the real Traefik: ${traefikProblem} (--traefik standin runs the stand-in)\n`);
+    process.exit(2);
+  }
+  const traefikDescription = describeTraefik(args.traefik);
+  progress(`Traefik on the nodes: ${traefikDescription}`);
   fs.rmSync(path.join(args.out, 'logs'), { recursive: true, force: true });
   for (const f of fs.readdirSync(args.out)) if (/^timeline-.*\.svg$/.test(f)) fs.rmSync(path.join(args.out, f));
 
@@ -426,6 +444,7 @@ async function main(): Promise<void> {
     durationS: (Date.now() - started) / 1000,
     mode: args.mode.name,
     host: { kernel: os.release(), keepalived: keepalivedVersion(), cpus: os.cpus().length },
+    traefik: traefikDescription,
     variants: args.variants.map((v) => ({ id: v, label: edges[v].label, capabilities: edges[v].capabilities ?? null, configTest: configTests[v] ?? [] })),
     lvs,
     scenarios: results,

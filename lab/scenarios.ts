@@ -230,7 +230,7 @@ export async function gracefulStop(ctx: ScenarioContext, run: number): Promise<R
 export async function traefikUnhealthy(ctx: ScenarioContext, run: number): Promise<RunOutput> {
   return singleFaultRun(ctx, 'traefik-unhealthy', run, async (c, holder) => {
     const t0 = nowMs();
-    c.setDraining(holder, true);
+    c.setTraefikFailing(holder, true);
     return { t0, label: `ping 503 on ${holder}` };
   });
 }
@@ -238,7 +238,7 @@ export async function traefikUnhealthy(ctx: ScenarioContext, run: number): Promi
 export async function traefikDead(ctx: ScenarioContext, run: number): Promise<RunOutput> {
   return singleFaultRun(ctx, 'traefik-dead', run, async (c, holder) => {
     const t0 = nowMs();
-    c.killStandin(holder);
+    c.killTraefik(holder);
     return { t0, label: `Traefik killed on ${holder}` };
   });
 }

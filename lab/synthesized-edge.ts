@@ -4,7 +4,7 @@
  * arguments and capabilities out of the synthesized DaemonSet, so the lab measures what the cluster runs.
  */
 import { Testing } from 'cdk8s';
-import { EdgeIngress, KeepalivedPrivilege } from '../lib';
+import { EdgeIngress, EdgeIngressProps, KeepalivedPrivilege } from '../lib';
 import type { EdgeUnderTest } from './edge-under-test';
 import { labKeepalivedArgs } from './pod-keepalived-args';
 
@@ -17,16 +17,21 @@ export interface LabTopology {
   readonly pingPort: number;
 }
 
-export function synthesizeEdge(label: string, topology: LabTopology): EdgeUnderTest {
-  const chart = Testing.chart();
-  const edge = new EdgeIngress(chart, 'Edge', {
+/** The lab topology as EdgeIngress props: project defaults with the least-privilege keepalived container. */
+export function labEdgeProps(topology: LabTopology): EdgeIngressProps {
+  return {
     nodes: topology.nodes,
     virtualIp: topology.vip,
     subnet: topology.subnet,
     interface: topology.interfaceName,
     traefik: { webPort: topology.webPort, adminPort: topology.pingPort },
     keepalived: { privilege: KeepalivedPrivilege.LEAST_PRIVILEGE },
-  });
+  };
+}
+
+export function synthesizeEdge(label: string, topology: LabTopology): EdgeUnderTest {
+  const chart = Testing.chart();
+  const edge = new EdgeIngress(chart, 'Edge', labEdgeProps(topology));
   const manifests = Testing.synth(chart);
   const configMap = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === edge.keepalived.configMap.name);
   const daemonSet = manifests.find((m) => m.kind === 'DaemonSet' && m.metadata.name === edge.keepalived.daemonSet.name);
