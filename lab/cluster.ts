@@ -158,6 +158,7 @@ export class LabCluster {
     }
     await this.traefik.setup();
     for (const n of this.nodes) await this.startTraefik(n);
+    await this.traefik.checkAfterStart();
     await this.ensureClient();
   }
 

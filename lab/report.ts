@@ -108,7 +108,8 @@ export function renderMarkdown(r: LabReport): string {
     out.push(
       '',
       '"never moved": the seed settings have no health check, so the VIP stays on a node whose Traefik is draining or dead ' +
-        '(a draining Traefik still answers, hence the small seed gap in scenario 3; a dead one leaves the VIP black-holed).',
+        '(a draining Traefik still answers until it stops listening: a small seed gap in scenario 3 with the stand-in, which ' +
+        'never stops; the real Traefik exits after its grace period, and a dead one leaves the VIP black-holed).',
       '',
     );
   }

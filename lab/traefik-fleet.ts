@@ -14,6 +14,8 @@ export interface TraefikFleet {
   readonly description: string;
   /** Once, after the lab's network exists and before the first start. */
   setup(): Promise<void>;
+  /** After the first start on every node: what must hold once the fleet runs (throws otherwise). */
+  checkAfterStart(): Promise<void>;
   /** Starts Traefik on `node`; resolves once its ping and web entrypoints answer. */
   start(node: string): Promise<void>;
   /** The process dies (SIGKILL). */
@@ -54,6 +56,8 @@ export class StandinTraefik implements TraefikFleet {
   constructor(private readonly opts: StandinOptions) {}
 
   async setup(): Promise<void> {}
+
+  async checkAfterStart(): Promise<void> {}
 
   private drainFile(node: string): string {
     return path.join(this.opts.workDir, `drain-${node}`);
