@@ -10,6 +10,7 @@ import { MAX_PERSISTENCE_SECONDS } from '../keepalived/virtual-server';
 import { MAX_SCRIPT_FALL_RISE, MAX_SCRIPT_SECONDS } from '../keepalived/vrrp-script';
 import { resolveTraefikProps, TraefikPropPath } from '../traefik/_props';
 import { TraefikDaemonSetProps } from '../traefik/traefik-daemon-set';
+import type { TraefikOptions } from '../traefik/traefik-options';
 import {
   AddressWithPrefix, canonical, checkArray, checkBoolean, checkEnum, checkInSubnet, checkInteger, checkInterfaceName,
   checkIp, checkIpWithOptionalPrefix, checkNumber, checkObject, checkSubnet, checkVrrpPassword, collectThrown,
@@ -19,45 +20,25 @@ import { checkNodeName } from '../validation/kubernetes';
 import type { EdgeIngressProps, EdgeNode } from './edge-ingress';
 
 /**
- * Where each TraefikDaemonSet prop comes from in EdgeIngressProps. A Record over every prop, so a new
- * Traefik prop does not compile until it says how EdgeIngress names it.
+ * Where each TraefikDaemonSet prop that is not a shared TraefikOptions setting comes from in EdgeIngressProps
+ * (a shared setting `x` is `traefik.x`). A Record over exactly those props, so a new one does not compile until
+ * it says how EdgeIngress names it.
  */
-const TRAEFIK_PATHS: Record<keyof TraefikDaemonSetProps, string> = {
+const EDGE_DERIVED_PATHS: Record<Exclude<keyof TraefikDaemonSetProps, keyof TraefikOptions>, string> = {
   namespace: 'namespace',
   name: 'traefik.name',
   nodeSelectorLabel: 'nodeLabel',
-  image: 'traefik.image',
-  webPort: 'traefik.webPort',
-  websecurePort: 'traefik.websecurePort',
-  adminPort: 'traefik.adminPort',
   metricsPort: 'traefik.metricsPort',
   healthPort: 'traefik.healthPort',
   ingressEndpointIp: 'virtualIp',
-  ingressClassName: 'traefik.ingressClassName',
-  defaultIngressClass: 'traefik.defaultIngressClass',
-  crdProvider: 'traefik.crdProvider',
-  gatewayApi: 'traefik.gatewayApi',
-  gatewayClassName: 'traefik.gatewayClassName',
-  defaultCertificateSecretName: 'traefik.defaultCertificateSecretName',
-  redirectToHttps: 'traefik.redirectToHttps',
-  accessLog: 'traefik.accessLog',
-  accessLogStatusCodes: 'traefik.accessLogStatusCodes',
-  webTrustedProxies: 'traefik.webTrustedProxies',
-  websecureTrustedProxies: 'traefik.websecureTrustedProxies',
-  additionalArguments: 'traefik.additionalArguments',
-  env: 'traefik.env',
-  volumes: 'traefik.volumes',
-  volumeMounts: 'traefik.volumeMounts',
-  resources: 'traefik.resources',
   // Derived from the health check (how long keepalived needs to move the VIP away).
   terminationGracePeriodSeconds: 'healthCheck',
   requestAcceptGraceSeconds: 'healthCheck',
   tolerations: 'tolerations',
-  priorityClassName: 'traefik.priorityClassName',
-  logLevel: 'traefik.logLevel',
 };
 
-export const EDGE_TRAEFIK_PATHS: TraefikPropPath = (prop) => TRAEFIK_PATHS[prop];
+export const EDGE_TRAEFIK_PATHS: TraefikPropPath = (prop) =>
+  (prop in EDGE_DERIVED_PATHS ? EDGE_DERIVED_PATHS[prop as keyof typeof EDGE_DERIVED_PATHS] : `traefik.${prop}`);
 
 /**
  * Checks every EdgeIngress prop and the Traefik props derived from them; throws one Error listing all

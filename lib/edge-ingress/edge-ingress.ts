@@ -1,4 +1,3 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import {
@@ -12,7 +11,7 @@ import { LvsScheduler, VrrpVersion } from '../keepalived/enums';
 import { VirtualServerProps } from '../keepalived/virtual-server';
 import { DEFAULT_EDGE_NODE_LABEL, NodeLabel } from '../node-label';
 import { TraefikDaemonSet, TraefikDaemonSetProps } from '../traefik/traefik-daemon-set';
-import { TraefikLogLevel, TraefikTrustedProxies } from '../traefik/traefik-options';
+import { TraefikOptions } from '../traefik/traefik-options';
 import { validateEdgeProps } from './_validate-props';
 import { defaultPriorities } from './priorities';
 
@@ -81,45 +80,16 @@ export interface LoadBalancingOptions {
 }
 
 /**
- * Traefik settings of {@link EdgeIngress}.
+ * Traefik settings of {@link EdgeIngress}: every {@link TraefikOptions} setting, plus the ports whose defaults
+ * EdgeIngress derives from the rest of the edge.
  */
-export interface EdgeTraefikOptions {
-  /**
-   * Traefik image.
-   * @default 'docker.io/traefik:v3.7.11'
-   */
-  readonly image?: string;
-  /**
-   * HTTP port on every edge node (and on the VIP).
-   * @default 80
-   */
-  readonly webPort?: number;
-  /**
-   * HTTPS port.
-   * @default - no websecure entrypoint
-   */
-  readonly websecurePort?: number;
-  /**
-   * Loopback-only port of Traefik's ping, API and dashboard.
-   * @default 8580
-   */
-  readonly adminPort?: number;
+export interface EdgeTraefikOptions extends TraefikOptions {
   /**
    * Port of Traefik's `health` entrypoint: `/ping` on every node address, so that with `loadBalancing` the
    * directors can check each node's Traefik and see it drain (503) before it stops accepting connections.
    * @default - 8581 with loadBalancing; none without (keepalived checks /ping on loopback)
    */
   readonly healthPort?: number;
-  /**
-   * IngressClass name.
-   * @default 'traefik'
-   */
-  readonly ingressClassName?: string;
-  /**
-   * Make the IngressClass the cluster default.
-   * @default false
-   */
-  readonly defaultIngressClass?: boolean;
   /**
    * Serve Prometheus metrics on `metricsPort` of each node's own address (never on the VIP), with the
    * `prometheus.io/*` scrape annotations on the pods.
@@ -131,90 +101,6 @@ export interface EdgeTraefikOptions {
    * @default 9101
    */
   readonly metricsPort?: number;
-  /**
-   * Name of a `kubernetes.io/tls` Secret in the namespace (e.g. issued by cert-manager) that Traefik
-   * serves on websecure when no route's certificate matches. Requires `websecurePort`.
-   * @default - Traefik's self-signed default certificate
-   */
-  readonly defaultCertificateSecretName?: string;
-  /**
-   * Permanently redirect HTTP to HTTPS, except ACME HTTP-01 challenges. Requires `websecurePort`.
-   * @default false
-   */
-  readonly redirectToHttps?: boolean;
-  /**
-   * JSON access log on stdout.
-   * @default false
-   */
-  readonly accessLog?: boolean;
-  /**
-   * Log only these status codes or ranges (e.g. `['400-599']`). Requires `accessLog`.
-   * @default - every request
-   */
-  readonly accessLogStatusCodes?: string[];
-  /**
-   * Proxies in front of `web` whose X-Forwarded-* or PROXY protocol headers are believed. Never the
-   * edge subnet.
-   * @default - none trusted
-   */
-  readonly webTrustedProxies?: TraefikTrustedProxies;
-  /**
-   * Proxies in front of `websecure`, as `webTrustedProxies`.
-   * @default - none trusted
-   */
-  readonly websecureTrustedProxies?: TraefikTrustedProxies;
-  /**
-   * The kubernetesCRD provider (IngressRoute, Middleware, TLSOption, ...) and its RBAC. Install the
-   * Traefik CRDs of the same Traefik version first (see the README).
-   * @default false
-   */
-  readonly crdProvider?: boolean;
-  /**
-   * The Gateway API provider, a GatewayClass and a Gateway with the VIP as its address. The Gateway
-   * API CRDs must already be installed in the cluster.
-   * @default false
-   */
-  readonly gatewayApi?: boolean;
-  /**
-   * GatewayClass name, with `gatewayApi`.
-   * @default 'traefik'
-   */
-  readonly gatewayClassName?: string;
-  /**
-   * Traefik log level.
-   * @default TraefikLogLevel.INFO
-   */
-  readonly logLevel?: TraefikLogLevel;
-  /**
-   * Container resources.
-   * @default - requests cpu 100m and memory 256Mi, limit memory 1Gi (see TraefikDaemonSetProps.resources)
-   */
-  readonly resources?: kplus.ContainerResources;
-  /**
-   * PriorityClass of the Traefik pods; an empty string leaves it unset.
-   * @default 'system-node-critical'
-   */
-  readonly priorityClassName?: string;
-  /**
-   * Extra Traefik flags, appended last.
-   * @default - none
-   */
-  readonly additionalArguments?: string[];
-  /**
-   * Extra environment variables of the Traefik container.
-   * @default - none
-   */
-  readonly env?: k8s.EnvVar[];
-  /**
-   * Extra volumes of the Traefik pods.
-   * @default - none
-   */
-  readonly volumes?: k8s.Volume[];
-  /**
-   * Mounts of the extra volumes into the Traefik container.
-   * @default - none
-   */
-  readonly volumeMounts?: k8s.VolumeMount[];
 }
 
 /**
@@ -435,38 +321,19 @@ export class EdgeIngress extends Construct {
     // (Invalid health-check numbers are reported under healthCheck.*; they must not show up here again.)
     const number = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
     const requestAcceptGraceSeconds = Math.ceil((number(healthCheck.fall, 2) + 1) * number(healthCheck.intervalSeconds, 1) + 1);
+    // Every shared option passes through as given; only the edge's own settings are derived here.
+    const { healthPort, metrics, metricsPort, ...shared } = options;
     return {
+      ...shared,
       namespace: this.namespace,
       nodeSelectorLabel: this.nodeLabel,
-      image: options.image,
-      webPort: options.webPort,
-      websecurePort: options.websecurePort,
-      adminPort: options.adminPort,
-      healthPort: options.healthPort ?? (props.loadBalancing !== undefined ? DEFAULT_HEALTH_PORT : undefined),
-      metricsPort: options.metrics === false ? undefined : options.metricsPort ?? 9101,
+      healthPort: healthPort ?? (props.loadBalancing !== undefined ? DEFAULT_HEALTH_PORT : undefined),
+      metricsPort: metrics === false ? undefined : metricsPort ?? 9101,
       ingressEndpointIp: props.virtualIp,
-      ingressClassName: options.ingressClassName,
-      defaultIngressClass: options.defaultIngressClass,
-      crdProvider: options.crdProvider,
-      gatewayApi: options.gatewayApi,
-      gatewayClassName: options.gatewayClassName,
-      defaultCertificateSecretName: options.defaultCertificateSecretName,
-      redirectToHttps: options.redirectToHttps,
-      accessLog: options.accessLog,
-      accessLogStatusCodes: options.accessLogStatusCodes,
-      webTrustedProxies: options.webTrustedProxies,
-      websecureTrustedProxies: options.websecureTrustedProxies,
       requestAcceptGraceSeconds,
       // The drain window plus time to close connections; Traefik's 60 s default when that is longer.
       terminationGracePeriodSeconds: Math.max(60, requestAcceptGraceSeconds + 30),
       tolerations: props.tolerations,
-      priorityClassName: options.priorityClassName,
-      logLevel: options.logLevel,
-      resources: options.resources,
-      additionalArguments: options.additionalArguments,
-      env: options.env,
-      volumes: options.volumes,
-      volumeMounts: options.volumeMounts,
     };
   }
 
