@@ -300,9 +300,8 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
       const holderLog = lab.configStatus(holder);
       // keepalived's own "Reloading ..." line on the holder (the config-status file is written a little later).
       const reloadAt = lab.logTimes(holder, / Reloading \.\.\.$/).filter((t) => t >= t0).pop();
-      check(`VIP handed over within the Traefik target (${DEFAULT_LIMITS.traefikMoveMedianS} s)`,
-        handoverMs !== null && handoverMs <= DEFAULT_LIMITS.traefikMoveMedianS * 1000,
-        `${handoverMs} ms; holder runs ${holderLog?.revision}`);
+      // The time is judged over the runs (handoverTargetMet), as the Traefik target is a median; each run must move.
+      check('the VIP left the failing holder', handoverMs !== null, `holder runs ${holderLog?.revision}`);
       // appliedMs counts from the change; the failure came later.
       holderReloadMs = reloadAt === undefined ? null : Math.round(reloadAt - failAt);
     }
@@ -362,6 +361,17 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
   };
 }
 
+/**
+ * The Traefik target of the reload scenario: the median handover over its runs (as in the failover lab). One run
+ * can be slower: a backup that reloads as the holder fails takes the VIP up to about 0.6 s later.
+ */
+export function handoverTargetMet(runs: readonly Pick<Day2Run, 'handoverMs'>[]): boolean {
+  const times = runs.map((r) => r.handoverMs).filter((x): x is number | null => x !== undefined);
+  if (times.length === 0) return true;
+  if (times.some((x) => x === null)) return false;
+  return median(times as number[])! <= DEFAULT_LIMITS.traefikMoveMedianS * 1000;
+}
+
 function renderMarkdown(runs: Day2Run[], mode: Day2Mode, started: string, traefik: string, traefikErrors: readonly string[]): string {
   const lines = [
     `# Day-2 lab results (${mode.name} mode)`,
@@ -379,7 +389,7 @@ function renderMarkdown(runs: Day2Run[], mode: Day2Mode, started: string, traefi
     const rs = runs.filter((r) => r.scenario === s);
     if (!rs.length) continue;
     const all = rs.map((r) => r.allNodesMs).filter((x): x is number => x !== null);
-    const ok = rs.every((r) => r.checks.every((c) => c.ok));
+    const ok = rs.every((r) => r.checks.every((c) => c.ok)) && handoverTargetMet(rs);
     const verdict = MEASURED_ONLY.includes(s) ? 'measured only' : ok ? 'met' : '**MISSED**';
     lines.push(`| ${s}: ${TITLES[s]} | ${rs.length} | ${Math.max(...rs.map((r) => r.vipMoves))} | ${Math.max(...rs.map((r) => r.doubleHoldingMs))} `
       + `| ${Math.max(...rs.map((r) => r.failedRequests))} | ${fmt(median(rs.map((r) => r.clientGapMs)), 0)} `
@@ -388,7 +398,7 @@ function renderMarkdown(runs: Day2Run[], mode: Day2Mode, started: string, traefi
   const tr = runs.filter((r) => r.handoverMs !== undefined);
   if (tr.length) {
     lines.push('', `Reload while the holder's Traefik fails: VIP on another node after ${tr.map((r) => (r.handoverMs === null ? 'never' : `${r.handoverMs} ms`)).join(', ')} `
-      + `(median ${fmt(median(tr.map((r) => r.handoverMs)), 0)} ms; target ${DEFAULT_LIMITS.traefikMoveMedianS} s); the holder reloaded `
+      + `(median ${fmt(median(tr.map((r) => r.handoverMs)), 0)} ms, ${handoverTargetMet(tr) ? 'met' : '**MISSED**'}: target median <= ${DEFAULT_LIMITS.traefikMoveMedianS} s); the holder reloaded `
       + `${tr.map((r) => (r.holderReloadMs === null ? '-' : `${r.holderReloadMs} ms`)).join(', ')} after its Traefik began failing.`);
   }
   for (const s of ['cold-start', 'cold-start-undelayed'] as const) {
@@ -472,7 +482,7 @@ async function main(): Promise<number> {
   const md = renderMarkdown(runs, args.mode, started, traefik, traefikErrors);
   fs.writeFileSync(path.join(args.out, 'results.md'), md);
   process.stdout.write(`\n${md}`);
-  const missed = runs.some((r) => r.checks.some((c) => !c.ok)) || traefikErrors.length > 0;
+  const missed = runs.some((r) => r.checks.some((c) => !c.ok)) || !handoverTargetMet(runs) || traefikErrors.length > 0;
   process.stdout.write(missed ? 'day2 lab: a target was missed\n' : 'day2 lab: every target met\n');
   return missed ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 // Generated docs stay in step with the code: docs/api (jsii-docgen, from the .jsii assembly that `npm test`
-// builds first) and the README's library and HTTPS examples, which are test/fixtures/consumer-app/main.ts and
-// https.ts verbatim (pack.test.ts compiles and runs those files against the package).
+// builds first), the README's library example and docs/traefik-options.md's HTTPS example, which are
+// test/fixtures/consumer-app/main.ts and https.ts verbatim (pack.test.ts compiles and runs those files against the
+// package).
 import * as fs from 'fs';
 import * as path from 'path';
 import { DOCS_DIR, staleDocs } from '../../scripts/docs';
@@ -28,10 +29,10 @@ test('docs/api is the jsii-docgen reference for TypeScript and Python, with the 
   expect(typescript).toContain('new EdgeIngress(scope: Construct, id: string, props: EdgeIngressProps)');
 });
 
-test.each(['main.ts', 'https.ts'])('README.md shows test/fixtures/consumer-app/%s verbatim as an example', (file) => {
+test.each([['README.md', 'main.ts'], ['docs/traefik-options.md', 'https.ts']])('%s shows test/fixtures/consumer-app/%s verbatim as an example', (page, file) => {
   const example = fs.readFileSync(path.join(root, 'test', 'fixtures', 'consumer-app', file), 'utf-8').trim();
-  const readme = fs.existsSync(path.join(root, 'README.md')) ? fs.readFileSync(path.join(root, 'README.md'), 'utf-8') : '';
+  const readme = fs.existsSync(path.join(root, page)) ? fs.readFileSync(path.join(root, page), 'utf-8') : '';
   const blocks = [...readme.matchAll(/```(?:ts|typescript)\n([\s\S]*?)```/g)].map((m) => m[1].trim());
-  // One of the README's TypeScript blocks must be exactly the compiled fixture, so the sample cannot rot.
+  // One of the page's TypeScript blocks must be exactly the compiled fixture, so the sample cannot rot.
   expect(blocks.filter((block) => block.includes("from 'cdk8s-edge-ingress'"))).toContain(example);
 });
