@@ -5,7 +5,7 @@
 import { createHash } from 'crypto';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { configStatusFile, REVISION_LENGTH } from '../lib/keepalived/config-reloader';
+import { configStatusFile, REVISION_LENGTH } from '../lib/keepalived/pod/config-reloader';
 
 const RUN_DIR = '/run/keepalived';
 

@@ -2,7 +2,7 @@
 //   cdk8s import k8s@<version> --no-check-upgrade --no-save --language typescript
 // (the version from cdk8s.yaml's imports), offline: the CLI's schema download is answered from
 // test/schema/k8s-<version>.json (scripts/k8s-schema-offline.ts). Online, the plain command gives the same file.
-// `npm run import -- --check` (and test/imports/import-k8s.test.ts): regenerate into a temp folder and fail
+// `npm run import -- --check` (and test/scripts/import-k8s.test.ts): regenerate into a temp folder and fail
 // unless it is byte-identical to the committed imports/k8s.ts.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';

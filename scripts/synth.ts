@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import * as YAML from 'yaml';
-import { unsafeReloadChanges } from '../lib/keepalived/reload-safety';
+import { unsafeReloadChanges } from '../lib/keepalived/conf/reload-safety';
 import { replaceDirectory, scratchDirectory } from './swap-directory';
 
 const root = path.resolve(__dirname, '..');
@@ -28,7 +28,7 @@ function keepalivedFiles(dir: string): Map<string, string> {
 
 /**
  * Config changes against the previous dist/ that keepalived cannot reload without moving the VIP (the start
- * command reloads every ConfigMap change in place; see lib/keepalived/reload-safety.ts).
+ * command reloads every ConfigMap change in place; see lib/keepalived/conf/reload-safety.ts).
  */
 function reloadWarnings(previous: string, next: string): string[] {
   const before = keepalivedFiles(previous);

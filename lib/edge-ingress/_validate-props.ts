@@ -3,11 +3,11 @@
 // the parts. The parts check again with their own names; after this pass they find nothing.
 // Internal: not re-exported from index.ts.
 import { validatePinnedImage } from '../image';
-import { LvsScheduler, VrrpVersion } from '../keepalived/enums';
-import { KeepalivedPrivilege } from '../keepalived/keepalived-daemon-set';
-import { resolveNodes } from '../keepalived/node';
-import { MAX_PERSISTENCE_SECONDS } from '../keepalived/virtual-server';
-import { MAX_SCRIPT_FALL_RISE, MAX_SCRIPT_SECONDS } from '../keepalived/vrrp-script';
+import { LvsScheduler, VrrpVersion } from '../keepalived/conf/enums';
+import { KeepalivedPrivilege } from '../keepalived/pod/keepalived-daemon-set';
+import { resolveNodes } from '../keepalived/conf/node';
+import { MAX_PERSISTENCE_SECONDS } from '../keepalived/conf/virtual-server';
+import { MAX_SCRIPT_FALL_RISE, MAX_SCRIPT_SECONDS } from '../keepalived/conf/vrrp-script';
 import { resolveTraefikProps, TraefikPropPath } from '../traefik/_props';
 import { TraefikDaemonSetProps } from '../traefik/traefik-daemon-set';
 import type { TraefikOptions } from '../traefik/traefik-options';

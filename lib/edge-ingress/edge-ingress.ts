@@ -1,14 +1,10 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import {
-  KEEPALIVED_AUTH_FILE,
-  KeepalivedDaemonSet,
-  KeepalivedPrivilege,
-} from '../keepalived/keepalived-daemon-set';
-import { KeepalivedConfig } from '../keepalived/keepalived-config';
-import { KeepalivedNode } from '../keepalived/node';
-import { LvsScheduler, VrrpVersion } from '../keepalived/enums';
-import { VirtualServerProps } from '../keepalived/virtual-server';
+import { KeepalivedDaemonSet, KeepalivedPrivilege } from '../keepalived/pod/keepalived-daemon-set';
+import { KeepalivedConfig } from '../keepalived/conf/keepalived-config';
+import { KeepalivedNode } from '../keepalived/conf/node';
+import { LvsScheduler, VrrpVersion } from '../keepalived/conf/enums';
+import { VirtualServerProps } from '../keepalived/conf/virtual-server';
 import { DEFAULT_EDGE_NODE_LABEL, NodeLabel } from '../node-label';
 import { TraefikDaemonSet, TraefikDaemonSetProps } from '../traefik/traefik-daemon-set';
 import { TraefikOptions } from '../traefik/traefik-options';
@@ -278,7 +274,6 @@ export class EdgeIngress extends Construct {
         // holder only directs, whatever its own Traefik does: the directors' checks take a failing Traefik out of
         // balancing, and a VIP move (with its handover window) would only reset flows in flight.
         trackScripts: lvs ? [] : ['chk_traefik'],
-        authenticationFile: props.vrrpAuthPassword !== undefined ? KEEPALIVED_AUTH_FILE : undefined,
       },
       scripts: lvs ? [] : [{
         name: 'chk_traefik',

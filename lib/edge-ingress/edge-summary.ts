@@ -17,7 +17,7 @@ export function describeEdge(edge: EdgeIngress): string {
       (edge.traefik.websecurePort !== undefined ? `, websecure :${edge.traefik.websecurePort}` : '') +
       `, admin 127.0.0.1:${edge.traefik.adminPort} (kubectl port-forward)` +
       (edge.traefik.metricsPort !== undefined ? `, metrics <node-ip>:${edge.traefik.metricsPort}/metrics` : ''),
-    `load balancing: ${config.hostPreparation !== undefined ? 'LVS direct routing across all edge nodes' : 'none (VRRP only)'}`,
+    `load balancing: ${config.directRouting !== undefined ? 'LVS direct routing across all edge nodes' : 'none (VRRP only)'}`,
     'label the edge nodes:',
     ...edge.labelCommands().map((command) => `  ${command}`),
   ];

@@ -53,13 +53,14 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  test('ships only the built library (build/lib, build/imports), the .jsii assembly, bundled ipaddr.js, package.json, README and LICENSE', () => {
-    const unexpected = files.filter((f) => !/^build\/(lib|imports)\/.+\.(js|d\.ts)$/.test(f)
+  test('ships only the built library (build/lib with its shell scripts, build/imports), the .jsii assembly, bundled ipaddr.js, package.json, README and LICENSE', () => {
+    const unexpected = files.filter((f) => !/^build\/(lib|imports)\/.+\.(js|d\.ts)$/.test(f) && !/^build\/lib\/keepalived\/pod\/scripts\/[a-z-]+\.sh$/.test(f)
       && !/^(package\.json|README\.md|LICENSE|\.jsii)$/.test(f) && !f.startsWith('node_modules/ipaddr.js/'));
     expect(unexpected).toEqual([]);
     expect(files).toEqual(expect.arrayContaining([
       'build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/k8s.js', 'build/imports/k8s.d.ts', 'package.json',
       '.jsii', 'README.md', 'LICENSE', 'node_modules/ipaddr.js/package.json',
+      ...fs.readdirSync(path.join(root, 'lib', 'keepalived', 'pod', 'scripts')).map((f) => `build/lib/keepalived/pod/scripts/${f}`),
     ]));
     for (const folder of ['test/', 'lab/', 'dist/', 'helm/', 'scripts/', 'docs/', 'lib/', 'build/test/', 'build/scripts/']) {
       expect(files.filter((f) => f.startsWith(folder))).toEqual([]);

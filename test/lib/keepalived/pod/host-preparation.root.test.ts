@@ -1,0 +1,70 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { seedPreparation } from '../../../fixtures/seed-host-preparation';
+import { describeWithKeepalived } from '../../../support/keepalived-check';
+
+describeWithKeepalived('HostPreparation script in a network namespace', () => {
+  let dir: string;
+  let ns: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ka-prep-'));
+    ns = `kaprep${process.pid}`;
+    execFileSync('ip', ['netns', 'add', ns]);
+  });
+  afterAll(() => {
+    spawnSync('ip', ['netns', 'del', ns]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('applies everything, is idempotent, and only loads missing modules', () => {
+    const prep = seedPreparation();
+    // A scratch sysctl tree and module dir (this host may have no ip_vs), and a modprobe that records calls.
+    const sysctlDir = path.join(dir, 'sys');
+    for (const s of prep.sysctls) {
+      const file = path.join(sysctlDir, ...s.name.split('.'));
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, '0\n');
+    }
+    const moduleDir = path.join(dir, 'module');
+    fs.mkdirSync(path.join(moduleDir, 'ip_vs'), { recursive: true });
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const log = path.join(dir, 'modprobe.log');
+    fs.writeFileSync(path.join(bin, 'modprobe'), `#!/bin/sh\necho "$@" >> ${log}\nmkdir -p ${moduleDir}/"$1"\n`, { mode: 0o755 });
+    const scriptFile = path.join(dir, 'prepare.sh');
+    fs.writeFileSync(scriptFile, prep.renderScript());
+    // HOST_ROOT=/: the script's `chroot $HOST_ROOT modprobe` then finds the recording modprobe on PATH.
+    const env = { ...process.env, SYSCTL_DIR: sysctlDir, MODULE_DIR: moduleDir, HOST_ROOT: '/', PATH: `${bin}:${process.env.PATH}` };
+
+    for (let run = 0; run < 2; run++) {
+      const r = spawnSync('ip', ['netns', 'exec', ns, 'sh', scriptFile], { env, encoding: 'utf8' });
+      expect({ run, status: r.status, stderr: r.stderr }).toEqual({ run, status: 0, stderr: '' });
+    }
+    expect(fs.readFileSync(log, 'utf8')).toBe('ip_vs_mh\n');
+    for (const s of prep.sysctls) {
+      expect(fs.readFileSync(path.join(sysctlDir, ...s.name.split('.')), 'utf8')).toBe(`${s.value}\n`);
+    }
+    const lo = execFileSync('ip', ['-n', ns, '-o', 'addr', 'show', 'dev', 'lo'], { encoding: 'utf8' });
+    expect(lo.match(/inet 172\.20\.0\.119\/32 /g)).toHaveLength(1);
+  });
+
+  test('stops at the first failure', () => {
+    const prep = seedPreparation();
+    const scriptFile = path.join(dir, 'fail.sh');
+    fs.writeFileSync(scriptFile, prep.renderScript());
+    const bin = path.join(dir, 'failbin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'modprobe'), '#!/bin/sh\necho "modprobe: FATAL: Module $1 not found" >&2\nexit 1\n', { mode: 0o755 });
+    const env = {
+      ...process.env, SYSCTL_DIR: path.join(dir, 'nosys'), MODULE_DIR: path.join(dir, 'nomodules'), HOST_ROOT: '/',
+      PATH: `${bin}:${process.env.PATH}`,
+    };
+    const r = spawnSync('ip', ['netns', 'exec', ns, 'sh', scriptFile], { env, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('Module ip_vs not found');
+    // The script says what failed and where to look.
+    expect(r.stderr).toContain("prepare-host: cannot load kernel module ip_vs with the node's modprobe (chroot / modprobe ip_vs).");
+  });
+});
