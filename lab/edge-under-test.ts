@@ -34,7 +34,7 @@ export interface EdgeUnderTest {
   readonly capabilities?: string[];
 }
 
-import { keepalivedArguments } from '../lib/keepalived/keepalived-command';
+import { keepalivedArguments } from '../lib/keepalived/pod/keepalived-command';
 import { LabTopology, synthesizeEdge } from './synthesized-edge';
 
 /** Lab addressing shared by both variants (only ever assigned inside lab namespaces). */
