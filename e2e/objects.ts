@@ -136,3 +136,29 @@ export async function waitUntil<T>(what: string, fn: () => T | undefined, timeou
   }
   throw new Error(`${what}: not seen within ${timeoutMs / 1000} s${lastError ? ` (last error: ${lastError.slice(0, 300)})` : ''}`);
 }
+
+/** Service `backend` (port 80, no selector) and an EndpointSlice pointing at `address:port`: a target outside the pods. */
+export function externalBackend(namespace: string, address: string, port: number): object[] {
+  return [
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'backend', namespace }, spec: { ports: [{ name: 'http', port: 80, targetPort: port }] } },
+    {
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+      metadata: { name: 'backend-external', namespace, labels: { 'kubernetes.io/service-name': 'backend' } },
+      addressType: 'IPv4', endpoints: [{ addresses: [address], conditions: { ready: true } }],
+      ports: [{ name: 'http', port, protocol: 'TCP' }],
+    },
+  ];
+}
+
+/** An Ingress `backend` of `ingressClassName` that sends every path to Service `backend` port 80. */
+export function backendIngress(namespace: string, ingressClassName: string): object {
+  return {
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'backend', namespace },
+    spec: { ingressClassName, rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'backend', port: { number: 80 } } } }] } }] },
+  };
+}
+
+/** Applies objects as one List. */
+export function applyObjects(cluster: ControlPlane, objects: readonly object[], serverSide = false): void {
+  cluster.kubectl(['apply', ...(serverSide ? ['--server-side'] : []), '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
+}

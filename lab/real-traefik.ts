@@ -15,7 +15,7 @@ import { stripVTControlCharacters } from 'util';
 import { Testing } from 'cdk8s';
 import { BIN_DIR, CONTROL_PLANE_BINARIES, ControlPlane, SERVICE_CIDR } from '../e2e/control-plane';
 import { exec } from '../e2e/exec';
-import { daemonSetPodOn, waitForDaemonSetPods, waitUntil } from '../e2e/objects';
+import { applyObjects, backendIngress, daemonSetPodOn, externalBackend, waitForDaemonSetPods, waitUntil } from '../e2e/objects';
 import { RunningContainer, runContainer } from '../e2e/pod-runner';
 import { EdgeIngress, EdgeIngressProps } from '../lib';
 import { pickFreeAddress } from './addr';
@@ -115,7 +115,7 @@ export class RealTraefik implements TraefikFleet {
       cp.registerNode(n.name, n.address);
       if (labels.length) cp.kubectl(['label', 'node', n.name, ...labels]);
     }
-    cp.kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: this.manifests }) });
+    applyObjects(cp, this.manifests, true);
     const pods = await waitForDaemonSetPods(cp, this.edge.namespace, net.nodes.map((n) => n.name));
     if (!pods.ok) throw new Error(`the DaemonSets did not get one pod per lab node: ${JSON.stringify(pods.view)}`);
 
@@ -123,23 +123,8 @@ export class RealTraefik implements TraefikFleet {
       path.join(__dirname, 'traefik-backend.ts'), String(BACKEND_PORT)], { stdio: ['pipe', 'ignore', 'inherit'] });
     track(this.backend, false);
     cp.kubectl(['create', 'namespace', APPS_NAMESPACE]);
-    const objects = [
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'backend', namespace: APPS_NAMESPACE }, spec: { ports: [{ name: 'http', port: 80, targetPort: BACKEND_PORT }] } },
-      {
-        apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-        metadata: { name: 'backend-lab', namespace: APPS_NAMESPACE, labels: { 'kubernetes.io/service-name': 'backend' } },
-        addressType: 'IPv4', endpoints: [{ addresses: [this.backendAddress], conditions: { ready: true } }],
-        ports: [{ name: 'http', port: BACKEND_PORT, protocol: 'TCP' }],
-      },
-      {
-        apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'backend', namespace: APPS_NAMESPACE },
-        spec: {
-          ingressClassName: this.edge.traefik.ingressClassName,
-          rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'backend', port: { number: 80 } } } }] } }],
-        },
-      },
-    ];
-    cp.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
+    applyObjects(cp, [...externalBackend(APPS_NAMESPACE, this.backendAddress, BACKEND_PORT),
+      backendIngress(APPS_NAMESPACE, this.edge.traefik.ingressClassName)]);
   }
 
   networkReset(node: string): void {

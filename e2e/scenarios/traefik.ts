@@ -9,7 +9,7 @@ import { ipn, run, track } from '../../lab/sys';
 import { Checks, expect } from '../checks';
 import { E2E_DIR, E2eCluster, REPO_ROOT } from '../cluster';
 import { exec } from '../exec';
-import { daemonSetPodOn, waitUntil } from '../objects';
+import { applyObjects, backendIngress, daemonSetPodOn, externalBackend, waitUntil } from '../objects';
 import { RunningContainer, runContainer } from '../pod-runner';
 import { DEFAULT_CERT_SECRET, Synthesized } from '../variants';
 
@@ -28,24 +28,8 @@ export function startBackend(cluster: E2eCluster): ChildProcess {
     path.join(E2E_DIR, 'backend-server.ts'), String(BACKEND_PORT)], { stdio: ['pipe', 'ignore', 'inherit'], cwd: REPO_ROOT });
   track(child, false);
   cluster.kubectl(['create', 'namespace', APPS_NAMESPACE]);
-  const objects = [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'backend', namespace: APPS_NAMESPACE }, spec: { ports: [{ name: 'http', port: 80, targetPort: BACKEND_PORT }] } },
-    {
-      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-      metadata: { name: 'backend-e2e', namespace: APPS_NAMESPACE, labels: { 'kubernetes.io/service-name': 'backend' } },
-      addressType: 'IPv4', endpoints: [{ addresses: [cluster.backendAddress], conditions: { ready: true } }],
-      ports: [{ name: 'http', port: BACKEND_PORT, protocol: 'TCP' }],
-    },
-  ];
-  cluster.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
+  applyObjects(cluster, externalBackend(APPS_NAMESPACE, cluster.backendAddress, BACKEND_PORT));
   return child;
-}
-
-function ingress(className: string): object {
-  return {
-    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'backend', namespace: APPS_NAMESPACE },
-    spec: { ingressClassName: className, rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'backend', port: { number: 80 } } } }] } }] },
-  };
 }
 
 const DEFAULT_CERT_CN = 'edge-default.e2e.test';
@@ -85,7 +69,7 @@ export async function waitForPing(cluster: E2eCluster, node: string, s: Synthesi
 /** The routes of a variant: an Ingress, and an IngressRoute or HTTPRoute when that provider is on. */
 export function appObjects(s: Synthesized): object[] {
   const options = s.props.traefik ?? {};
-  const objects: object[] = [ingress(s.edge.traefik.ingressClassName)];
+  const objects: object[] = [backendIngress(APPS_NAMESPACE, s.edge.traefik.ingressClassName)];
   if (options.crdProvider) {
     objects.push({
       apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name: 'backend-crd', namespace: APPS_NAMESPACE },
