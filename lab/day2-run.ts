@@ -2,7 +2,7 @@
  * Day-2 HA lab: config changes reach the nodes at random moments (as kubelet syncs do) and keepalived reloads in
  * place; an image upgrade goes through `npm run rollout`; `npm run status` is run against the lab through the
  * kubectl stand-in. Real keepalived in network namespaces, the DaemonSet's own start command, env and mounts.
- *   node -r @swc-node/register lab/day2-run.ts [--short|--full] [--out DIR] [--scenarios a,b] [--runs N] [--traefik real|standin]
+ *   npm run lab -- day2 [--short|--full] [--out DIR | --write-results] [--scenarios a,b] [--runs N] [--traefik real|standin]
  * Needs Linux and root (namespaces, mounts). Exit 0 = every target met, 1 = a target missed, 2 = could not run.
  */
 import * as fs from 'fs';
@@ -13,6 +13,7 @@ import { LabCluster } from './cluster';
 import { LAB_EXTRA_NODE, day2BaseProps } from './day2-app';
 import { Day2Lab, edgeOf } from './day2-lab';
 import { KeepalivedPodSpec, synthesizePod } from './day2-pod';
+import { countOf, EXIT_MET, listOf, modeOf, outDirOf, parseLabArgs } from './core/cli';
 import { fmt, median } from './stats';
 import { TraefikKind, describeTraefik, parseTraefikKind, prepareTraefik, traefikFleet } from './traefik-choice';
 import {
@@ -115,35 +116,27 @@ function gapStart(samples: ReadonlyArray<{ end: number; ok: boolean }>, from: nu
   return Math.round(at - from);
 }
 
-function parseArgs(argv: string[]): { mode: Day2Mode; out: string; scenarios: Day2Scenario[]; runs?: number; traefik: TraefikKind } {
-  let mode = MODES.short;
-  let traefik: TraefikKind = 'real';
-  let out: string | undefined;
-  let scenarios: Day2Scenario[] = [...DAY2_SCENARIOS];
-  let runs: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--short') mode = MODES.short;
-    else if (a === '--full') mode = MODES.full;
-    else if (a === '--out') out = path.resolve(value());
-    else if (a === '--runs') {
-      runs = Number(value());
-      if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number of at least 1; got ${argv[i]}`);
-    } else if (a === '--traefik') traefik = parseTraefikKind(value());
-    else if (a === '--scenarios') {
-      const list = value().split(',').map((s) => s.trim()).filter(Boolean);
-      const bad = list.filter((s) => !(DAY2_SCENARIOS as readonly string[]).includes(s));
-      if (bad.length) throw new Error(`unknown scenario(s): ${bad.join(', ')} (known: ${DAY2_SCENARIOS.join(', ')})`);
-      scenarios = list as Day2Scenario[];
-    } else throw new Error(`unknown argument ${a}`);
+export const DAY2_USAGE = `usage: npm run lab -- day2 [--short|--full] [--out DIR | --write-results] [--scenarios a,b] [--runs N] [--traefik real|standin]
+  --short          the CI runs (default); --full: every scenario's full count, nodes see a change 0-90 s apart
+  --out DIR        results folder (default .lab-out/day2-<mode>); --write-results: lab/results/day2, the committed run
+  --scenarios a,b  ${DAY2_SCENARIOS.join(', ')}
+  --runs N         runs per scenario instead of the mode's
+  --traefik K      real (default: the real Traefik from its pod against a real control plane) or standin`;
+
+export function parseDay2Args(argv: readonly string[]): { mode: Day2Mode; out: string; scenarios: Day2Scenario[]; runs?: number; traefik: TraefikKind } {
+  const values = parseLabArgs(argv, { scenarios: { type: 'string' }, runs: { type: 'string' }, traefik: { type: 'string' } });
+  if (values.help) {
+    process.stdout.write(`${DAY2_USAGE}\n`);
+    process.exit(EXIT_MET);
   }
-  out ??= mode === MODES.full ? path.join(__dirname, 'results', 'day2') : path.join(__dirname, '..', '.lab-out', 'day2-short');
-  return { mode, out, scenarios, runs, traefik };
+  const mode = MODES[modeOf(values)];
+  return {
+    mode,
+    out: outDirOf(values, path.join(__dirname, 'results', 'day2'), `day2-${mode.name}`),
+    scenarios: listOf('scenarios', values.scenarios, DAY2_SCENARIOS, DAY2_SCENARIOS),
+    runs: countOf('runs', values.runs),
+    traefik: values.traefik === undefined ? 'real' : parseTraefikKind(String(values.traefik)),
+  };
 }
 
 /** The props after the change a scenario makes. */
@@ -417,8 +410,9 @@ function renderMarkdown(runs: Day2Run[], mode: Day2Mode, started: string, traefi
   return lines.join('\n') + '\n';
 }
 
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+/** The day-2 lab; `npm run lab -- day2` (lab/lab.ts) calls it with the flags after the suite. */
+export async function runDay2Lab(argv: readonly string[]): Promise<number> {
+  const args = parseDay2Args(argv);
   if (process.platform !== 'linux' || process.getuid?.() !== 0) {
     process.stderr.write('day2 lab: needs Linux and root (network and mount namespaces)\n');
     return 2;
@@ -485,12 +479,4 @@ async function main(): Promise<number> {
   const missed = runs.some((r) => r.checks.some((c) => !c.ok)) || !handoverTargetMet(runs) || traefikErrors.length > 0;
   process.stdout.write(missed ? 'day2 lab: a target was missed\n' : 'day2 lab: every target met\n');
   return missed ? 1 : 0;
-}
-
-if (require.main === module) {
-  main().then((code) => process.exit(code), (error) => {
-    process.stderr.write(`day2 lab: ${(error as Error).stack ?? error}\n`);
-    cleanupSync();
-    process.exit(2);
-  });
 }

@@ -1,6 +1,6 @@
 /**
  * HA lab: real keepalived on simulated edge nodes (network namespaces), failover measured.
- *   node -r @swc-node/register lab/run.ts [--short|--full] [--out DIR] [--scenarios a,b] [--variants project,seed] [--traefik real|standin]
+ *   npm run lab -- vrrp|lvs|all [--short|--full] [--out DIR | --write-results] [--scenarios a,b] [--variants project,seed] [--traefik real|standin]
  * Needs Linux and root. Everything runs inside namespaces named edgelab-<pid>-*, removed on exit.
  */
 import * as fs from 'fs';
@@ -12,7 +12,8 @@ import { LvsTarget } from './lvs/lvs-analysis';
 import { runLvsLabInUml, umlAvailable } from './lvs/uml';
 import { EdgeUnderTest, LAB_TOPOLOGY, projectDefaults, seedSettings } from './edge-under-test';
 import { labEdgeProps } from './synthesized-edge';
-import { TRAEFIK_KINDS, TraefikKind, describeTraefik, parseTraefikKind, prepareTraefik, traefikFleet } from './traefik-choice';
+import { TraefikKind, describeTraefik, parseTraefikKind, prepareTraefik, traefikFleet } from './traefik-choice';
+import { EXIT_MET, listOf, modeOf, outDirOf, parseLabArgs } from './core/cli';
 import { scriptExecutables } from './preflight';
 import { LabReport, renderMarkdown } from './report';
 import {
@@ -60,7 +61,7 @@ import {
 interface Args {
   /** Only re-render results.md (and the summaries in results.json) from an existing results.json. */
   rerender?: string;
-  /** 'both' (default), 'skip' (--no-lvs) or 'only' (--lvs-only). */
+  /** 'skip' (the vrrp suite), 'only' (the lvs suite) or 'both' (all). */
   lvs: 'both' | 'skip' | 'only';
   mode: ModeConfig;
   out: string;
@@ -72,63 +73,39 @@ interface Args {
   traefik: TraefikKind;
 }
 
-const USAGE = `usage: npm run lab -- [--short|--full] [--out DIR] [--scenarios ${SCENARIOS.join(',')}] [--variants project,seed]
-  --short      fewer runs, 20 s CPU load (default; for CI)
-  --full       >= 5 runs per scenario, 60 s CPU load
-  --out DIR    results directory (default: lab/results for --full, the committed README figures;
-               .lab-out/short for --short, .lab-out/full for --full with --lvs-variants)
+export const VRRP_USAGE = `usage: npm run lab -- vrrp|lvs [--short|--full] [--out DIR | --write-results] [--scenarios ${SCENARIOS.join(',')}]
+       [--variants project,seed] [--traefik real|standin] [--lvs-variants a,b]
+  --short      3 runs per scenario, 20 s CPU load (default; for CI); --full: >= 5 runs per scenario, 60 s CPU load
+  --out DIR    results folder (default .lab-out/<mode>); --write-results: lab/results, the committed run the docs quote
   --rerender DIR  rewrite DIR/results.md from DIR/results.json (no measuring, no root needed)
-  --no-lvs     skip the LVS direct-routing scenarios (lab/lvs/, results in DIR/lvs)
-  --lvs-only   only the LVS scenarios (in User-Mode Linux when this kernel has no IP_VS)
+  --traefik K  real (default): the real Traefik run from its pod against a real control plane (builds or reuses the
+               pinned tools in e2e/bin); standin: the HTTP stand-in
   --lvs-variants a,b  LVS variants to run (lab/lvs/lvs-lab.ts lists them; default: the mode's set)
-  --traefik K  ${TRAEFIK_KINDS.join('|')}: the real Traefik run from its pod against a real control plane
-               (default; builds or reuses the pinned tools in e2e/bin), or the HTTP stand-in
+vrrp: the VRRP scenarios; lvs: LVS direct routing (in User-Mode Linux when this kernel has no IP_VS), results in DIR/lvs.
 Needs Linux, root, keepalived, ip, bridge, setpriv (least-privilege variants) and the
 executables the keepalived.conf's check scripts run (e.g. wget or curl).`;
 
-function parseArgs(argv: string[]): Args {
-  let mode = MODES.short;
-  let out: string | undefined;
-  let scenarios: ScenarioId[] = [...SCENARIOS];
-  let variants: VariantId[] = ['project', 'seed'];
-  let rerender: string | undefined;
-  let lvs: Args['lvs'] = 'both';
-  let lvsVariants: string | undefined;
-  let traefik: TraefikKind = 'real';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--short') mode = MODES.short;
-    else if (a === '--full') mode = MODES.full;
-    else if (a === '--out') out = path.resolve(value());
-    else if (a === '--rerender') rerender = path.resolve(value());
-    else if (a === '--no-lvs') lvs = 'skip';
-    else if (a === '--lvs-only') lvs = 'only';
-    else if (a === '--lvs-variants') lvsVariants = value();
-    else if (a === '--traefik') traefik = parseTraefikKind(value());
-    else if (a === '--scenarios') {
-      const list = value().split(',').map((s) => s.trim()).filter(Boolean);
-      const bad = list.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
-      if (bad.length) throw new Error(`unknown scenario(s): ${bad.join(', ')} (known: ${SCENARIOS.join(', ')})`);
-      scenarios = list as ScenarioId[];
-    } else if (a === '--variants') {
-      const list = value().split(',').map((s) => s.trim());
-      const bad = list.filter((s) => s !== 'project' && s !== 'seed');
-      if (bad.length) throw new Error(`unknown variant(s): ${bad.join(', ')}`);
-      variants = list as VariantId[];
-    } else if (a === '--help' || a === '-h') {
-      process.stdout.write(USAGE + '\n');
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a}`);
+/** `suite` is what `npm run lab -- <suite>` names: the VRRP scenarios, the LVS ones, or both (all). */
+export function parseVrrpArgs(argv: readonly string[], suite: 'vrrp' | 'lvs' | 'all'): Args {
+  const values = parseLabArgs(argv, {
+    'scenarios': { type: 'string' }, 'variants': { type: 'string' }, 'rerender': { type: 'string' },
+    'lvs-variants': { type: 'string' }, 'traefik': { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(`${VRRP_USAGE}\n`);
+    process.exit(EXIT_MET);
   }
-  // A short run, or one with a chosen set of LVS variants, must not overwrite the committed full results the
-  // README quotes.
-  out ??= mode === MODES.full && lvsVariants === undefined ? path.join(__dirname, 'results') : path.join(__dirname, '..', '.lab-out', mode.name);
-  return { rerender, lvs, mode, out, scenarios, variants, lvsVariants, traefik };
+  const mode = MODES[modeOf(values)];
+  return {
+    rerender: values.rerender === undefined ? undefined : path.resolve(String(values.rerender)),
+    lvs: suite === 'lvs' ? 'only' : suite === 'all' ? 'both' : 'skip',
+    mode,
+    out: outDirOf(values, path.join(__dirname, 'results'), mode.name),
+    scenarios: listOf('scenarios', values.scenarios, SCENARIOS, SCENARIOS),
+    variants: listOf('variants', values.variants, ['project', 'seed'] as const, ['project', 'seed']),
+    lvsVariants: values['lvs-variants'] === undefined ? undefined : String(values['lvs-variants']),
+    traefik: values.traefik === undefined ? 'real' : parseTraefikKind(String(values.traefik)),
+  };
 }
 
 function which(cmd: string): string | null {
@@ -339,14 +316,8 @@ function writeSvg(out: string, name: string, title: string, subtitle: string, no
   fs.writeFileSync(path.join(out, name), svg);
 }
 
-async function main(): Promise<void> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`lab: ${(e as Error).message}\n${USAGE}\n`);
-    process.exit(2);
-  }
+/** The VRRP lab (and the LVS lab it starts); `npm run lab -- vrrp|lvs|all` (lab/lab.ts) calls it. */
+export async function runVrrpLab(args: Args): Promise<void> {
   if (args.rerender) return rerender(args.rerender);
   const edges: Record<VariantId, EdgeUnderTest> = { project: projectDefaults(), seed: seedSettings() };
   preflight(args.variants.map((v) => edges[v]));
@@ -397,7 +368,7 @@ async function main(): Promise<void> {
   for (const v of args.variants) configTests[v] = await runVariant(v, edges[v], args, prefix, workRoot, collect, labErrors);
 
   // LVS direct routing needs IP_VS: the host kernel's, or User-Mode Linux's (lab/lvs/).
-  let lvs: LvsStatus = args.lvs === 'skip' ? { ...detected, skipped: 'skipped by --no-lvs (npm run lab -- --lvs-only runs them)' } : detected;
+  let lvs: LvsStatus = args.lvs === 'skip' ? { ...detected, skipped: 'not in this suite (npm run lab -- lvs runs them)' } : detected;
   if (args.lvs === 'both') {
     const ran = await runLvs(args, detected);
     if (ran) lvs = { ...detected, ran };
@@ -534,9 +505,3 @@ function rerender(dir: string): void {
   writeReport(dir, report, { scenarioRuns });
   finish(report, dir);
 }
-
-main().catch((e) => {
-  process.stderr.write(`lab: ${(e as Error)?.stack ?? e}\n`);
-  cleanupSync();
-  process.exit(2);
-});

@@ -21,7 +21,7 @@ export interface TargetResult {
 export interface LvsStatus {
   readonly available: boolean;
   readonly detail: string;
-  /** Why the LVS scenarios were not run although they could be (e.g. --no-lvs). */
+  /** Why the LVS scenarios were not run although they could be (e.g. the vrrp suite). */
   readonly skipped?: string;
   /** Set when the LVS scenarios ran (lab/lvs/): where, and what they found. */
   readonly ran?: {

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { countOf, listOf, modeOf, parseLabArgs, UsageError } from '../core/cli';
 import { renderTimelineSvg } from '../svg';
 import { cleanupSync, installCleanupHandlers, run, runPrefix, trackPrefix, trackTempDir } from '../sys';
 import { holdingIntervals, linkDownIntervals } from '../timeline';
@@ -71,34 +72,24 @@ function progress(msg: string): void {
 }
 
 function parse(argv: string[]): { mode: LvsMode; out: string; hostRoot: string; moduleRoots: Array<[string, string]>; scenarios: LvsScenario[]; variants: Variant[] } {
-  let mode = LVS_MODES.short;
-  let out = '';
-  let hostRoot = '/';
-  let moduleRoots: Array<[string, string]> = [];
-  let scenarios = LVS_SCENARIOS;
-  let variants: Variant[] | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--short') mode = LVS_MODES.short;
-    else if (a === '--full') mode = LVS_MODES.full;
-    else if (a === '--out') out = path.resolve(argv[++i]);
-    else if (a === '--host-root') hostRoot = argv[++i];
-    else if (a === '--module-roots') moduleRoots = parseModuleRoots(argv[++i]);
-    else if (a === '--scenarios') scenarios = argv[++i].split(',') as LvsScenario[];
-    else if (a === '--variants') {
-      const list = argv[++i].split(',');
-      const bad = list.filter((v) => !(LVS_VARIANTS as readonly string[]).includes(v));
-      if (bad.length) throw new Error(`unknown LVS variant(s): ${bad.join(', ')} (known: ${LVS_VARIANTS.join(', ')})`);
-      variants = list as Variant[];
-    }
-    else if (a === '--runs') {
-      const n = Number(argv[++i]);
-      mode = { ...mode, variantRuns: n, runs: { spread: n, crash: n, 'graceful-stop': n, 'traefik-rollout': n, 'traefik-kill': n } };
-    }
-    else throw new Error(`unknown argument ${a}`);
+  const values = parseLabArgs(argv, {
+    'host-root': { type: 'string' }, 'module-roots': { type: 'string' }, 'scenarios': { type: 'string' },
+    'variants': { type: 'string' }, 'runs': { type: 'string' },
+  });
+  let mode = LVS_MODES[modeOf(values)];
+  const runs = countOf('runs', values.runs);
+  if (runs !== undefined) {
+    mode = { ...mode, variantRuns: runs, runs: { spread: runs, crash: runs, 'graceful-stop': runs, 'traefik-rollout': runs, 'traefik-kill': runs } };
   }
-  if (!out) throw new Error('--out DIR is required');
-  return { mode, out, hostRoot, moduleRoots, scenarios, variants: variants ?? DEFAULT_VARIANTS[mode.name] };
+  if (values.out === undefined) throw new UsageError('--out DIR is required (lab/run.ts passes it)');
+  return {
+    mode,
+    out: path.resolve(String(values.out)),
+    hostRoot: values['host-root'] === undefined ? '/' : String(values['host-root']),
+    moduleRoots: values['module-roots'] === undefined ? [] : parseModuleRoots(String(values['module-roots'])),
+    scenarios: listOf('scenarios', values.scenarios, LVS_SCENARIOS, LVS_SCENARIOS),
+    variants: listOf('variants', values.variants, LVS_VARIANTS, DEFAULT_VARIANTS[mode.name]),
+  };
 }
 
 function summary(r: LvsRun): string {
