@@ -7,7 +7,8 @@
  * node's namespace as a kubelet would.
  */
 import { pickFreeAddress } from '../lab/addr';
-import { attachToBridge, ipn, run, trackPrefix } from '../lab/sys';
+import { addBridge, addNamespaces, attachToBridge } from '../lab/core/network';
+import { ipn, trackPrefix } from '../lab/sys';
 import { ControlPlane, SERVICE_CIDR } from './control-plane';
 
 export { BIN_DIR, E2E_DIR, KUBERNETES_SERVICE_IP, REPO_ROOT, SERVICE_CIDR } from './control-plane';
@@ -84,13 +85,9 @@ export class E2eCluster extends ControlPlane {
 
   private network(): void {
     const { interfaceName } = this.topology;
-    const all = [this.brNs, this.cpNs, this.clientNs, this.backendNs, ...this.nsOf.values()];
-    for (const ns of all) {
-      run('ip', ['netns', 'add', ns]);
-      ipn(ns, ['link', 'set', 'lo', 'up']);
-    }
-    ipn(this.brNs, ['link', 'add', 'br0', 'type', 'bridge']);
-    ipn(this.brNs, ['link', 'set', 'br0', 'up']);
+    // IPv6 stays on, as on a real node (the e2e suite checks the cluster, not failover timing).
+    addNamespaces([this.brNs, this.cpNs, this.clientNs, this.backendNs, ...this.nsOf.values()], { ipv6: true });
+    addBridge(this.brNs);
     let port = 0;
     const attach = (ns: string, address: string): void => {
       attachToBridge(this.brNs, `p${port++}`, ns, interfaceName, address, this.prefixLength);

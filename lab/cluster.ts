@@ -21,10 +21,12 @@ import {
   linkFlagsUp,
   parseClientLine,
   parseKeepalivedState,
-  parseMonitorLine,
 } from './timeline';
-import { attachToBridge, ipn, nowMs, removeNamespaces, run, sleep, track, waitFor } from './sys';
+import { ipn, nowMs, removeNamespaces, run, sleep, track, waitFor } from './sys';
+import { addBridge, addNamespaces, attachToBridge } from './core/network';
 import { TraefikFleet } from './traefik-fleet';
+import { killGroup, stopGroup } from './core/processes';
+import { startVipMonitor } from './core/vip-monitor';
 
 export const KEEPALIVED = '/usr/sbin/keepalived';
 export const SETPRIV = '/usr/bin/setpriv';
@@ -126,15 +128,8 @@ export class LabCluster {
     fs.mkdirSync(this.opts.logDir, { recursive: true });
     fs.writeFileSync(this.confPath, edge.keepalivedConf, { mode: 0o644 });
 
-    const all = [this.brNs, this.clientNs, ...this.nodes.map((n) => this.ns(n))];
-    for (const ns of all) {
-      run('ip', ['netns', 'add', ns]);
-      ipn(ns, ['link', 'set', 'lo', 'up']);
-      // Keep the lab IPv4-only: fewer moving parts (no DAD, no v6 link-local noise in the monitor).
-      run('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1'], { allowFail: true });
-    }
-    ipn(this.brNs, ['link', 'add', 'br0', 'type', 'bridge']);
-    ipn(this.brNs, ['link', 'set', 'br0', 'up']);
+    addNamespaces([this.brNs, this.clientNs, ...this.nodes.map((n) => this.ns(n))]);
+    addBridge(this.brNs);
 
     const attach = (ns: string, port: string, address: string): void =>
       attachToBridge(this.brNs, port, ns, edge.interfaceName, address, edge.subnetPrefix);
@@ -174,28 +169,13 @@ export class LabCluster {
   }
 
   private startMonitor(node: string): void {
-    const mon = spawn('ip', ['-ts', '-n', this.ns(node), 'monitor', 'address', 'link'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TZ: 'UTC' }, // parseIpTimestamp reads UTC
-    });
-    track(mon, false);
-    this.monitors.push(mon);
-    const snapshotDone = (): boolean => node in this.initial;
-    readline.createInterface({ input: mon.stdout! }).on('line', (line) => {
-      const e = parseMonitorLine(line, node, this.edge.vip, this.edge.interfaceName);
-      if (!e || !snapshotDone()) return;
-      this.events.push(e);
-      // Keep events sorted even if two monitors deliver slightly out of order.
-      for (let i = this.events.length - 1; i > 0 && this.events[i - 1].t > this.events[i].t; i--) {
-        [this.events[i - 1], this.events[i]] = [this.events[i], this.events[i - 1]];
-      }
-      const s = this.live[node];
-      if (e.kind === 'vip-add') s.vip = true;
-      else if (e.kind === 'vip-del') s.vip = false;
-      else if (e.kind === 'link-up') s.link = true;
-      else s.link = false;
-      if (e.kind === 'vip-add' || e.kind === 'vip-del') this.lastActivityAt = Math.max(this.lastActivityAt, e.t);
-    });
+    this.monitors.push(startVipMonitor({
+      node, ns: this.ns(node), vip: this.edge.vip, interfaceName: this.edge.interfaceName, events: this.events, live: this.live,
+      recording: () => node in this.initial,
+      onEvent: (e) => {
+        if (e.kind === 'vip-add' || e.kind === 'vip-del') this.lastActivityAt = Math.max(this.lastActivityAt, e.t);
+      },
+    }));
   }
 
   timeline(): Timeline {
@@ -333,31 +313,20 @@ export class LabCluster {
     return m ? Number(m[1]) * 1000 : 0;
   }
 
-  /** Graceful stop (pod deletion): SIGTERM, wait for exit, SIGKILL the group after 5 s. */
+  /** Graceful stop (pod deletion): SIGTERM, then SIGKILL to the group at exit or after 5 s. */
   async stopKeepalived(node: string, signalTime?: (t: number) => void): Promise<void> {
     const child = this.keepalived[node];
     if (!child?.pid) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
     signalTime?.(nowMs());
-    process.kill(child.pid, 'SIGTERM');
-    const ok = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
-    if (!ok) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-      await exited;
-    }
+    await stopGroup(child, 5000);
   }
 
   /** Crash: SIGKILL keepalived's whole process group (parent and VRRP child, no goodbye advert). */
   async crashKeepalived(node: string): Promise<number> {
     const child = this.keepalived[node];
     if (!child?.pid) throw new Error(`keepalived not running on ${node}`);
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
     const t = nowMs();
-    process.kill(-child.pid, 'SIGKILL');
+    const exited = killGroup(child);
     // Belt and braces: the VRRP child must not survive (it would go graceful on PDEATHSIG).
     try {
       const vrrpPid = Number(fs.readFileSync(path.join(this.runDir(node), 'vrrp.pid'), 'utf8').trim());

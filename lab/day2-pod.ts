@@ -10,8 +10,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
-import { EdgeIngress, EdgeIngressProps } from '../lib';
+import { EdgeIngressProps } from '../lib';
+import { synthesizeEdge } from './core/synthesized-edge';
 import { setprivArgs } from './cluster';
 
 /** The synthesized keepalived container of one EdgeIngress: what the day-2 lab runs. */
@@ -29,24 +29,8 @@ export interface KeepalivedPodSpec {
 }
 
 export function synthesizePod(props: EdgeIngressProps): KeepalivedPodSpec {
-  const chart = Testing.chart();
-  const edge = new EdgeIngress(chart, 'Edge', props);
-  const manifests = Testing.synth(chart);
-  const configMap = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === edge.keepalived.configMap.name);
-  const daemonSet = manifests.find((m) => m.kind === 'DaemonSet' && m.metadata.name === edge.keepalived.daemonSet.name);
-  const container = daemonSet.spec.template.spec.containers[0];
-  const mounts: Record<string, string> = {};
-  for (const m of container.volumeMounts as { name: string; mountPath: string }[]) mounts[m.name] = m.mountPath;
-  return {
-    props,
-    keepalivedConf: configMap.data['keepalived.conf'],
-    image: container.image,
-    command: container.command,
-    args: container.args,
-    capabilities: [...container.securityContext.capabilities.add],
-    mounts,
-    pingUrl: edge.traefik.pingUrl,
-  };
+  const { keepalivedConf, keepalived, traefik } = synthesizeEdge(props);
+  return { props, keepalivedConf, ...keepalived, pingUrl: traefik.pingUrl.href };
 }
 
 /** kubelet's atomic writer: new data dir, `..data` swapped by rename, stable per-file symlinks, old dir removed. */

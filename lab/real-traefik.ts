@@ -12,15 +12,16 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import { stripVTControlCharacters } from 'util';
-import { Testing } from 'cdk8s';
 import { BIN_DIR, CONTROL_PLANE_BINARIES, ControlPlane, SERVICE_CIDR } from '../e2e/control-plane';
 import { exec } from '../e2e/exec';
 import { applyObjects, backendIngress, daemonSetPodOn, externalBackend, waitForDaemonSetPods, waitUntil } from '../e2e/objects';
 import { RunningContainer, runContainer } from '../e2e/pod-runner';
 import { EdgeIngress, EdgeIngressProps } from '../lib';
 import { pickFreeAddress } from './addr';
+import { synthesizeEdge } from './core/synthesized-edge';
 import { TraefikFleet } from './traefik-fleet';
-import { attachToBridge, ipn, run, track } from './sys';
+import { ipn, run, track } from './sys';
+import { addNamespaces, attachToBridge } from './core/network';
 
 const BACKEND_PORT = 8090;
 const APPS_NAMESPACE = 'lab-apps';
@@ -68,10 +69,10 @@ export class RealTraefik implements TraefikFleet {
   private readonly started: RunningContainer[] = [];
 
   constructor(private readonly net: LabNetwork, props: EdgeIngressProps, private readonly workDir: string) {
-    const chart = Testing.chart();
-    this.edge = new EdgeIngress(chart, 'Edge', props);
+    const synthesized = synthesizeEdge(props);
+    this.edge = synthesized.edge;
     this.virtualIp = props.virtualIp;
-    this.manifests = Testing.synth(chart);
+    this.manifests = synthesized.manifests;
     const taken = [...net.taken, ...net.nodes.map((n) => n.address)];
     const pick = (): string => {
       const a = pickFreeAddress(net.nodes[0].address, net.prefixLength, taken);
@@ -99,10 +100,7 @@ export class RealTraefik implements TraefikFleet {
 
   async setup(): Promise<void> {
     const { net, cp } = this;
-    for (const ns of [cp.cpNs, this.backendNs]) {
-      run('ip', ['netns', 'add', ns]);
-      ipn(ns, ['link', 'set', 'lo', 'up']);
-    }
+    addNamespaces([cp.cpNs, this.backendNs]);
     attachToBridge(net.brNs, 'pk', cp.cpNs, net.interfaceName, cp.cpAddress, net.prefixLength);
     attachToBridge(net.brNs, 'pb', this.backendNs, net.interfaceName, this.backendAddress, net.prefixLength);
     for (const n of net.nodes) this.networkReset(n.name);

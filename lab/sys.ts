@@ -29,18 +29,6 @@ export function ipn(ns: string, args: string[], allowFail = false): string {
   return run('ip', ['-n', ns, ...args], { allowFail }).stdout;
 }
 
-/**
- * A veth pair from bridge `br0` of `brNs` (host side named `port`) into `ns` (named `ifname` there, holding
- * `address/prefix`, link up). Both ends are created inside lab namespaces, never in the host's.
- */
-export function attachToBridge(brNs: string, port: string, ns: string, ifname: string, address: string, prefix: number): void {
-  ipn(brNs, ['link', 'add', port, 'type', 'veth', 'peer', 'name', ifname, 'netns', ns]);
-  ipn(brNs, ['link', 'set', port, 'master', 'br0']);
-  ipn(brNs, ['link', 'set', port, 'up']);
-  ipn(ns, ['addr', 'add', `${address}/${prefix}`, 'dev', ifname]);
-  ipn(ns, ['link', 'set', ifname, 'up']);
-}
-
 export function listNamespaces(): string[] {
   const out = run('ip', ['netns', 'list'], { allowFail: true }).stdout;
   return out

@@ -10,9 +10,12 @@ import * as path from 'path';
 import * as readline from 'readline';
 import * as ts from 'typescript';
 import { KEEPALIVED } from '../cluster';
+import { killGroup, stopGroup } from '../core/processes';
+import { startVipMonitor } from '../core/vip-monitor';
+import { addBridge, addNamespaces } from '../core/network';
 import { podCommand, podVolumes, writeProjectedVolume } from '../day2-pod';
 import { ipn, killNamespacePids, nowMs, run, sleep, track, waitFor } from '../sys';
-import { NodeEvent, NodeState, Timeline, effectiveHolders, parseKeepalivedState, parseMonitorLine } from '../timeline';
+import { NodeEvent, NodeState, Timeline, effectiveHolders, parseKeepalivedState } from '../timeline';
 import { LoadSample, arpResponders, ipvsConnStates, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, parseCheckerChange } from './lvs-analysis';
 import { LVS_LAB, LvsEdge } from './lvs-edge';
 
@@ -116,14 +119,8 @@ export class LvsCluster {
     fs.mkdirSync(this.opts.workDir, { recursive: true });
     fs.mkdirSync(this.opts.logDir, { recursive: true });
     fs.writeFileSync(this.confPath, edge.keepalivedConf, { mode: 0o644 });
-    const all = [this.brNs, this.clientNs, ...this.nodes.map((n) => this.ns[n])];
-    for (const ns of all) {
-      run('ip', ['netns', 'add', ns]);
-      ipn(ns, ['link', 'set', 'lo', 'up']);
-      run('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1'], { allowFail: true });
-    }
-    ipn(this.brNs, ['link', 'add', 'br0', 'type', 'bridge']);
-    ipn(this.brNs, ['link', 'set', 'br0', 'up']);
+    addNamespaces([this.brNs, this.clientNs, ...this.nodes.map((n) => this.ns[n])]);
+    addBridge(this.brNs);
     const attach = (ns: string, port: string, addresses: string[]): void => {
       ipn(this.brNs, ['link', 'add', port, 'type', 'veth', 'peer', 'name', edge.interfaceName, 'netns', ns]);
       ipn(this.brNs, ['link', 'set', port, 'master', 'br0']);
@@ -173,24 +170,11 @@ export class LvsCluster {
   }
 
   private startMonitor(node: string): void {
-    const mon = spawn('ip', ['-ts', '-n', this.ns[node], 'monitor', 'address', 'link'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
-    onSpawnError(mon);
-    track(mon, false);
-    this.monitors.push(mon);
-    readline.createInterface({ input: mon.stdout! }).on('line', (line) => {
-      const e = parseMonitorLine(line, node, this.edge.vip, this.edge.interfaceName);
-      if (!e || !(node in this.initial)) return;
-      this.events.push(e);
-      for (let i = this.events.length - 1; i > 0 && this.events[i - 1].t > this.events[i].t; i--) {
-        [this.events[i - 1], this.events[i]] = [this.events[i], this.events[i - 1]];
-      }
-      const s = this.live[node];
-      if (e.kind === 'vip-add') s.vip = true;
-      else if (e.kind === 'vip-del') s.vip = false;
-      else if (e.kind === 'link-up') s.link = true;
-      else s.link = false;
-      this.lastActivityAt = Math.max(this.lastActivityAt, e.t);
-    });
+    this.monitors.push(startVipMonitor({
+      node, ns: this.ns[node], vip: this.edge.vip, interfaceName: this.edge.interfaceName, events: this.events, live: this.live,
+      recording: () => node in this.initial,
+      onEvent: (e) => (this.lastActivityAt = Math.max(this.lastActivityAt, e.t)),
+    }));
   }
 
   timeline(): Timeline {
@@ -343,18 +327,8 @@ export class LvsCluster {
   async stopKeepalived(node: string): Promise<number> {
     const c = this.keepalived[node];
     const t = nowMs();
-    if (!c?.pid) return t;
-    const exited = new Promise<void>((r) => c.once('exit', () => r()));
-    process.kill(c.pid, 'SIGTERM');
     // The kubelet's 10 s grace period, less a margin.
-    await Promise.race([exited, sleep(9000)]);
-    // Whatever is left of the container (the reloader loop) ends with it, as with a pod's PID namespace.
-    try {
-      process.kill(-c.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-    await exited;
+    if (c) await stopGroup(c, 9000);
     return t;
   }
 
@@ -362,9 +336,8 @@ export class LvsCluster {
   async crash(node: string): Promise<number> {
     const c = this.keepalived[node];
     if (!c?.pid) throw new Error(`keepalived not running on ${node}`);
-    const exited = new Promise<void>((r) => c.once('exit', () => r()));
     const t = nowMs();
-    process.kill(-c.pid, 'SIGKILL');
+    const exited = killGroup(c);
     ipn(this.ns[node], ['link', 'set', this.edge.interfaceName, 'down']);
     await exited;
     return t;

@@ -5,8 +5,8 @@
  * from the init container's command, and the Traefik drain settings (grace period, health entrypoint) from
  * the Traefik DaemonSet's arguments.
  */
-import { Testing } from 'cdk8s';
-import { EdgeIngress, KeepalivedPrivilege, LvsScheduler } from '../../lib';
+import { KeepalivedPrivilege, LvsScheduler } from '../../lib';
+import { synthesizeEdge } from '../core/synthesized-edge';
 import { KeepalivedPodSpec } from '../day2-pod';
 import { seedVrrpConf } from '../edge-under-test';
 
@@ -53,8 +53,7 @@ export const LVS_LAB = {
 };
 
 export function synthesizeLvsEdge(label: string, loadBalancing: boolean): LvsEdge {
-  const chart = Testing.chart();
-  const edge = new EdgeIngress(chart, 'Edge', {
+  const { edge, keepalivedConf, keepalived, hostPreparation, traefik } = synthesizeEdge({
     nodes: LVS_LAB.nodes,
     virtualIp: LVS_LAB.vip,
     subnet: LVS_LAB.subnet,
@@ -63,35 +62,19 @@ export function synthesizeLvsEdge(label: string, loadBalancing: boolean): LvsEdg
     traefik: { webPort: LVS_LAB.webPort, adminPort: LVS_LAB.adminPort },
     keepalived: { privilege: KeepalivedPrivilege.LEAST_PRIVILEGE },
   });
-  const manifests = Testing.synth(chart);
-  const configMap = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === edge.keepalived.configMap.name);
-  const ds = manifests.find((m) => m.kind === 'DaemonSet' && m.metadata.name === edge.keepalived.daemonSet.name);
-  const traefikDs = manifests.find((m) => m.kind === 'DaemonSet' && m.metadata.name !== edge.keepalived.daemonSet.name);
-  const container = ds.spec.template.spec.containers[0];
-  const init = (ds.spec.template.spec.initContainers ?? []).find((c: { name: string }) => c.name === 'prepare-host');
-  const configFileName = Object.keys(configMap.data)[0];
-  const traefikArgs: string[] = traefikDs.spec.template.spec.containers[0].args;
-  const arg = (re: RegExp): string | undefined => traefikArgs.map((a) => re.exec(a)?.[1]).find((v) => v !== undefined);
-  const grace = arg(/^--entryPoints\.web\.transport\.lifeCycle\.requestAcceptGraceTimeout=(\d+)s$/);
-  const healthAddress = arg(/^--entryPoints\.health\.address=(.*)$/);
   return {
     label,
-    keepalivedConf: configMap.data[configFileName],
+    keepalivedConf,
     nodes: edge.nodes.map((n) => ({ name: n.name, address: n.address, priority: n.priority })),
     vip: LVS_LAB.vip,
     subnetPrefix: Number(LVS_LAB.subnet.split('/')[1]),
     interfaceName: LVS_LAB.interfaceName,
-    webPort: edge.traefik.webPort,
-    adminPort: edge.traefik.adminPort,
-    health: healthAddress ? parseEntryPointAddress(healthAddress) : undefined,
-    graceMs: grace ? Number(grace) * 1000 : 0,
-    pod: {
-      command: container.command,
-      args: container.args,
-      capabilities: [...container.securityContext.capabilities.add],
-      mounts: Object.fromEntries((container.volumeMounts as { name: string; mountPath: string }[]).map((m) => [m.name, m.mountPath])),
-    },
-    hostPreparation: init ? init.command[2] : undefined,
+    webPort: traefik.webPort,
+    adminPort: traefik.adminPort,
+    health: traefik.health,
+    graceMs: traefik.graceMs,
+    pod: { command: keepalived.command, args: keepalived.args, capabilities: keepalived.capabilities, mounts: keepalived.mounts },
+    hostPreparation,
     directs: loadBalancing,
   };
 }
@@ -136,11 +119,4 @@ ${realServers}}
     directs: true,
     labLoadsModules: ['ip_vs', `ip_vs_${SEED_SCHEDULER}`],
   };
-}
-
-/** Traefik entrypoint address `[host]:port[/tcp]` -> where to listen ('' host = every address). */
-export function parseEntryPointAddress(address: string): { address: string; port: number } {
-  const m = /^(.*):(\d+)(\/tcp)?$/.exec(address);
-  if (!m) throw new Error(`cannot read Traefik entrypoint address ${address}`);
-  return { address: m[1] === '' ? '0.0.0.0' : m[1], port: Number(m[2]) };
 }
