@@ -32,38 +32,62 @@ const DEFAULT_VARIANTS: Record<LvsMode['name'], Variant[]> = {
 };
 type Variant = (typeof LVS_VARIANTS)[number];
 
-/** What each variant runs: the loop-guard and VRRP-only comparisons only where they show something. */
-const VARIANT_SCENARIOS: Record<Variant, LvsScenario[]> = {
-  project: LVS_SCENARIOS,
-  'no-loop-guard': ['spread'],
-  'vrrp-only': ['crash', 'graceful-stop'],
-  'no-sloppy-tcp': ['crash', 'graceful-stop'],
-  'port-reuse': ['traefik-rollout', 'traefik-kill'],
-  'port-reuse-keep-nodest': ['traefik-rollout', 'traefik-kill'],
-  // Without the VIP on lo the other nodes cannot accept what the holder sends them, so held connections to
-  // them cannot be set up: only the spread can run.
-  seed: ['spread'],
-  'seed-conf': ['spread', 'crash', 'graceful-stop', 'traefik-kill'],
-};
 /** New connections of a spread run where most of them may time out (3 s each). */
 const SEED_SPREAD_CONNECTIONS = 300;
-const VARIANT_LABELS: Record<Variant, string> = {
-  project: 'project defaults (loadBalancing, Maglev)',
-  'no-loop-guard': 'same, without the loop guard (net.ipv4.vs.backup_only=0)',
-  'vrrp-only': 'VRRP only (no loadBalancing)',
-  'no-sloppy-tcp': 'project defaults with net.ipv4.vs.sloppy_tcp=0',
-  'port-reuse': 'project defaults, each new connection reusing an earlier source port',
-  'port-reuse-keep-nodest': 'same, with net.ipv4.vs.expire_nodest_conn=0',
-  seed: "seed settings: the seed's keepalived.conf, nodes as the seed leaves them",
-  'seed-conf': "the seed's keepalived.conf on nodes with the project's host preparation",
+
+/** How many runs of a scenario a variant gets: the mode's full count, its count for comparisons, or one. */
+type RunCount = 'targets' | 'comparison' | 'once';
+
+/** One LVS variant: what it changes, what it runs, how often. A new variant is a new row. */
+interface LvsVariant {
+  readonly label: string;
+  readonly edge: (label: string) => LvsEdge;
+  /** The scenarios where it shows something. */
+  readonly scenarios: LvsScenario[];
+  readonly runs: RunCount | ((s: LvsScenario) => RunCount);
+  /** What the lab changes on the nodes or the client. */
+  readonly cluster?: { noLoopGuard?: boolean; noSloppyTcp?: boolean; noExpireNodestConn?: boolean; reuseClientPorts?: boolean };
+  /** The seed's settings: fewer new connections per spread (most of them time out). */
+  readonly seedLike?: boolean;
+}
+
+const projectEdge = (label: string): LvsEdge => synthesizeLvsEdge(label, true);
+const VARIANTS: Record<Variant, LvsVariant> = {
+  'project': { label: 'project defaults (loadBalancing, Maglev)', edge: projectEdge, scenarios: LVS_SCENARIOS, runs: 'targets' },
+  'no-loop-guard': {
+    label: 'same, without the loop guard (net.ipv4.vs.backup_only=0)', edge: projectEdge, scenarios: ['spread'], runs: 'once',
+    cluster: { noLoopGuard: true },
+  },
+  'vrrp-only': { label: 'VRRP only (no loadBalancing)', edge: (label) => synthesizeLvsEdge(label, false), scenarios: ['crash', 'graceful-stop'], runs: 'comparison' },
+  'no-sloppy-tcp': {
+    label: 'project defaults with net.ipv4.vs.sloppy_tcp=0', edge: projectEdge, scenarios: ['crash', 'graceful-stop'], runs: 'comparison',
+    cluster: { noSloppyTcp: true },
+  },
+  // port-reuse has targets of its own: as many runs as the project defaults.
+  'port-reuse': {
+    label: 'project defaults, each new connection reusing an earlier source port', edge: projectEdge,
+    scenarios: ['traefik-rollout', 'traefik-kill'], runs: 'targets', cluster: { reuseClientPorts: true },
+  },
+  'port-reuse-keep-nodest': {
+    label: 'same, with net.ipv4.vs.expire_nodest_conn=0', edge: projectEdge, scenarios: ['traefik-rollout', 'traefik-kill'], runs: 'comparison',
+    cluster: { reuseClientPorts: true, noExpireNodestConn: true },
+  },
+  // Without the VIP on lo the other nodes cannot accept what the holder sends them, so held connections to
+  // them cannot be set up: only the spread can run.
+  'seed': {
+    label: "seed settings: the seed's keepalived.conf, nodes as the seed leaves them", edge: seedLvsEdge, scenarios: ['spread'],
+    runs: 'once', seedLike: true,
+  },
+  'seed-conf': {
+    label: "the seed's keepalived.conf on nodes with the project's host preparation",
+    edge: (label) => ({ ...seedLvsEdge(label), hostPreparation: synthesizeLvsEdge('', true).hostPreparation }),
+    scenarios: ['spread', 'crash', 'graceful-stop', 'traefik-kill'], runs: (s) => (s === 'spread' ? 'once' : 'comparison'), seedLike: true,
+  },
 };
 
-function edgeOf(variant: Variant): LvsEdge {
-  if (variant === 'seed') return seedLvsEdge(VARIANT_LABELS.seed);
-  if (variant === 'seed-conf') {
-    return { ...seedLvsEdge(VARIANT_LABELS[variant]), hostPreparation: synthesizeLvsEdge('', true).hostPreparation };
-  }
-  return synthesizeLvsEdge(VARIANT_LABELS[variant], variant !== 'vrrp-only');
+function runsOf(variant: LvsVariant, s: LvsScenario, mode: LvsMode): number {
+  const count = typeof variant.runs === 'function' ? variant.runs(s) : variant.runs;
+  return count === 'targets' ? mode.runs[s] : count === 'comparison' ? mode.variantRuns : 1;
 }
 
 const started = Date.now();
@@ -154,25 +178,23 @@ async function main(): Promise<void> {
   let crashSvg: string | undefined;
   // ip_vs from each node root's compressed modules (.ko.xz, .ko.zst) before any variant loads it.
   const moduleLoads: ModuleLoad[] = [];
-  const projectEdge = synthesizeLvsEdge(VARIANT_LABELS.project, true);
+  const project = synthesizeLvsEdge(VARIANTS.project.label, true);
   for (const [format, root] of args.moduleRoots) {
-    const m = loadIpvsFrom(format, root, `${prefix}mod`, projectEdge.interfaceName, projectEdge.hostPreparation!);
+    const m = loadIpvsFrom(format, root, `${prefix}mod`, project.interfaceName, project.hostPreparation!);
     moduleLoads.push(m);
     progress(`ip_vs from .ko.${format} modules (${m.file ?? 'no ip_vs file'}): script rc ${m.rc}, ${m.loaded ? 'loaded' : 'NOT loaded'}${m.output ? `: ${m.output}` : ''}`);
     if (m.rc !== 0 || !m.loaded) errors.push(`ip_vs did not load from .ko.${format} modules: rc ${m.rc} ${m.output}`);
   }
   for (const variant of args.variants) {
-    const scenarios = VARIANT_SCENARIOS[variant].filter((s) => args.scenarios.includes(s));
+    const row = VARIANTS[variant];
+    const scenarios = row.scenarios.filter((s) => args.scenarios.includes(s));
     if (scenarios.length === 0) continue;
-    const edge = edgeOf(variant);
+    const edge = row.edge(row.label);
     const cluster = new LvsCluster(edge, {
       prefix: `${prefix}${LVS_VARIANTS.indexOf(variant)}-`, workDir: path.join(work, variant), logDir: path.join(args.out, 'logs', variant),
-      hostRoot: args.hostRoot, noLoopGuard: variant === 'no-loop-guard', noSloppyTcp: variant === 'no-sloppy-tcp',
-      noExpireNodestConn: variant === 'port-reuse-keep-nodest',
-      reuseClientPorts: variant.startsWith('port-reuse'),
+      hostRoot: args.hostRoot, ...row.cluster,
     });
-    const seedLike = variant === 'seed' || variant === 'seed-conf';
-    const ctx: ScenarioCtx = { cluster, variant, mode: seedLike ? { ...args.mode, spreadConnections: SEED_SPREAD_CONNECTIONS } : args.mode, progress };
+    const ctx: ScenarioCtx = { cluster, variant, mode: row.seedLike ? { ...args.mode, spreadConnections: SEED_SPREAD_CONNECTIONS } : args.mode, progress };
     try {
       progress(`${variant}: setting up (${edge.label})`);
       await cluster.setup();
@@ -183,8 +205,7 @@ async function main(): Promise<void> {
       }
       for (const h of cluster.hostPreparation) progress(`${variant}: host preparation on ${h.node}: rc ${h.rc}${h.output ? `: ${h.output}` : ''}`);
       for (const s of scenarios) {
-        // port-reuse has targets of its own: as many runs as the project defaults.
-        const wanted = variant === 'project' || variant === 'port-reuse' ? args.mode.runs[s] : variant === 'no-loop-guard' || (seedLike && s === 'spread') ? 1 : args.mode.variantRuns;
+        const wanted = runsOf(row, s, args.mode);
         let good = 0;
         // A run spoiled by a lab fault is reported and replaced, at most twice per scenario.
         for (let i = 1; good < wanted && i <= wanted + 2; i++) {
@@ -223,7 +244,7 @@ async function main(): Promise<void> {
     mode: args.mode.name,
     kernel: `${os.release()} (${os.cpus().length} CPU)`,
     keepalived: (run('/usr/sbin/keepalived', ['--version'], { allowFail: true }).stderr.split('\n')[0] ?? '').trim(),
-    variants: Object.fromEntries(args.variants.map((v) => [v, VARIANT_LABELS[v]])),
+    variants: Object.fromEntries(args.variants.map((v) => [v, VARIANTS[v].label])),
     setup: setupInfo,
     moduleLoads,
     runs,
