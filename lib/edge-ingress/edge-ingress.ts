@@ -344,7 +344,7 @@ export class EdgeIngress extends Construct {
       // after the first also fails: a draining Traefik (503) or a killed one (refused) is out within about
       // 0.7 s, a crashed one (timeouts) within about 1.7 s. With no retry, one slow answer under load was
       // enough, and when every director's check of every node failed together IPVS had no real server
-      // left and refused all new connections (the LVS lab saw 58 of 3000 fail in a spread).
+      // left and refused all new connections (docs/lvs-direct-routing.md has the lab's figures).
       delayLoopSeconds: CHECK_INTERVAL_SECONDS,
       // Every edge node is a real server: its hostNetwork Traefik listens on the same port. The check asks
       // that node's Traefik /ping on its own address: 503 while it drains, so the directors stop sending it

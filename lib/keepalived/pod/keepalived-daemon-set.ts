@@ -82,7 +82,7 @@ export interface KeepalivedDaemonSetProps {
   readonly name?: string;
 }
 
-/** Seconds keepalived takes to stop (priority-0 advert, VIP removed): about 1 s, measured in the LVS lab. */
+/** Seconds keepalived takes to stop (priority-0 advert, VIP removed), with a margin: it needs about one. */
 const KEEPALIVED_STOP_SECONDS = 2;
 
 /**
