@@ -10,9 +10,11 @@ if (!Number.isInteger(port)) {
   process.stderr.write('usage: backend-server.ts <port>\n');
   process.exit(2);
 }
-http.createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'text/plain' });
-  res.end(`e2e-backend ${req.method} ${req.url} host=${req.headers.host}\n`);
-}).listen(port, '0.0.0.0', () => process.stdout.write('ready\n'));
+http
+  .createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`e2e-backend ${req.method} ${req.url} host=${req.headers.host}\n`);
+  })
+  .listen(port, '0.0.0.0', () => process.stdout.write('ready\n'));
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();

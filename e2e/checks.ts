@@ -30,7 +30,9 @@ export class Checks {
     }
     const r = { group: this.group, name, ok, detail, seconds: (Date.now() - start) / 1000 };
     this.results.push(r);
-    process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${name} (${r.seconds.toFixed(1)} s)${detail ? `\n      ${detail.split('\n').join('\n      ')}` : ''}\n`);
+    process.stdout.write(
+      `${ok ? 'PASS' : 'FAIL'}  ${name} (${r.seconds.toFixed(1)} s)${detail ? `\n      ${detail.split('\n').join('\n      ')}` : ''}\n`,
+    );
     return ok;
   }
 

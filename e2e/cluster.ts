@@ -54,7 +54,10 @@ export class E2eCluster extends ControlPlane {
   readonly prefixLength: number;
   private readonly nsOf = new Map<string, string>();
 
-  constructor(readonly topology: ClusterTopology, readonly opts: ClusterOptions) {
+  constructor(
+    readonly topology: ClusterTopology,
+    readonly opts: ClusterOptions,
+  ) {
     trackPrefix(opts.prefix);
     const addresses = harnessAddresses(topology);
     super({ namespace: `${opts.prefix}cp`, address: addresses.cp, workDir: opts.workDir });

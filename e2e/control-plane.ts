@@ -58,8 +58,11 @@ export class ControlPlane {
    * Runs a client command (kubectl, helm, the project's scripts) the way an administrator's machine would:
    * from the control plane's namespace, which reaches the API server.
    */
-  client(cmd: string, args: readonly string[],
-    opts: { input?: string; timeoutMs?: number; allowFail?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {}): ExecResult {
+  client(
+    cmd: string,
+    args: readonly string[],
+    opts: { input?: string; timeoutMs?: number; allowFail?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  ): ExecResult {
     return exec('nsenter', [`--net=/run/netns/${this.cpNs}`, '--', cmd, ...args], { ...opts, env: this.env(opts.env) });
   }
 
@@ -84,48 +87,76 @@ export class ControlPlane {
     const w = this.cpOpts.workDir;
     const pki = this.pki;
     this.startProcess('etcd', 'etcd', [
-      `--data-dir=${path.join(w, 'etcd')}`, '--listen-client-urls=http://127.0.0.1:2379',
-      '--advertise-client-urls=http://127.0.0.1:2379', '--listen-peer-urls=http://127.0.0.1:2380',
-      '--initial-advertise-peer-urls=http://127.0.0.1:2380', '--initial-cluster=default=http://127.0.0.1:2380',
+      `--data-dir=${path.join(w, 'etcd')}`,
+      '--listen-client-urls=http://127.0.0.1:2379',
+      '--advertise-client-urls=http://127.0.0.1:2379',
+      '--listen-peer-urls=http://127.0.0.1:2380',
+      '--initial-advertise-peer-urls=http://127.0.0.1:2380',
+      '--initial-cluster=default=http://127.0.0.1:2380',
       // A throw-away cluster: durability buys nothing and fsync is most of etcd's latency on this disk.
-      '--unsafe-no-fsync', '--log-level=warn',
+      '--unsafe-no-fsync',
+      '--log-level=warn',
     ]);
     this.startProcess('kube-apiserver', 'kube-apiserver', [
-      '--etcd-servers=http://127.0.0.1:2379', '--bind-address=0.0.0.0', '--secure-port=443',
-      `--advertise-address=${this.cpAddress}`, `--service-cluster-ip-range=${SERVICE_CIDR}`,
-      `--tls-cert-file=${pki.serverCert}`, `--tls-private-key-file=${pki.serverKey}`, `--client-ca-file=${pki.caCert}`,
+      '--etcd-servers=http://127.0.0.1:2379',
+      '--bind-address=0.0.0.0',
+      '--secure-port=443',
+      `--advertise-address=${this.cpAddress}`,
+      `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      `--tls-cert-file=${pki.serverCert}`,
+      `--tls-private-key-file=${pki.serverKey}`,
+      `--client-ca-file=${pki.caCert}`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${pki.serviceAccountPub}`, `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-      '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction', '--allow-privileged=true',
-      '--profiling=false', '--v=1',
+      `--service-account-key-file=${pki.serviceAccountPub}`,
+      `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+      '--authorization-mode=Node,RBAC',
+      '--enable-admission-plugins=NodeRestriction',
+      '--allow-privileged=true',
+      '--profiling=false',
+      '--v=1',
     ]);
     await this.waitReady('kube-apiserver', () => this.kubectl(['get', '--raw', '/readyz'], { allowFail: true }).code === 0, 90_000);
     const kubeconfigOf = (user: string): string =>
       writeKubeconfig(path.join(w, `${user.replace(/[:]/g, '-')}.kubeconfig`), pki, this.apiServer, { user });
     const cm = kubeconfigOf('system:kube-controller-manager');
     this.startProcess('kube-controller-manager', 'kube-controller-manager', [
-      `--kubeconfig=${cm}`, `--authentication-kubeconfig=${cm}`, `--authorization-kubeconfig=${cm}`,
-      '--bind-address=127.0.0.1', '--leader-elect=false', '--use-service-account-credentials=true',
-      `--service-account-private-key-file=${pki.serviceAccountKey}`, `--root-ca-file=${pki.caCert}`,
-      `--cluster-signing-cert-file=${pki.caCert}`, `--cluster-signing-key-file=${pki.caKey}`,
+      `--kubeconfig=${cm}`,
+      `--authentication-kubeconfig=${cm}`,
+      `--authorization-kubeconfig=${cm}`,
+      '--bind-address=127.0.0.1',
+      '--leader-elect=false',
+      '--use-service-account-credentials=true',
+      `--service-account-private-key-file=${pki.serviceAccountKey}`,
+      `--root-ca-file=${pki.caCert}`,
+      `--cluster-signing-cert-file=${pki.caCert}`,
+      `--cluster-signing-key-file=${pki.caKey}`,
       // No kubelets post heartbeats: nodes the harness reported Ready stay Ready for the run.
-      '--node-monitor-grace-period=1h', '--v=1',
+      '--node-monitor-grace-period=1h',
+      '--v=1',
     ]);
     const sched = kubeconfigOf('system:kube-scheduler');
     this.startProcess('kube-scheduler', 'kube-scheduler', [
-      `--kubeconfig=${sched}`, `--authentication-kubeconfig=${sched}`, `--authorization-kubeconfig=${sched}`,
-      '--bind-address=127.0.0.1', '--leader-elect=false', '--v=1',
+      `--kubeconfig=${sched}`,
+      `--authentication-kubeconfig=${sched}`,
+      `--authorization-kubeconfig=${sched}`,
+      '--bind-address=127.0.0.1',
+      '--leader-elect=false',
+      '--v=1',
     ]);
     // The controller manager is working once it has published the root CA into kube-system.
-    await this.waitReady('kube-controller-manager',
-      () => this.kubectl(['-n', 'kube-system', 'get', 'configmap', 'kube-root-ca.crt'], { allowFail: true }).code === 0, 60_000);
+    await this.waitReady(
+      'kube-controller-manager',
+      () => this.kubectl(['-n', 'kube-system', 'get', 'configmap', 'kube-root-ca.crt'], { allowFail: true }).code === 0,
+      60_000,
+    );
   }
 
   /** Starts `bin` in the control plane's namespace, its output in logs/<name>.log. */
   private startProcess(name: string, bin: string, args: string[]): ChildProcess {
     const log = fs.openSync(path.join(this.logDir, `${name}.log`), 'a');
     const child = spawn('ip', ['netns', 'exec', this.cpNs, path.join(BIN_DIR, bin), ...args], {
-      stdio: ['ignore', log, log], detached: true,
+      stdio: ['ignore', log, log],
+      detached: true,
     });
     fs.closeSync(log);
     track(child, true);
@@ -147,7 +178,12 @@ export class ControlPlane {
 
   logTail(name: string, lines = 15): string {
     try {
-      return fs.readFileSync(path.join(this.logDir, `${name}.log`), 'utf8').trim().split('\n').slice(-lines).join('\n');
+      return fs
+        .readFileSync(path.join(this.logDir, `${name}.log`), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(-lines)
+        .join('\n');
     } catch {
       return '(no log)';
     }
@@ -159,15 +195,32 @@ export class ControlPlane {
    */
   registerNode(name: string, address: string): void {
     this.kubectl(['create', '-f', '-'], {
-      input: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' } } }),
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' } },
+      }),
     });
     const now = new Date().toISOString();
     const resources = { cpu: '2', memory: '4Gi', pods: '110', 'ephemeral-storage': '20Gi' };
     const status = {
       status: {
-        addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: name }],
-        capacity: resources, allocatable: resources,
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'registered by the e2e harness', lastHeartbeatTime: now, lastTransitionTime: now }],
+        addresses: [
+          { type: 'InternalIP', address },
+          { type: 'Hostname', address: name },
+        ],
+        capacity: resources,
+        allocatable: resources,
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'KubeletReady',
+            message: 'registered by the e2e harness',
+            lastHeartbeatTime: now,
+            lastTransitionTime: now,
+          },
+        ],
         nodeInfo: { kubeletVersion: 'v0.0.0-e2e-harness', architecture: 'amd64', operatingSystem: 'linux' },
       },
     };

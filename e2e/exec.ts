@@ -19,12 +19,19 @@ export interface ExecOptions {
 
 export function exec(cmd: string, args: readonly string[], opts: ExecOptions = {}): ExecResult {
   const r = spawnSync(cmd, [...args], {
-    encoding: 'utf8', input: opts.input, env: opts.env, cwd: opts.cwd, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20,
+    encoding: 'utf8',
+    input: opts.input,
+    env: opts.env,
+    cwd: opts.cwd,
+    timeout: opts.timeoutMs ?? 60_000,
+    maxBuffer: 64 << 20,
   });
   const res = { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error ? String(r.error) : '') };
   if (res.code !== 0 && !opts.allowFail) {
     const name = cmd.split('/').pop();
-    throw new Error(`${name} ${args.join(' ').slice(0, 300)} -> exit ${res.code}: ${(res.stderr || String(r.error ?? '')).trim().slice(0, 2000)}`);
+    throw new Error(
+      `${name} ${args.join(' ').slice(0, 300)} -> exit ${res.code}: ${(res.stderr || String(r.error ?? '')).trim().slice(0, 2000)}`,
+    );
   }
   return res;
 }

@@ -18,9 +18,13 @@ export class NodeAgent {
   private timer?: NodeJS.Timeout;
   private busy = false;
 
-  constructor(private readonly cluster: E2eCluster, private readonly namespace: string, private readonly workDir: string,
+  constructor(
+    private readonly cluster: E2eCluster,
+    private readonly namespace: string,
+    private readonly workDir: string,
     /** Where each pod's main pid is written for the `kubectl exec` stand-in (e2e/kubectl-exec). */
-    readonly execDir: string) {
+    readonly execDir: string,
+  ) {
     fs.mkdirSync(execDir, { recursive: true });
   }
 
@@ -59,8 +63,10 @@ export class NodeAgent {
     if (this.stopping.has(name)) return;
     const node = this.cluster.topology.nodes.find((n) => n.name === pod.spec.nodeName)!;
     const fresh = pod.spec.containers.map((c: any, i: number) =>
-      (containers?.[i] && containers[i].child.exitCode === null ? containers[i]
-        : runContainer(this.cluster, pod, c.name, { nodeAddress: node.address, workDir: this.workDir })));
+      containers?.[i] && containers[i].child.exitCode === null
+        ? containers[i]
+        : runContainer(this.cluster, pod, c.name, { nodeAddress: node.address, workDir: this.workDir }),
+    );
     this.running.set(name, fresh);
     fs.writeFileSync(path.join(this.execDir, name), String(fresh[0].child.pid));
     this.started.push({ pod: name, node: node.name, at: Date.now() });
@@ -73,7 +79,9 @@ export class NodeAgent {
     const containers = this.running.get(name) ?? [];
     void Promise.all(containers.map((c) => c.stop())).then(() => {
       this.running.delete(name);
-      this.cluster.kubectl(['-n', this.namespace, 'delete', 'pod', name, '--grace-period=0', '--force', '--ignore-not-found'], { allowFail: true });
+      this.cluster.kubectl(['-n', this.namespace, 'delete', 'pod', name, '--grace-period=0', '--force', '--ignore-not-found'], {
+        allowFail: true,
+      });
       this.stopping.delete(name);
     });
   }

@@ -12,7 +12,11 @@ export interface ObjectRef {
 
 /** Every object of the manifest files, in file order. */
 export function readManifests(files: readonly string[]): any[] {
-  return files.flatMap((f) => parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()).filter((o) => o));
+  return files.flatMap((f) =>
+    parseAllDocuments(fs.readFileSync(f, 'utf8'))
+      .map((d) => d.toJS())
+      .filter((o) => o),
+  );
 }
 
 export function refOf(o: any): ObjectRef {
@@ -66,15 +70,20 @@ export function daemonSetPods(cluster: ControlPlane, namespace: string): DaemonS
  * Waits until every DaemonSet in `namespace` has exactly one bound pod on each of `nodes` and none elsewhere;
  * returns the last view either way.
  */
-export async function waitForDaemonSetPods(cluster: ControlPlane, namespace: string, nodes: readonly string[], timeoutMs = 60_000):
-Promise<{ ok: boolean; view: DaemonSetPods[]; ms: number }> {
+export async function waitForDaemonSetPods(
+  cluster: ControlPlane,
+  namespace: string,
+  nodes: readonly string[],
+  timeoutMs = 60_000,
+): Promise<{ ok: boolean; view: DaemonSetPods[]; ms: number }> {
   const start = Date.now();
   let view: DaemonSetPods[] = [];
   const want = [...nodes].sort().join(',');
   while (Date.now() - start < timeoutMs) {
     view = daemonSetPods(cluster, namespace);
-    const ok = view.length > 0 && view.every((d) => Object.keys(d.byNode).sort().join(',') === want
-      && Object.values(d.byNode).every((p) => p.length === 1));
+    const ok =
+      view.length > 0 &&
+      view.every((d) => Object.keys(d.byNode).sort().join(',') === want && Object.values(d.byNode).every((p) => p.length === 1));
     if (ok) return { ok, view, ms: Date.now() - start };
     await sleep(250);
   }
@@ -82,14 +91,28 @@ Promise<{ ok: boolean; view: DaemonSetPods[]; ms: number }> {
 }
 
 export function describePods(view: readonly DaemonSetPods[]): string {
-  return view.map((d) => `${d.daemonSet}: ${Object.entries(d.byNode).map(([n, p]) => `${n}=${p.length}`).join(' ') || 'no pods'}`).join('; ');
+  return view
+    .map(
+      (d) =>
+        `${d.daemonSet}: ${
+          Object.entries(d.byNode)
+            .map(([n, p]) => `${n}=${p.length}`)
+            .join(' ') || 'no pods'
+        }`,
+    )
+    .join('; ');
 }
 
 /** The live pod that DaemonSet `daemonSet` bound to `node` (exactly one, or it throws). */
 export function daemonSetPodOn(cluster: ControlPlane, namespace: string, daemonSet: string, node: string): any {
-  const pods = cluster.getJson(['-n', namespace, 'pods']).items
-    .filter((p: any) => p.spec.nodeName === node && !p.metadata.deletionTimestamp
-      && p.metadata.ownerReferences?.some((o: any) => o.kind === 'DaemonSet' && o.name === daemonSet));
+  const pods = cluster
+    .getJson(['-n', namespace, 'pods'])
+    .items.filter(
+      (p: any) =>
+        p.spec.nodeName === node &&
+        !p.metadata.deletionTimestamp &&
+        p.metadata.ownerReferences?.some((o: any) => o.kind === 'DaemonSet' && o.name === daemonSet),
+    );
   if (pods.length !== 1) throw new Error(`expected one ${daemonSet} pod on ${node}, found ${pods.length}`);
   return pods[0];
 }
@@ -122,7 +145,12 @@ export async function deleteObjects(cluster: ControlPlane, objects: readonly any
 }
 
 /** Polls `fn` until it returns a value other than undefined. */
-export async function waitUntil<T>(what: string, fn: () => T | undefined, timeoutMs: number, pollMs = 250): Promise<{ value: T; ms: number }> {
+export async function waitUntil<T>(
+  what: string,
+  fn: () => T | undefined,
+  timeoutMs: number,
+  pollMs = 250,
+): Promise<{ value: T; ms: number }> {
   const start = Date.now();
   let lastError = '';
   while (Date.now() - start < timeoutMs) {
@@ -140,11 +168,18 @@ export async function waitUntil<T>(what: string, fn: () => T | undefined, timeou
 /** Service `backend` (port 80, no selector) and an EndpointSlice pointing at `address:port`: a target outside the pods. */
 export function externalBackend(namespace: string, address: string, port: number): object[] {
   return [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'backend', namespace }, spec: { ports: [{ name: 'http', port: 80, targetPort: port }] } },
     {
-      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'backend', namespace },
+      spec: { ports: [{ name: 'http', port: 80, targetPort: port }] },
+    },
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
       metadata: { name: 'backend-external', namespace, labels: { 'kubernetes.io/service-name': 'backend' } },
-      addressType: 'IPv4', endpoints: [{ addresses: [address], conditions: { ready: true } }],
+      addressType: 'IPv4',
+      endpoints: [{ addresses: [address], conditions: { ready: true } }],
       ports: [{ name: 'http', port, protocol: 'TCP' }],
     },
   ];
@@ -153,12 +188,19 @@ export function externalBackend(namespace: string, address: string, port: number
 /** An Ingress `backend` of `ingressClassName` that sends every path to Service `backend` port 80. */
 export function backendIngress(namespace: string, ingressClassName: string): object {
   return {
-    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'backend', namespace },
-    spec: { ingressClassName, rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'backend', port: { number: 80 } } } }] } }] },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'backend', namespace },
+    spec: {
+      ingressClassName,
+      rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'backend', port: { number: 80 } } } }] } }],
+    },
   };
 }
 
 /** Applies objects as one List. */
 export function applyObjects(cluster: ControlPlane, objects: readonly object[], serverSide = false): void {
-  cluster.kubectl(['apply', ...(serverSide ? ['--server-side'] : []), '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
+  cluster.kubectl(['apply', ...(serverSide ? ['--server-side'] : []), '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+  });
 }

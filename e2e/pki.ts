@@ -41,8 +41,7 @@ function signed(dir: string, name: string, subject: string, ext: string, caCert:
   key(keyFile);
   openssl(['req', '-new', '-key', keyFile, '-subj', subject, '-out', csr]);
   fs.writeFileSync(extFile, ext);
-  openssl(['x509', '-req', '-in', csr, '-CA', caCert, '-CAkey', caKey, '-CAcreateserial', '-days', '2',
-    '-extfile', extFile, '-out', cert]);
+  openssl(['x509', '-req', '-in', csr, '-CA', caCert, '-CAkey', caKey, '-CAcreateserial', '-days', '2', '-extfile', extFile, '-out', cert]);
   return { cert, key: keyFile };
 }
 
@@ -57,24 +56,57 @@ export function createPki(dir: string, serverAddresses: { ips: readonly string[]
   const caKey = path.join(dir, 'ca.key');
   const caCert = path.join(dir, 'ca.crt');
   key(caKey);
-  openssl(['req', '-x509', '-new', '-key', caKey, '-subj', '/CN=cdk8s-edge-ingress-e2e-ca', '-days', '2', '-out', caCert,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    caKey,
+    '-subj',
+    '/CN=cdk8s-edge-ingress-e2e-ca',
+    '-days',
+    '2',
+    '-out',
+    caCert,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   const san = [...serverAddresses.ips.map((ip) => `IP:${ip}`), ...serverAddresses.dns.map((d) => `DNS:${d}`)].join(',');
-  const server = signed(dir, 'apiserver', '/CN=kube-apiserver',
-    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`, caCert, caKey);
+  const server = signed(
+    dir,
+    'apiserver',
+    '/CN=kube-apiserver',
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`,
+    caCert,
+    caKey,
+  );
   const serviceAccountKey = path.join(dir, 'sa.key');
   const serviceAccountPub = path.join(dir, 'sa.pub');
   openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', serviceAccountKey]);
   openssl(['pkey', '-in', serviceAccountKey, '-pubout', '-out', serviceAccountPub]);
   const clients = new Map<string, { cert: string; key: string }>();
   return {
-    dir, caCert, caKey, serverCert: server.cert, serverKey: server.key, serviceAccountKey, serviceAccountPub,
+    dir,
+    caCert,
+    caKey,
+    serverCert: server.cert,
+    serverKey: server.key,
+    serviceAccountKey,
+    serviceAccountPub,
     client(id) {
       const name = `client-${id.user.replace(/[^a-zA-Z0-9-]/g, '-')}`;
       let files = clients.get(name);
       if (!files) {
-        files = signed(dir, name, subjectOf(id),
-          'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n', caCert, caKey);
+        files = signed(
+          dir,
+          name,
+          subjectOf(id),
+          'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n',
+          caCert,
+          caKey,
+        );
         clients.set(name, files);
       }
       return files;
@@ -86,10 +118,25 @@ export function createPki(dir: string, serverAddresses: { ips: readonly string[]
 export function writeKubeconfig(file: string, pki: Pki, server: string, id: ClientIdentity): string {
   const { cert, key: keyFile } = pki.client(id);
   const text = [
-    'apiVersion: v1', 'kind: Config', 'clusters:', '- name: e2e', '  cluster:', `    server: ${server}`,
-    `    certificate-authority: ${pki.caCert}`, 'users:', `- name: ${JSON.stringify(id.user)}`, '  user:',
-    `    client-certificate: ${cert}`, `    client-key: ${keyFile}`, 'contexts:', '- name: e2e', '  context:',
-    '    cluster: e2e', `    user: ${JSON.stringify(id.user)}`, 'current-context: e2e', '',
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: e2e',
+    '  cluster:',
+    `    server: ${server}`,
+    `    certificate-authority: ${pki.caCert}`,
+    'users:',
+    `- name: ${JSON.stringify(id.user)}`,
+    '  user:',
+    `    client-certificate: ${cert}`,
+    `    client-key: ${keyFile}`,
+    'contexts:',
+    '- name: e2e',
+    '  context:',
+    '    cluster: e2e',
+    `    user: ${JSON.stringify(id.user)}`,
+    'current-context: e2e',
+    '',
   ].join('\n');
   fs.writeFileSync(file, text, { mode: 0o600 });
   return file;

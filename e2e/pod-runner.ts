@@ -45,8 +45,22 @@ export function imageStandIn(image: string): ImageStandIn {
 }
 
 /** containerd's default capability set for a non-privileged container. */
-const DEFAULT_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID', 'SETFCAP', 'SETPCAP',
-  'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE'];
+const DEFAULT_CAPS = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FSETID',
+  'FOWNER',
+  'MKNOD',
+  'NET_RAW',
+  'SETGID',
+  'SETUID',
+  'SETFCAP',
+  'SETPCAP',
+  'NET_BIND_SERVICE',
+  'SYS_CHROOT',
+  'KILL',
+  'AUDIT_WRITE',
+];
 
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -122,8 +136,12 @@ export function writeAtomicDir(dir: string, files: Record<string, { data: Buffer
   if (previous) fs.rmSync(path.join(dir, previous), { recursive: true, force: true });
 }
 
-function keyed(data: Record<string, string> | undefined, items: any[] | undefined, decode: boolean, defaultMode?: number):
-Record<string, { data: Buffer; mode?: number }> {
+function keyed(
+  data: Record<string, string> | undefined,
+  items: any[] | undefined,
+  decode: boolean,
+  defaultMode?: number,
+): Record<string, { data: Buffer; mode?: number }> {
   const out: Record<string, { data: Buffer; mode?: number }> = {};
   const buf = (v: string): Buffer => (decode ? Buffer.from(v, 'base64') : Buffer.from(v));
   if (items?.length) {
@@ -178,9 +196,13 @@ export function runContainer(cluster: PodHost, pod: any, containerName: string, 
   const podIp = spec.hostNetwork ? opts.nodeAddress : undefined;
   const field = (p: string): string => {
     const values: Record<string, string | undefined> = {
-      'metadata.name': pod.metadata.name, 'metadata.namespace': ns, 'metadata.uid': pod.metadata.uid,
-      'spec.nodeName': spec.nodeName, 'spec.serviceAccountName': spec.serviceAccountName,
-      'status.hostIP': opts.nodeAddress, 'status.podIP': podIp,
+      'metadata.name': pod.metadata.name,
+      'metadata.namespace': ns,
+      'metadata.uid': pod.metadata.uid,
+      'spec.nodeName': spec.nodeName,
+      'spec.serviceAccountName': spec.serviceAccountName,
+      'status.hostIP': opts.nodeAddress,
+      'status.podIP': podIp,
     };
     const v = values[p];
     if (v === undefined) throw new Error(`fieldRef ${p} is not supported by the e2e pod runner`);
@@ -235,10 +257,24 @@ export function runContainer(cluster: PodHost, pod: any, containerName: string, 
       const files: Record<string, { data: Buffer; mode?: number }> = {};
       for (const src of v.projected.sources) {
         if (src.serviceAccountToken) {
-          const token = cluster.kubectl(['-n', ns, 'create', 'token', spec.serviceAccountName ?? 'default',
-            '--bound-object-kind', 'Pod', '--bound-object-name', pod.metadata.name, '--bound-object-uid', pod.metadata.uid,
-            '--duration', `${src.serviceAccountToken.expirationSeconds ?? 3607}s`,
-            ...(src.serviceAccountToken.audience ? ['--audience', src.serviceAccountToken.audience] : [])]).stdout.trim();
+          const token = cluster
+            .kubectl([
+              '-n',
+              ns,
+              'create',
+              'token',
+              spec.serviceAccountName ?? 'default',
+              '--bound-object-kind',
+              'Pod',
+              '--bound-object-name',
+              pod.metadata.name,
+              '--bound-object-uid',
+              pod.metadata.uid,
+              '--duration',
+              `${src.serviceAccountToken.expirationSeconds ?? 3607}s`,
+              ...(src.serviceAccountToken.audience ? ['--audience', src.serviceAccountToken.audience] : []),
+            ])
+            .stdout.trim();
           files[src.serviceAccountToken.path] = { data: Buffer.from(token), mode: 0o600 };
         } else if (src.configMap) {
           Object.assign(files, keyed(cluster.getJson(['-n', ns, 'configmap', src.configMap.name]).data, src.configMap.items, false));
@@ -257,13 +293,18 @@ export function runContainer(cluster: PodHost, pod: any, containerName: string, 
 
   // --- command
   const image = imageStandIn(container.image);
-  const argv = [...(container.command ?? image.entrypoint), ...(container.args ?? (container.command ? [] : image.cmd ?? []))]
-    .map((a: string) => expandVars(a, env));
+  const argv = [...(container.command ?? image.entrypoint), ...(container.args ?? (container.command ? [] : (image.cmd ?? [])))].map(
+    (a: string) => expandVars(a, env),
+  );
 
   // --- security context
   const sc = container.securityContext ?? {};
-  const caps = sc.privileged ? null
-    : [...DEFAULT_CAPS.filter((c) => !(sc.capabilities?.drop ?? []).some((d: string) => d === 'ALL' || d === c)), ...(sc.capabilities?.add ?? [])];
+  const caps = sc.privileged
+    ? null
+    : [
+        ...DEFAULT_CAPS.filter((c) => !(sc.capabilities?.drop ?? []).some((d: string) => d === 'ALL' || d === c)),
+        ...(sc.capabilities?.add ?? []),
+      ];
   const setpriv = ['/usr/bin/setpriv'];
   if (caps) setpriv.push(`--bounding-set=-all${caps.map((c) => `,+${c.toLowerCase()}`).join('')}`, '--inh-caps=-all');
   if (sc.allowPrivilegeEscalation === false) setpriv.push('--no-new-privs');
@@ -280,12 +321,20 @@ export function runContainer(cluster: PodHost, pod: any, containerName: string, 
   const q = shellQuote;
   // A host-network pod shares its node's UTS namespace (the node's hostname is its name); others get the pod's name.
   const hostname = spec.hostNetwork ? spec.nodeName : pod.metadata.name;
-  const lines = ['set -e', `echo ${q(hostname)} > /proc/sys/kernel/hostname`, `mount -t overlay e2e-image -o lowerdir=/,upperdir=${q(upper)},workdir=${q(work)} ${q(root)}`];
+  const lines = [
+    'set -e',
+    `echo ${q(hostname)} > /proc/sys/kernel/hostname`,
+    `mount -t overlay e2e-image -o lowerdir=/,upperdir=${q(upper)},workdir=${q(work)} ${q(root)}`,
+  ];
   for (const [dest, src] of Object.entries(image.files)) {
     lines.push(`mkdir -p ${q(path.dirname(root + dest))}`, `cp ${q(src)} ${q(root + dest)}`);
   }
-  lines.push(`mount -t proc proc ${q(root + '/proc')}`, `mount -t sysfs sysfs ${q(root + '/sys')}`,
-    `mount --rbind /dev ${q(root + '/dev')}`, `mount -t tmpfs -o mode=755 run ${q(root + '/run')}`);
+  lines.push(
+    `mount -t proc proc ${q(root + '/proc')}`,
+    `mount -t sysfs sysfs ${q(root + '/sys')}`,
+    `mount --rbind /dev ${q(root + '/dev')}`,
+    `mount -t tmpfs -o mode=755 run ${q(root + '/run')}`,
+  );
   for (const m of container.volumeMounts ?? []) {
     const src = sources.get(m.name);
     if (!src) throw new Error(`volumeMount ${m.name} has no volume`);
@@ -303,14 +352,35 @@ export function runContainer(cluster: PodHost, pod: any, containerName: string, 
   const logFile = path.join(podDir, 'container.log');
   const log = fs.openSync(logFile, 'a');
   // nsenter keeps the node's mounts (ip netns exec would remount /sys); unshare gives the container its own.
-  const child = spawn('nsenter', [`--net=/run/netns/${cluster.ns(spec.nodeName)}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'private',
-    '--', '/bin/sh', '-c', script, 'e2e-pod', ...argv], { stdio: ['ignore', log, log], env, detached: true, cwd: '/' });
+  const child = spawn(
+    'nsenter',
+    [
+      `--net=/run/netns/${cluster.ns(spec.nodeName)}`,
+      '--',
+      'unshare',
+      '--mount',
+      '--uts',
+      '--propagation',
+      'private',
+      '--',
+      '/bin/sh',
+      '-c',
+      script,
+      'e2e-pod',
+      ...argv,
+    ],
+    { stdio: ['ignore', log, log], env, detached: true, cwd: '/' },
+  );
   fs.closeSync(log);
   track(child, true);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const grace = (spec.terminationGracePeriodSeconds ?? 30) * 1000;
   return {
-    pod: pod.metadata.name, container: containerName, logFile, child, exited,
+    pod: pod.metadata.name,
+    container: containerName,
+    logFile,
+    child,
+    exited,
     log: () => fs.readFileSync(logFile, 'utf8'),
     async stop(graceMs = grace) {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -32,7 +32,9 @@ function parse(): { short: boolean; out?: string; writeResults: boolean; only: S
   try {
     const { values } = parseArgs({
       options: {
-        short: { type: 'boolean', default: false }, out: { type: 'string' }, 'write-results': { type: 'boolean', default: false },
+        short: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        'write-results': { type: 'boolean', default: false },
         only: { type: 'string', default: SECTIONS.join(',') },
       },
     });
@@ -70,10 +72,19 @@ function moduleDir(mod: string): string {
 
 function crdFiles(kind: 'traefik' | 'gateway-api'): string[] {
   if (kind === 'traefik') {
-    return [path.join(moduleDir('github.com/traefik/traefik/v3'), 'docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml')];
+    return [
+      path.join(
+        moduleDir('github.com/traefik/traefik/v3'),
+        'docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml',
+      ),
+    ];
   }
   const dir = path.join(moduleDir('sigs.k8s.io/gateway-api'), 'config/crd/standard');
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 function installCrds(cluster: E2eCluster, files: readonly string[]): string {
@@ -84,7 +95,8 @@ function installCrds(cluster: E2eCluster, files: readonly string[]): string {
 }
 
 function versions(): string {
-  const v = (bin: string, args: string[], re: RegExp): string => re.exec(exec(path.join(BIN_DIR, bin), args, { allowFail: true }).stdout)?.[1] ?? '?';
+  const v = (bin: string, args: string[], re: RegExp): string =>
+    re.exec(exec(path.join(BIN_DIR, bin), args, { allowFail: true }).stdout)?.[1] ?? '?';
   return [
     `Kubernetes ${v('kube-apiserver', ['--version'], /Kubernetes (\S+)/)}`,
     `etcd ${v('etcd', ['--version'], /etcd Version: (\S+)/)}`,
@@ -103,15 +115,18 @@ async function main(): Promise<number> {
   const checks = new Checks();
   const started = Date.now();
   const dist = synthesizeVariant(VARIANTS[0], path.join(work, 'synth-dist'));
-  const cluster = new E2eCluster({
-    nodes: [
-      ...dist.edge.nodes.map((n) => ({ name: n.name, address: n.address, edge: true })),
-      { name: 'worker-1', address: workerAddress(dist), edge: false },
-    ],
-    subnet: dist.props.subnet,
-    interfaceName: dist.props.interface ?? 'eth0',
-    reserved: [dist.props.virtualIp, ...(dist.props.additionalVirtualIps ?? [])],
-  }, { prefix, workDir: work });
+  const cluster = new E2eCluster(
+    {
+      nodes: [
+        ...dist.edge.nodes.map((n) => ({ name: n.name, address: n.address, edge: true })),
+        { name: 'worker-1', address: workerAddress(dist), edge: false },
+      ],
+      subnet: dist.props.subnet,
+      interfaceName: dist.props.interface ?? 'eth0',
+      reserved: [dist.props.virtualIp, ...(dist.props.additionalVirtualIps ?? [])],
+    },
+    { prefix, workDir: work },
+  );
   process.stdout.write(`e2e: ${versions()}${opts.short ? ' (short mode)' : ''}\n`);
 
   checks.section('Control plane and nodes');
@@ -123,18 +138,32 @@ async function main(): Promise<number> {
   if (!up) return finish(checks, opts, started, cluster);
   await checks.check('the nodes register; npm run label-nodes -- --apply labels the edge nodes only', () => {
     cluster.registerNodes();
-    const r = cluster.client(process.execPath, ['-r', require.resolve('@swc-node/register'), path.join(REPO_ROOT, 'scripts', 'label-nodes.ts'), '--apply'],
-      { cwd: REPO_ROOT });
+    const r = cluster.client(
+      process.execPath,
+      ['-r', require.resolve('@swc-node/register'), path.join(REPO_ROOT, 'scripts', 'label-nodes.ts'), '--apply'],
+      { cwd: REPO_ROOT },
+    );
     const label = dist.edge.nodeLabel;
-    const labelled = cluster.getJson(['nodes']).items.filter((n: any) => n.metadata.labels?.[label.key] === label.value).map((n: any) => n.metadata.name);
-    expect(labelled.sort().join(',') === cluster.edgeNodes.map((n) => n.name).sort().join(','), `labelled: ${labelled.join(', ')}`);
+    const labelled = cluster
+      .getJson(['nodes'])
+      .items.filter((n: any) => n.metadata.labels?.[label.key] === label.value)
+      .map((n: any) => n.metadata.name);
+    expect(
+      labelled.sort().join(',') ===
+        cluster.edgeNodes
+          .map((n) => n.name)
+          .sort()
+          .join(','),
+      `labelled: ${labelled.join(', ')}`,
+    );
     return `${r.stdout.trim().split('\n').length} label commands; ${label.key}=${label.value} on ${labelled.join(', ')}`;
   });
   startBackend(cluster);
 
   const scratch = path.join(work, 'scratch');
   fs.mkdirSync(scratch, { recursive: true });
-  const clusterRoleOf = (s: Synthesized): any => readManifests([path.join(s.dir, 'edge-ingress.k8s.yaml')]).find((o) => o.kind === 'ClusterRole');
+  const clusterRoleOf = (s: Synthesized): any =>
+    readManifests([path.join(s.dir, 'edge-ingress.k8s.yaml')]).find((o) => o.kind === 'ClusterRole');
 
   let applied;
   if (opts.only.has('dist')) {
@@ -153,7 +182,10 @@ async function main(): Promise<number> {
 
   if (opts.only.has('vrrp')) {
     checks.section('VRRP only: the real keepalived and the real Traefik on every edge node');
-    const s = synthesizeVariant(VARIANTS.find((v) => v.name === 'vrrp')!, path.join(work, 'synth-vrrp'));
+    const s = synthesizeVariant(
+      VARIANTS.find((v) => v.name === 'vrrp')!,
+      path.join(work, 'synth-vrrp'),
+    );
     applied = await applyAndCheck(checks, cluster, 'vrrp', s.dir, false);
     const apps = appObjects(s);
     applyList(cluster, apps, 'apply');
@@ -164,7 +196,10 @@ async function main(): Promise<number> {
 
   if (opts.only.has('namespaced')) {
     checks.section('A namespace of its own');
-    const namespaced = synthesizeVariant(VARIANTS.find((v) => v.name === 'namespaced')!, path.join(work, 'synth-namespaced'));
+    const namespaced = synthesizeVariant(
+      VARIANTS.find((v) => v.name === 'namespaced')!,
+      path.join(work, 'synth-namespaced'),
+    );
     for (const serverSide of [false, true]) {
       applied = await applyAndCheck(checks, cluster, 'namespace edge-system', namespaced.dir, serverSide);
       await deleteObjects(cluster, applied.objects);
@@ -177,7 +212,9 @@ async function main(): Promise<number> {
     checks.section(`Variant ${name}: ${v.summary}`);
     const s = synthesizeVariant(v, path.join(work, `synth-${name}`));
     if (v.crds !== 'none') {
-      await checks.check(`${v.crds === 'traefik' ? "Traefik's CRDs" : 'Gateway API standard CRDs'} install`, () => installCrds(cluster, crdFiles(v.crds as 'traefik' | 'gateway-api')));
+      await checks.check(`${v.crds === 'traefik' ? "Traefik's CRDs" : 'Gateway API standard CRDs'} install`, () =>
+        installCrds(cluster, crdFiles(v.crds as 'traefik' | 'gateway-api')),
+      );
     }
     if (name === 'https') createDefaultCertificate(cluster, s.edge.namespace, scratch);
     applied = await applyAndCheck(checks, cluster, name, s.dir, false);
@@ -206,7 +243,10 @@ async function main(): Promise<number> {
 /** A free address in the edge subnet for the worker (the cluster picks its own after it). */
 function workerAddress(dist: Synthesized): string {
   const prefix = Number(dist.props.subnet.split('/')[1]);
-  return pickFreeAddress(dist.props.virtualIp, prefix, [...dist.edge.nodes.map((n) => n.address), ...(dist.props.additionalVirtualIps ?? [])]);
+  return pickFreeAddress(dist.props.virtualIp, prefix, [
+    ...dist.edge.nodes.map((n) => n.address),
+    ...(dist.props.additionalVirtualIps ?? []),
+  ]);
 }
 
 async function finish(checks: Checks, opts: ReturnType<typeof parse>, started: number, cluster: E2eCluster): Promise<number> {
@@ -220,19 +260,26 @@ async function finish(checks: Checks, opts: ReturnType<typeof parse>, started: n
     return 'none left';
   });
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
-  const md = checks.markdown(`e2e ${opts.short ? 'short' : 'full'} run`,
-    `${versions()}. ${new Date().toISOString().slice(0, 10)}, ${minutes} min on ${os.cpus().length} cores. Reproduce: \`npm run e2e${opts.short ? ' -- --short' : ''}\`.`);
+  const md = checks.markdown(
+    `e2e ${opts.short ? 'short' : 'full'} run`,
+    `${versions()}. ${new Date().toISOString().slice(0, 10)}, ${minutes} min on ${os.cpus().length} cores. Reproduce: \`npm run e2e${opts.short ? ' -- --short' : ''}\`.`,
+  );
   const outDir = opts.out ?? (opts.writeResults ? RESULTS_DIR : undefined);
   if (outDir) {
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(path.join(outDir, opts.short ? 'short.md' : 'full.md'), md);
   }
-  process.stdout.write(`\ne2e run took ${minutes} min\ne2e: ${checks.results.length - checks.failed.length} passed, ${checks.failed.length} failed\n`);
+  process.stdout.write(
+    `\ne2e run took ${minutes} min\ne2e: ${checks.results.length - checks.failed.length} passed, ${checks.failed.length} failed\n`,
+  );
   return checks.failed.length ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (error) => {
-  process.stderr.write(`e2e: ${(error as Error).stack ?? error}\n`);
-  cleanupSync();
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`e2e: ${(error as Error).stack ?? error}\n`);
+    cleanupSync();
+    process.exit(2);
+  },
+);

@@ -28,7 +28,8 @@ export const VARIANTS: readonly Variant[] = [
   variant('vrrp', 'no loadBalancing (VRRP only), with the real keepalived', 'none', (p) => ({ ...p, loadBalancing: undefined })),
   variant('namespaced', 'namespace: edge-system', 'none', (p) => ({ ...p, namespace: 'edge-system' })),
   variant('https', 'websecurePort 443, redirectToHttps, defaultCertificateSecretName', 'none', (p) => ({
-    ...p, traefik: { ...p.traefik, websecurePort: 443, redirectToHttps: true, defaultCertificateSecretName: DEFAULT_CERT_SECRET },
+    ...p,
+    traefik: { ...p.traefik, websecurePort: 443, redirectToHttps: true, defaultCertificateSecretName: DEFAULT_CERT_SECRET },
   })),
   variant('crd', 'traefik.crdProvider', 'traefik', (p) => ({ ...p, traefik: { ...p.traefik, crdProvider: true } })),
   variant('gateway', 'traefik.gatewayApi', 'gateway-api', (p) => ({ ...p, traefik: { ...p.traefik, gatewayApi: true } })),
@@ -51,5 +52,8 @@ export function synthesizeVariant(v: Variant, dir: string): Synthesized {
 
 /** The manifest files of a synthesized folder. */
 export function manifestFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => path.join(dir, f));
 }

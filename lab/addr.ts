@@ -12,7 +12,7 @@ export function intToIp(n: number): string {
 
 export function sameSubnet(a: string, b: string, prefix: number): boolean {
   const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-  return ((ipToInt(a) & mask) >>> 0) === ((ipToInt(b) & mask) >>> 0);
+  return (ipToInt(a) & mask) >>> 0 === (ipToInt(b) & mask) >>> 0;
 }
 
 /** A host address in the VIP's subnet that nobody else uses, searched downwards from the top. */

@@ -97,7 +97,10 @@ export class LabCluster {
   /** Last console lines per node, quoted when the cluster does not settle. */
   private readonly tail: Record<string, string[]> = {};
 
-  constructor(readonly edge: EdgeUnderTest, readonly opts: ClusterOptions) {
+  constructor(
+    readonly edge: EdgeUnderTest,
+    readonly opts: ClusterOptions,
+  ) {
     this.nodes = edge.nodes.map((n) => n.name);
     this.brNs = `${opts.prefix}br`;
     this.clientNs = `${opts.prefix}client`;
@@ -105,11 +108,20 @@ export class LabCluster {
       this.nsOf[n.name] = `${opts.prefix}node-${n.name}`;
       this.portOf[n.name] = `p${i}`;
     });
-    this.clientAddress = pickFreeAddress(edge.vip, edge.subnetPrefix, edge.nodes.map((n) => n.address));
+    this.clientAddress = pickFreeAddress(
+      edge.vip,
+      edge.subnetPrefix,
+      edge.nodes.map((n) => n.address),
+    );
     this.confPath = path.join(opts.workDir, 'keepalived.conf');
     this.traefik = opts.traefik({
-      prefix: opts.prefix, brNs: this.brNs, interfaceName: edge.interfaceName, prefixLength: edge.subnetPrefix,
-      nodes: edge.nodes, taken: [edge.vip, this.clientAddress], ns: (n) => this.ns(n),
+      prefix: opts.prefix,
+      brNs: this.brNs,
+      interfaceName: edge.interfaceName,
+      prefixLength: edge.subnetPrefix,
+      nodes: edge.nodes,
+      taken: [edge.vip, this.clientAddress],
+      ns: (n) => this.ns(n),
     });
   }
 
@@ -169,13 +181,20 @@ export class LabCluster {
   }
 
   private startMonitor(node: string): void {
-    this.monitors.push(startVipMonitor({
-      node, ns: this.ns(node), vip: this.edge.vip, interfaceName: this.edge.interfaceName, events: this.events, live: this.live,
-      recording: () => node in this.initial,
-      onEvent: (e) => {
-        if (e.kind === 'vip-add' || e.kind === 'vip-del') this.lastActivityAt = Math.max(this.lastActivityAt, e.t);
-      },
-    }));
+    this.monitors.push(
+      startVipMonitor({
+        node,
+        ns: this.ns(node),
+        vip: this.edge.vip,
+        interfaceName: this.edge.interfaceName,
+        events: this.events,
+        live: this.live,
+        recording: () => node in this.initial,
+        onEvent: (e) => {
+          if (e.kind === 'vip-add' || e.kind === 'vip-del') this.lastActivityAt = Math.max(this.lastActivityAt, e.t);
+        },
+      }),
+    );
   }
 
   timeline(): Timeline {
@@ -410,7 +429,9 @@ export class LabCluster {
     if (!ok || !h) {
       const states = this.nodes.map((n) => `${n}=${this.vrrpState[n] ?? 'down'}`).join(' ');
       const tails = this.nodes.map((n) => `${n}: ${(this.tail[n] ?? []).join(' / ')}`).join('; ');
-      throw new Error(`cluster not stable after ${timeoutMs} ms (holders: [${this.holders().join(',')}], ${states}; last keepalived lines: ${tails})`);
+      throw new Error(
+        `cluster not stable after ${timeoutMs} ms (holders: [${this.holders().join(',')}], ${states}; last keepalived lines: ${tails})`,
+      );
     }
     return h;
   }

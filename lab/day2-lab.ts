@@ -61,7 +61,11 @@ export class Day2Lab {
   /** Errors raised while serving the stand-in's delete requests. */
   readonly errors: string[] = [];
 
-  constructor(readonly cluster: LabCluster, base: KeepalivedPodSpec, readonly workDir: string) {
+  constructor(
+    readonly cluster: LabCluster,
+    base: KeepalivedPodSpec,
+    readonly workDir: string,
+  ) {
     this.template = base;
     this.kubectlDir = path.join(workDir, 'kubectl');
   }
@@ -84,16 +88,26 @@ export class Day2Lab {
   setTemplate(spec: KeepalivedPodSpec): void {
     this.template = spec;
     const container = { name: 'keepalived', image: spec.image };
-    fs.writeFileSync(path.join(this.kubectlDir, 'daemonset.json'), JSON.stringify({
-      kind: 'DaemonSet', metadata: { name: 'keepalived' }, spec: { template: { spec: { containers: [container] } } },
-    }));
+    fs.writeFileSync(
+      path.join(this.kubectlDir, 'daemonset.json'),
+      JSON.stringify({
+        kind: 'DaemonSet',
+        metadata: { name: 'keepalived' },
+        spec: { template: { spec: { containers: [container] } } },
+      }),
+    );
   }
 
   /** The ConfigMap object as the API server has it (before kubelets copy it to the nodes). */
   setConfigMap(conf: string): void {
-    fs.writeFileSync(path.join(this.kubectlDir, 'configmap.json'), JSON.stringify({
-      kind: 'ConfigMap', metadata: { name: 'keepalived-config' }, data: { 'keepalived.conf': conf },
-    }));
+    fs.writeFileSync(
+      path.join(this.kubectlDir, 'configmap.json'),
+      JSON.stringify({
+        kind: 'ConfigMap',
+        metadata: { name: 'keepalived-config' },
+        data: { 'keepalived.conf': conf },
+      }),
+    );
   }
 
   /** A kubelet sync on `node`: the node's ConfigMap volume now holds `conf`. */
@@ -102,12 +116,14 @@ export class Day2Lab {
   }
 
   private writePods(): void {
-    const items = this.cluster.nodes.filter((n) => this.podName[n]).map((n) => ({
-      kind: 'Pod',
-      metadata: { name: this.podName[n] },
-      spec: { nodeName: n, containers: [{ name: 'keepalived', image: this.podImage[n] }] },
-      status: { phase: 'Running' },
-    }));
+    const items = this.cluster.nodes
+      .filter((n) => this.podName[n])
+      .map((n) => ({
+        kind: 'Pod',
+        metadata: { name: this.podName[n] },
+        spec: { nodeName: n, containers: [{ name: 'keepalived', image: this.podImage[n] }] },
+        status: { phase: 'Running' },
+      }));
     fs.writeFileSync(path.join(this.kubectlDir, 'pods.json.tmp'), JSON.stringify({ kind: 'List', items }));
     fs.renameSync(path.join(this.kubectlDir, 'pods.json.tmp'), path.join(this.kubectlDir, 'pods.json'));
   }
@@ -203,19 +219,28 @@ export class Day2Lab {
    * so a cluster that was just started is not yet the steady state the day-2 scenarios start from.
    */
   async waitStartupDelays(): Promise<void> {
-    const until = Math.max(0, ...this.cluster.nodes.filter((n) => this.podRunning(n)).map((n) => {
-      const m = new RegExp(`^\\s*@${n.replace(/[.]/g, '\\.')} vrrp_startup_delay (\\d+(?:\\.\\d+)?)$`, 'm').exec(this.podConf[n] ?? '');
-      return m ? this.podStartedAt[n] + Number(m[1]) * 1000 + 500 : 0;
-    }));
+    const until = Math.max(
+      0,
+      ...this.cluster.nodes
+        .filter((n) => this.podRunning(n))
+        .map((n) => {
+          const m = new RegExp(`^\\s*@${n.replace(/[.]/g, '\\.')} vrrp_startup_delay (\\d+(?:\\.\\d+)?)$`, 'm').exec(this.podConf[n] ?? '');
+          return m ? this.podStartedAt[n] + Number(m[1]) * 1000 + 500 : 0;
+        }),
+    );
     if (until > nowMs()) await new Promise((r) => setTimeout(r, until - nowMs()));
   }
 
   /** Waits until `pred` holds for the node's config-status; returns when it did (null on timeout). */
   async waitConfig(node: string, pred: (s: ConfigStatus) => boolean, timeoutMs: number): Promise<number | null> {
-    const ok = await waitFor(() => {
-      const s = this.configStatus(node);
-      return s !== null && pred(s);
-    }, timeoutMs, 50);
+    const ok = await waitFor(
+      () => {
+        const s = this.configStatus(node);
+        return s !== null && pred(s);
+      },
+      timeoutMs,
+      50,
+    );
     return ok ? nowMs() : null;
   }
 
@@ -252,12 +277,19 @@ export class Day2Lab {
     } catch {
       return [];
     }
-    return text.split('\n').filter((l) => re.test(l)).map((l) => Date.parse(l.slice(0, 24))).filter((t) => !Number.isNaN(t));
+    return text
+      .split('\n')
+      .filter((l) => re.test(l))
+      .map((l) => Date.parse(l.slice(0, 24)))
+      .filter((t) => !Number.isNaN(t));
   }
 
   /** Nodes whose interface carries `address` right now. */
   nodesWith(address: string): string[] {
-    return this.cluster.nodes.filter((n) => ipn(this.cluster.ns(n), ['-o', '-4', 'addr', 'show'], true)
-      .split('\n').some((l) => l.includes(` inet ${address}/`)));
+    return this.cluster.nodes.filter((n) =>
+      ipn(this.cluster.ns(n), ['-o', '-4', 'addr', 'show'], true)
+        .split('\n')
+        .some((l) => l.includes(` inet ${address}/`)),
+    );
   }
 }

@@ -71,7 +71,13 @@ export function podVolumes(workDir: string, node: string): PodVolumes {
  * mount namespace `ip netns exec` gives every command), then setpriv to the container's capabilities and the
  * container's own command and args with `$(NODE_NAME)` expanded.
  */
-export function podCommand(pod: Pick<KeepalivedPodSpec, 'mounts' | 'args' | 'command' | 'capabilities'>, ns: string, node: string, volumes: PodVolumes, runDir: string): string[] {
+export function podCommand(
+  pod: Pick<KeepalivedPodSpec, 'mounts' | 'args' | 'command' | 'capabilities'>,
+  ns: string,
+  node: string,
+  volumes: PodVolumes,
+  runDir: string,
+): string[] {
   fs.mkdirSync(volumes.tmpDir, { recursive: true, mode: 0o1777 });
   const configMount = pod.mounts.config;
   const runMount = pod.mounts.run;
@@ -92,12 +98,38 @@ export function podCommand(pod: Pick<KeepalivedPodSpec, 'mounts' | 'args' | 'com
   ].join('\n');
   const env = ['env', '-i', `NODE_NAME=${node}`, 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
   const args = pod.args.map((a) => a.replace('$(NODE_NAME)', node));
-  return ['ip', 'netns', 'exec', ns, '/bin/sh', '-c', mountScript, 'lab-kubelet', volumes.configDir, runDir, volumes.tmpDir,
-    ...env, ...setprivArgs(pod.capabilities), ...pod.command, ...args];
+  return [
+    'ip',
+    'netns',
+    'exec',
+    ns,
+    '/bin/sh',
+    '-c',
+    mountScript,
+    'lab-kubelet',
+    volumes.configDir,
+    runDir,
+    volumes.tmpDir,
+    ...env,
+    ...setprivArgs(pod.capabilities),
+    ...pod.command,
+    ...args,
+  ];
 }
 
 /** A command run inside the running container (kubectl exec): its mount and network namespaces, its capabilities. */
 export function execInPod(pod: KeepalivedPodSpec, keepalivedPid: number, command: string[]): string[] {
-  return ['nsenter', '-t', String(keepalivedPid), '-m', '-n', '--', 'env', '-i', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    ...setprivArgs(pod.capabilities), ...command];
+  return [
+    'nsenter',
+    '-t',
+    String(keepalivedPid),
+    '-m',
+    '-n',
+    '--',
+    'env',
+    '-i',
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    ...setprivArgs(pod.capabilities),
+    ...command,
+  ];
 }

@@ -17,15 +17,33 @@ import { countOf, EXIT_MET, listOf, modeOf, outDirOf, parseLabArgs } from './cor
 import { fmt, median } from './stats';
 import { TraefikKind, describeTraefik, parseTraefikKind, prepareTraefik, traefikFleet } from './traefik-choice';
 import {
-  cleanupSync, installCleanupHandlers, nowMs, run, runPrefix, sleep, staleLabPrefixes, staleLabTempDirs, trackPrefix,
-  trackTempDir, removeNamespaces, waitFor,
+  cleanupSync,
+  installCleanupHandlers,
+  nowMs,
+  run,
+  runPrefix,
+  sleep,
+  staleLabPrefixes,
+  staleLabTempDirs,
+  trackPrefix,
+  trackTempDir,
+  removeNamespaces,
+  waitFor,
 } from './sys';
 import { analyzeVip, clientGapMs, failedRequests } from './timeline';
 import { DEFAULT_LIMITS } from './targets';
 
 export const DAY2_SCENARIOS = [
-  'backup-priority', 'node-added', 'vip-added', 'check-interval', 'broken-config', 'reload-traefik-failing', 'image-upgrade',
-  'vrid-change', 'cold-start', 'cold-start-undelayed',
+  'backup-priority',
+  'node-added',
+  'vip-added',
+  'check-interval',
+  'broken-config',
+  'reload-traefik-failing',
+  'image-upgrade',
+  'vrid-change',
+  'cold-start',
+  'cold-start-undelayed',
 ] as const;
 /**
  * Measured without a target: a change that cannot reload without a VIP move (synthesis warns about it), and the
@@ -34,11 +52,11 @@ export const DAY2_SCENARIOS = [
 const MEASURED_ONLY: readonly Day2Scenario[] = ['vrid-change', 'cold-start-undelayed'];
 /** Nodes of a cold start come up within this spread, in random order. */
 const COLD_START_SPREAD_MS = 3000;
-export type Day2Scenario = typeof DAY2_SCENARIOS[number];
+export type Day2Scenario = (typeof DAY2_SCENARIOS)[number];
 
 const TITLES: Record<Day2Scenario, string> = {
-  'backup-priority': 'priority of the lowest backup raised above the holder\'s',
-  'node-added': 'a fourth node added (ConfigMap first, the new node\'s pod after every node reloaded)',
+  'backup-priority': "priority of the lowest backup raised above the holder's",
+  'node-added': "a fourth node added (ConfigMap first, the new node's pod after every node reloaded)",
   'vip-added': 'a second VIP added',
   'check-interval': 'health-check interval 1 s -> 2 s, on a holder that is not the preferred node',
   'broken-config': 'a hand-broken keepalived.conf in the ConfigMap',
@@ -62,14 +80,36 @@ interface Day2Mode {
 const MODES: Record<'short' | 'full', Day2Mode> = {
   short: {
     name: 'short',
-    runs: { 'backup-priority': 2, 'node-added': 1, 'vip-added': 2, 'check-interval': 1, 'broken-config': 1, 'reload-traefik-failing': 2, 'image-upgrade': 1, 'vrid-change': 0, 'cold-start': 3, 'cold-start-undelayed': 0 },
+    runs: {
+      'backup-priority': 2,
+      'node-added': 1,
+      'vip-added': 2,
+      'check-interval': 1,
+      'broken-config': 1,
+      'reload-traefik-failing': 2,
+      'image-upgrade': 1,
+      'vrid-change': 0,
+      'cold-start': 3,
+      'cold-start-undelayed': 0,
+    },
     maxDelayMs: 10_000,
     settleMs: 1000,
     tailMs: 3000,
   },
   full: {
     name: 'full',
-    runs: { 'backup-priority': 1, 'node-added': 1, 'vip-added': 1, 'check-interval': 1, 'broken-config': 1, 'reload-traefik-failing': 5, 'image-upgrade': 2, 'vrid-change': 1, 'cold-start': 10, 'cold-start-undelayed': 6 },
+    runs: {
+      'backup-priority': 1,
+      'node-added': 1,
+      'vip-added': 1,
+      'check-interval': 1,
+      'broken-config': 1,
+      'reload-traefik-failing': 5,
+      'image-upgrade': 2,
+      'vrid-change': 1,
+      'cold-start': 10,
+      'cold-start-undelayed': 6,
+    },
     maxDelayMs: 90_000,
     settleMs: 1500,
     tailMs: 5000,
@@ -104,7 +144,10 @@ export interface Day2Run {
 
 /** Where the longest stretch without a successful request began, ms after `from` (for reading a run). */
 function gapStart(samples: ReadonlyArray<{ end: number; ok: boolean }>, from: number, to: number): number {
-  const ok = samples.filter((x) => x.ok && x.end > from && x.end <= to).map((x) => x.end).sort((a, b) => a - b);
+  const ok = samples
+    .filter((x) => x.ok && x.end > from && x.end <= to)
+    .map((x) => x.end)
+    .sort((a, b) => a - b);
   let best = 0;
   let at = from;
   for (let i = 1; i < ok.length; i++) {
@@ -123,7 +166,13 @@ export const DAY2_USAGE = `usage: npm run lab -- day2 [--short|--full] [--out DI
   --runs N         runs per scenario instead of the mode's
   --traefik K      real (default: the real Traefik from its pod against a real control plane) or standin`;
 
-export function parseDay2Args(argv: readonly string[]): { mode: Day2Mode; out: string; scenarios: Day2Scenario[]; runs?: number; traefik: TraefikKind } {
+export function parseDay2Args(argv: readonly string[]): {
+  mode: Day2Mode;
+  out: string;
+  scenarios: Day2Scenario[];
+  runs?: number;
+  traefik: TraefikKind;
+} {
   const values = parseLabArgs(argv, { scenarios: { type: 'string' }, runs: { type: 'string' }, traefik: { type: 'string' } });
   if (values.help) {
     process.stdout.write(`${DAY2_USAGE}\n`);
@@ -170,17 +219,19 @@ async function runColdStart(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2
   const nodes = base.props.nodes.map((n) => n.name);
   const preferred = nodes[0]; // the first node gets the highest default priority
   await lab.reset(base, nodes, mode.settleMs);
-  const spec = s === 'cold-start-undelayed'
-    ? { ...base, keepalivedConf: base.keepalivedConf.replace(/^.*vrrp_startup_delay.*\n/gm, '') } : base;
+  const spec =
+    s === 'cold-start-undelayed' ? { ...base, keepalivedConf: base.keepalivedConf.replace(/^.*vrrp_startup_delay.*\n/gm, '') } : base;
   await Promise.all(nodes.map((n) => lab.stopPod(n)));
   await waitFor(() => c.vipConfigured().length === 0, 3000, 10);
   for (const n of nodes) lab.deliverConfig(n, spec.keepalivedConf);
   const t0 = c.mark(`cold start: ${s}`);
   const offsets = nodes.map(() => Math.random() * COLD_START_SPREAD_MS);
-  await Promise.all(nodes.map(async (n, k) => {
-    await sleep(offsets[k]);
-    lab.startPod(n, spec);
-  }));
+  await Promise.all(
+    nodes.map(async (n, k) => {
+      await sleep(offsets[k]);
+      lab.startPod(n, spec);
+    }),
+  );
   const holder = await c.waitStable(mode.settleMs, 30_000);
   const end = nowMs();
   const a = analyzeVip(c.timeline(), t0, end);
@@ -191,16 +242,30 @@ async function runColdStart(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2
   }
   const firstStart = Math.min(...offsets);
   return {
-    scenario: s, run: i, holderBefore: '-', holderAfter: holder, vipMoves: a.moves, doubleHoldingMs: Math.round(a.doubleHoldingMs),
-    failedRequests: failedRequests(c.samples, t0, end), requests: c.samples.filter((x) => x.start >= t0 && x.start <= end).length,
-    clientGapMs: Math.round(clientGapMs(c.samples, t0, end)), clientGapAtMs: gapStart(c.samples, t0, end),
+    scenario: s,
+    run: i,
+    holderBefore: '-',
+    holderAfter: holder,
+    vipMoves: a.moves,
+    doubleHoldingMs: Math.round(a.doubleHoldingMs),
+    failedRequests: failedRequests(c.samples, t0, end),
+    requests: c.samples.filter((x) => x.start >= t0 && x.start <= end).length,
+    clientGapMs: Math.round(clientGapMs(c.samples, t0, end)),
+    clientGapAtMs: gapStart(c.samples, t0, end),
     delivery: Object.fromEntries(nodes.map((n, k) => [n, { seenMs: Math.round(offsets[k]), appliedMs: null }])),
-    allNodesMs: a.firstNewHolderAt === null ? null : Math.round(a.firstNewHolderAt - t0 - firstStart), checks,
+    allNodesMs: a.firstNewHolderAt === null ? null : Math.round(a.firstNewHolderAt - t0 - firstStart),
+    checks,
   };
 }
 
-async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode, base: KeepalivedPodSpec,
-  progress: (m: string) => void): Promise<Day2Run> {
+async function runOnce(
+  lab: Day2Lab,
+  s: Day2Scenario,
+  i: number,
+  mode: Day2Mode,
+  base: KeepalivedPodSpec,
+  progress: (m: string) => void,
+): Promise<Day2Run> {
   if (s === 'cold-start' || s === 'cold-start-undelayed') return runColdStart(lab, s, i, mode, base);
   const c = lab.cluster;
   const baseNodes = base.props.nodes.map((n) => n.name);
@@ -233,8 +298,14 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
     lab.setTemplate(synthesizePod({ ...base.props, keepalived: { ...base.props.keepalived, image: 'docker.io/osixia/keepalived:2.3.5' } }));
     const dry = await lab.runTool('scripts/rollout.ts', ['--app', 'lab/day2-app.ts']);
     const plan = dry.stdout.split('\n').filter((l) => /^\s+\d+\. kubectl delete pod/.test(l));
-    check('rollout dry run lists 3 pods, the VIP holder last, and deletes nothing', dry.code === 0 && plan.length === 3
-      && plan[2].includes(`# ${holder}, VIP holder`) && c.nodes.every((n) => !baseNodes.includes(n) || lab.podRunning(n)), dry.stdout + dry.stderr);
+    check(
+      'rollout dry run lists 3 pods, the VIP holder last, and deletes nothing',
+      dry.code === 0 &&
+        plan.length === 3 &&
+        plan[2].includes(`# ${holder}, VIP holder`) &&
+        c.nodes.every((n) => !baseNodes.includes(n) || lab.podRunning(n)),
+      dry.stdout + dry.stderr,
+    );
     const applied = await lab.runTool('scripts/rollout.ts', ['--app', 'lab/day2-app.ts', '--apply', '--timeout', '60']);
     check('rollout --apply exits 0', applied.code === 0, applied.stdout + applied.stderr);
     rolloutLog = applied.stdout;
@@ -245,10 +316,16 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
     end = nowMs();
     const after = await lab.status(true);
     const view = after.code === 0 ? JSON.parse(after.stdout) : { nodes: [] };
-    check('every pod runs the new image (npm run status)', view.nodes.length === 3
-      && view.nodes.every((n: { image: string }) => n.image === 'docker.io/osixia/keepalived:2.3.5'), after.stdout + after.stderr);
+    check(
+      'every pod runs the new image (npm run status)',
+      view.nodes.length === 3 && view.nodes.every((n: { image: string }) => n.image === 'docker.io/osixia/keepalived:2.3.5'),
+      after.stdout + after.stderr,
+    );
   } else {
-    const changed = s === 'broken-config' ? { ...base, keepalivedConf: base.keepalivedConf + BROKEN_SUFFIX } : synthesizePod(changedProps(s, base.props, holder));
+    const changed =
+      s === 'broken-config'
+        ? { ...base, keepalivedConf: base.keepalivedConf + BROKEN_SUFFIX }
+        : synthesizePod(changedProps(s, base.props, holder));
     const newRevision = require('crypto').createHash('sha256').update(changed.keepalivedConf).digest('hex').slice(0, 12);
     lab.setConfigMap(changed.keepalivedConf);
     let failAt = 0;
@@ -261,29 +338,42 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
       });
     }
     const done = (st: { revision: string; rejected: string }): boolean =>
-      (s === 'broken-config' ? st.rejected === newRevision : st.revision === newRevision);
-    await Promise.all(baseNodes.map(async (n) => {
-      // The holder sees the file at once in the Traefik scenario, so its reload meets the failing check.
-      // The other nodes' reloads do not matter there: a short spread keeps the run short.
-      const delay = s !== 'reload-traefik-failing' ? Math.random() * mode.maxDelayMs
-        : n === holder ? 0 : Math.random() * Math.min(mode.maxDelayMs, 10_000);
-      await sleep(delay);
-      lab.deliverConfig(n, changed.keepalivedConf);
-      const seen = nowMs();
-      const applied = await lab.waitConfig(n, done, 30_000);
-      delivery[n] = { seenMs: Math.round(seen - t0), appliedMs: applied === null ? null : Math.round(applied - t0) };
-    }));
+      s === 'broken-config' ? st.rejected === newRevision : st.revision === newRevision;
+    await Promise.all(
+      baseNodes.map(async (n) => {
+        // The holder sees the file at once in the Traefik scenario, so its reload meets the failing check.
+        // The other nodes' reloads do not matter there: a short spread keeps the run short.
+        const delay =
+          s !== 'reload-traefik-failing'
+            ? Math.random() * mode.maxDelayMs
+            : n === holder
+              ? 0
+              : Math.random() * Math.min(mode.maxDelayMs, 10_000);
+        await sleep(delay);
+        lab.deliverConfig(n, changed.keepalivedConf);
+        const seen = nowMs();
+        const applied = await lab.waitConfig(n, done, 30_000);
+        delivery[n] = { seenMs: Math.round(seen - t0), appliedMs: applied === null ? null : Math.round(applied - t0) };
+      }),
+    );
     if (Object.values(delivery).every((d) => d.appliedMs !== null)) {
       allNodesMs = Math.max(...Object.values(delivery).map((d) => d.appliedMs!));
     }
-    check(s === 'broken-config' ? 'every node refused the broken file' : 'every node runs the new file', allNodesMs !== null,
-      JSON.stringify(delivery));
+    check(
+      s === 'broken-config' ? 'every node refused the broken file' : 'every node runs the new file',
+      allNodesMs !== null,
+      JSON.stringify(delivery),
+    );
     if (s === 'node-added') {
       // `npm run label-nodes` after every node runs the new file: the new node's pod starts.
       lab.deliverConfig(LAB_EXTRA_NODE.name, changed.keepalivedConf);
       lab.startPod(LAB_EXTRA_NODE.name, lab.template);
       const backup = await waitFor(() => c.vrrpState[LAB_EXTRA_NODE.name] === 'BACKUP', 15_000, 50);
-      check('the new node joins as BACKUP', backup && c.vrrpState[LAB_EXTRA_NODE.name] === 'BACKUP', String(c.vrrpState[LAB_EXTRA_NODE.name]));
+      check(
+        'the new node joins as BACKUP',
+        backup && c.vrrpState[LAB_EXTRA_NODE.name] === 'BACKUP',
+        String(c.vrrpState[LAB_EXTRA_NODE.name]),
+      );
     }
     if (s === 'reload-traefik-failing') {
       await waitFor(() => failAt > 0, 3000, 10);
@@ -292,7 +382,10 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
       handoverMs = a.firstNewHolderAt === null ? null : Math.round(a.firstNewHolderAt - failAt);
       const holderLog = lab.configStatus(holder);
       // keepalived's own "Reloading ..." line on the holder (the config-status file is written a little later).
-      const reloadAt = lab.logTimes(holder, / Reloading \.\.\.$/).filter((t) => t >= t0).pop();
+      const reloadAt = lab
+        .logTimes(holder, / Reloading \.\.\.$/)
+        .filter((t) => t >= t0)
+        .pop();
       // The time is judged over the runs (handoverTargetMet), as the Traefik target is a median; each run must move.
       check('the VIP left the failing holder', handoverMs !== null, `holder runs ${holderLog?.revision}`);
       // appliedMs counts from the change; the failure came later.
@@ -303,20 +396,31 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
     if (s === 'vip-added') {
       const h = c.holders();
       const second = lab.nodesWith('10.77.0.101');
-      check('the second VIP is on the holder only', h.length === 1 && second.length === 1 && second[0] === h[0], `holders ${h} second ${second}`);
+      check(
+        'the second VIP is on the holder only',
+        h.length === 1 && second.length === 1 && second[0] === h[0],
+        `holders ${h} second ${second}`,
+      );
       const st = await lab.status(true);
       const view = st.code === 0 ? JSON.parse(st.stdout) : null;
       const holderView = view?.nodes.find((n: { node: string }) => n.node === h[0]);
-      check('npm run status: exit 0, both VIPs on the holder, every node on the new revision', !!view
-        && holderView?.vips.includes('10.77.0.101') && view.nodes.every((n: { revision: string }) => n.revision === newRevision),
-      st.stdout + st.stderr);
+      check(
+        'npm run status: exit 0, both VIPs on the holder, every node on the new revision',
+        !!view && holderView?.vips.includes('10.77.0.101') && view.nodes.every((n: { revision: string }) => n.revision === newRevision),
+        st.stdout + st.stderr,
+      );
     }
     if (s === 'broken-config') {
       const st = await lab.status(false);
       const refused = baseNodes.every((n) => st.stdout.includes(`! ${n}: keepalived -t refused config ${newRevision}`));
-      check('npm run status: exit 0, VIP on the holder, every node shown keeping the last good config',
-        st.code === 0 && refused && st.stdout.includes(`VIP ${base.props.virtualIp} is on ${holder}`)
-        && baseNodes.every((n) => lab.configStatus(n)?.revision === oldRevision), st.stdout + st.stderr);
+      check(
+        'npm run status: exit 0, VIP on the holder, every node shown keeping the last good config',
+        st.code === 0 &&
+          refused &&
+          st.stdout.includes(`VIP ${base.props.virtualIp} is on ${holder}`) &&
+          baseNodes.every((n) => lab.configStatus(n)?.revision === oldRevision),
+        st.stdout + st.stderr,
+      );
       progress(`    status output:\n${st.stdout.replace(/^/gm, '      ')}`);
     }
   }
@@ -336,21 +440,40 @@ async function runOnce(lab: Day2Lab, s: Day2Scenario, i: number, mode: Day2Mode,
     for (const n of baseNodes) c.setTraefikFailing(n, true);
     await waitFor(() => c.holders().length === 0, 10_000, 20);
     const none = await lab.status(false);
-    check('npm run status exits 1 when the VIP is on no node (every Traefik failing)', none.code === 1
-      && none.stdout.includes('is on NO node'), none.stdout + none.stderr);
+    check(
+      'npm run status exits 1 when the VIP is on no node (every Traefik failing)',
+      none.code === 1 && none.stdout.includes('is on NO node'),
+      none.stdout + none.stderr,
+    );
     for (const n of baseNodes) c.setTraefikFailing(n, false);
     await waitFor(() => c.holders().length === 1, 10_000, 20);
     c.setPartition(true);
     await waitFor(() => c.holders().length >= 2, 10_000, 20);
     const split = await lab.status(false);
     c.setPartition(false);
-    check('npm run status exits 1 when the VIP is on several nodes (VRRP partition)', split.code === 1
-      && /is on [23] nodes/.test(split.stdout), split.stdout + split.stderr);
+    check(
+      'npm run status exits 1 when the VIP is on several nodes (VRRP partition)',
+      split.code === 1 && /is on [23] nodes/.test(split.stdout),
+      split.stdout + split.stderr,
+    );
   }
   return {
-    scenario: s, run: i, holderBefore: holder, holderAfter: a.holderAtEnd, vipMoves: a.moves, doubleHoldingMs: Math.round(a.doubleHoldingMs),
-    failedRequests: failed, requests: c.samples.filter((x) => x.start >= t0 && x.start <= end).length,
-    clientGapMs: Math.round(clientGapMs(c.samples, t0, end)), clientGapAtMs: gapStart(c.samples, t0, end), delivery, allNodesMs, handoverMs, holderReloadMs, checks, rolloutLog,
+    scenario: s,
+    run: i,
+    holderBefore: holder,
+    holderAfter: a.holderAtEnd,
+    vipMoves: a.moves,
+    doubleHoldingMs: Math.round(a.doubleHoldingMs),
+    failedRequests: failed,
+    requests: c.samples.filter((x) => x.start >= t0 && x.start <= end).length,
+    clientGapMs: Math.round(clientGapMs(c.samples, t0, end)),
+    clientGapAtMs: gapStart(c.samples, t0, end),
+    delivery,
+    allNodesMs,
+    handoverMs,
+    holderReloadMs,
+    checks,
+    rolloutLog,
   };
 }
 
@@ -369,10 +492,10 @@ function renderMarkdown(runs: Day2Run[], mode: Day2Mode, started: string, traefi
   const lines = [
     `# Day-2 lab results (${mode.name} mode)`,
     '',
-    `Run ${started}; keepalived \`${run('/usr/sbin/keepalived', ['--version'], { allowFail: true }).stderr.split('\n')[0]}\`; `
-      + `each node sees a changed ConfigMap after a random delay of 0-${mode.maxDelayMs / 1000} s; project defaults (3 nodes, `
-      + 'VRRPv3 advert 0.2 s, nopreempt, health check every 1 s, fall 2), the DaemonSet\'s own start command and mounts, '
-      + `least-privilege capabilities. Traefik: ${traefik}. Client: one HTTP request to the VIP every 20 ms.`,
+    `Run ${started}; keepalived \`${run('/usr/sbin/keepalived', ['--version'], { allowFail: true }).stderr.split('\n')[0]}\`; ` +
+      `each node sees a changed ConfigMap after a random delay of 0-${mode.maxDelayMs / 1000} s; project defaults (3 nodes, ` +
+      "VRRPv3 advert 0.2 s, nopreempt, health check every 1 s, fall 2), the DaemonSet's own start command and mounts, " +
+      `least-privilege capabilities. Traefik: ${traefik}. Client: one HTTP request to the VIP every 20 ms.`,
     '',
     ...(traefikErrors.length ? ['Traefik logged errors (a missed target):', '', ...traefikErrors.map((l) => `    ${l}`), ''] : []),
     '| scenario | runs | VIP moves (max) | two holders, ms (max) | failed requests (max) | longest client gap, ms (median) | change -> every node, s (median, max) | targets |',
@@ -384,28 +507,38 @@ function renderMarkdown(runs: Day2Run[], mode: Day2Mode, started: string, traefi
     const all = rs.map((r) => r.allNodesMs).filter((x): x is number => x !== null);
     const ok = rs.every((r) => r.checks.every((c) => c.ok)) && handoverTargetMet(rs);
     const verdict = MEASURED_ONLY.includes(s) ? 'measured only' : ok ? 'met' : '**MISSED**';
-    lines.push(`| ${s}: ${TITLES[s]} | ${rs.length} | ${Math.max(...rs.map((r) => r.vipMoves))} | ${Math.max(...rs.map((r) => r.doubleHoldingMs))} `
-      + `| ${Math.max(...rs.map((r) => r.failedRequests))} | ${fmt(median(rs.map((r) => r.clientGapMs)), 0)} `
-      + `| ${all.length ? `${fmt(median(all)! / 1000, 1)}, ${fmt(Math.max(...all) / 1000, 1)}` : '-'} | ${verdict} |`);
+    lines.push(
+      `| ${s}: ${TITLES[s]} | ${rs.length} | ${Math.max(...rs.map((r) => r.vipMoves))} | ${Math.max(...rs.map((r) => r.doubleHoldingMs))} ` +
+        `| ${Math.max(...rs.map((r) => r.failedRequests))} | ${fmt(median(rs.map((r) => r.clientGapMs)), 0)} ` +
+        `| ${all.length ? `${fmt(median(all)! / 1000, 1)}, ${fmt(Math.max(...all) / 1000, 1)}` : '-'} | ${verdict} |`,
+    );
   }
   const tr = runs.filter((r) => r.handoverMs !== undefined);
   if (tr.length) {
-    lines.push('', `Reload while the holder's Traefik fails: VIP on another node after ${tr.map((r) => (r.handoverMs === null ? 'never' : `${r.handoverMs} ms`)).join(', ')} `
-      + `(median ${fmt(median(tr.map((r) => r.handoverMs)), 0)} ms, ${handoverTargetMet(tr) ? 'met' : '**MISSED**'}: target median <= ${DEFAULT_LIMITS.traefikMoveMedianS} s); the holder reloaded `
-      + `${tr.map((r) => (r.holderReloadMs === null ? '-' : `${r.holderReloadMs} ms`)).join(', ')} after its Traefik began failing.`);
+    lines.push(
+      '',
+      `Reload while the holder's Traefik fails: VIP on another node after ${tr.map((r) => (r.handoverMs === null ? 'never' : `${r.handoverMs} ms`)).join(', ')} ` +
+        `(median ${fmt(median(tr.map((r) => r.handoverMs)), 0)} ms, ${handoverTargetMet(tr) ? 'met' : '**MISSED**'}: target median <= ${DEFAULT_LIMITS.traefikMoveMedianS} s); the holder reloaded ` +
+        `${tr.map((r) => (r.holderReloadMs === null ? '-' : `${r.holderReloadMs} ms`)).join(', ')} after its Traefik began failing.`,
+    );
   }
   for (const s of ['cold-start', 'cold-start-undelayed'] as const) {
     const rs = runs.filter((r) => r.scenario === s);
     if (!rs.length) continue;
     const wins = rs.filter((r) => r.holderAfter === 'edge-1').length;
     const counts = ['edge-1', 'edge-2', 'edge-3'].map((n) => `${n} ${rs.filter((r) => r.holderAfter === n).length}`).join(', ');
-    lines.push('', `${s}: the priority-150 node held the VIP after ${wins} of ${rs.length} cold starts (${counts}); `
-      + `first start -> VIP on a node: median ${fmt(median(rs.map((r) => r.allNodesMs)), 0)} ms.`);
+    lines.push(
+      '',
+      `${s}: the priority-150 node held the VIP after ${wins} of ${rs.length} cold starts (${counts}); ` +
+        `first start -> VIP on a node: median ${fmt(median(rs.map((r) => r.allNodesMs)), 0)} ms.`,
+    );
   }
   lines.push('', '## Checks per run', '');
   for (const r of runs) {
-    lines.push(`- ${r.scenario} #${r.run} (holder ${r.holderBefore} -> ${r.holderAfter}): `
-      + r.checks.map((c) => `${c.ok ? 'ok' : 'MISSED'} ${c.name}${c.ok ? '' : ` (${c.detail.split('\n')[0]})`}`).join('; '));
+    lines.push(
+      `- ${r.scenario} #${r.run} (holder ${r.holderBefore} -> ${r.holderAfter}): ` +
+        r.checks.map((c) => `${c.ok ? 'ok' : 'MISSED'} ${c.name}${c.ok ? '' : ` (${c.detail.split('\n')[0]})`}`).join('; '),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -445,7 +578,12 @@ export async function runDay2Lab(argv: readonly string[]): Promise<number> {
   const traefik = describeTraefik(args.traefik);
   const edge = edgeOf(withExtra);
   const cluster = new LabCluster(edge, {
-    prefix, workDir, logDir, clientMaxSeconds: 3600, clientIntervalMs: 20, clientTimeoutMs: 200,
+    prefix,
+    workDir,
+    logDir,
+    clientMaxSeconds: 3600,
+    clientIntervalMs: 20,
+    clientTimeoutMs: 200,
     traefik: traefikFleet(args.traefik, withExtra.props, edge, workDir),
   });
   const lab = new Day2Lab(cluster, base, workDir);
@@ -462,9 +600,11 @@ export async function runDay2Lab(argv: readonly string[]): Promise<number> {
         const r = await runOnce(lab, s, i, args.mode, base, progress);
         runs.push(r);
         const missed = r.checks.filter((c) => !c.ok);
-        progress(`${s} #${i}: holder ${r.holderBefore} -> ${r.holderAfter}, ${r.vipMoves} moves, two holders ${r.doubleHoldingMs} ms, `
-          + `${r.failedRequests} failed of ${r.requests}, gap ${r.clientGapMs} ms at ${r.clientGapAtMs} ms, all nodes ${r.allNodesMs === null ? '-' : (r.allNodesMs / 1000).toFixed(1)} s`
-          + `${r.handoverMs !== undefined ? `, handover ${r.handoverMs} ms (holder reloaded at ${r.holderReloadMs} ms)` : ''}${missed.length ? `  MISSED: ${missed.map((c) => `${c.name} (${c.detail.split('\n')[0]})`).join('; ')}` : ''}`);
+        progress(
+          `${s} #${i}: holder ${r.holderBefore} -> ${r.holderAfter}, ${r.vipMoves} moves, two holders ${r.doubleHoldingMs} ms, ` +
+            `${r.failedRequests} failed of ${r.requests}, gap ${r.clientGapMs} ms at ${r.clientGapAtMs} ms, all nodes ${r.allNodesMs === null ? '-' : (r.allNodesMs / 1000).toFixed(1)} s` +
+            `${r.handoverMs !== undefined ? `, handover ${r.handoverMs} ms (holder reloaded at ${r.holderReloadMs} ms)` : ''}${missed.length ? `  MISSED: ${missed.map((c) => `${c.name} (${c.detail.split('\n')[0]})`).join('; ')}` : ''}`,
+        );
       }
     }
   } finally {
@@ -472,7 +612,10 @@ export async function runDay2Lab(argv: readonly string[]): Promise<number> {
     await lab.teardown();
     cleanupSync();
   }
-  fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify({ mode: args.mode, started, traefik, traefikErrors, runs }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(args.out, 'results.json'),
+    JSON.stringify({ mode: args.mode, started, traefik, traefikErrors, runs }, null, 2) + '\n',
+  );
   const md = renderMarkdown(runs, args.mode, started, traefik, traefikErrors);
   fs.writeFileSync(path.join(args.out, 'results.md'), md);
   process.stdout.write(`\n${md}`);

@@ -28,7 +28,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (!(SUITES as readonly string[]).includes(suite)) throw new UsageError(`the first argument names the suite: ${SUITES.join(', ')}; got ${JSON.stringify(suite ?? '')}`);
+  if (!(SUITES as readonly string[]).includes(suite))
+    throw new UsageError(`the first argument names the suite: ${SUITES.join(', ')}; got ${JSON.stringify(suite ?? '')}`);
   switch (suite as Suite) {
     case 'day2':
       return runDay2Lab(rest);
@@ -43,8 +44,10 @@ async function main(): Promise<number> {
       // day2 in a process of its own (its own namespaces and cleanup), its results beside the others.
       const mode = args.mode.name === 'full' ? '--full' : '--short';
       const day2Out = rest.includes('--write-results') ? ['--write-results'] : ['--out', path.join(args.out, 'day2')];
-      const day2 = spawnSync(process.execPath, ['-r', require.resolve('@swc-node/register'), __filename, 'day2', mode, ...day2Out],
-        { stdio: 'inherit' }).status ?? EXIT_CANNOT_RUN;
+      const day2 =
+        spawnSync(process.execPath, ['-r', require.resolve('@swc-node/register'), __filename, 'day2', mode, ...day2Out], {
+          stdio: 'inherit',
+        }).status ?? EXIT_CANNOT_RUN;
       return Math.max(vrrp, day2);
     }
   }

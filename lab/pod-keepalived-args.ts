@@ -4,9 +4,12 @@
  * pod, the start command's validated copy).
  */
 export function labKeepalivedArgs(
-  containerArgs: readonly string[], runMountPath: string, nodeName: string, paths: { configFile: string; runDir: string },
+  containerArgs: readonly string[],
+  runMountPath: string,
+  nodeName: string,
+  paths: { configFile: string; runDir: string },
 ): string[] {
-  return containerArgs.map((arg, i) => (containerArgs[i - 1] === '--use-file'
-    ? paths.configFile
-    : arg.replace('$(NODE_NAME)', nodeName).replace(runMountPath, paths.runDir)));
+  return containerArgs.map((arg, i) =>
+    containerArgs[i - 1] === '--use-file' ? paths.configFile : arg.replace('$(NODE_NAME)', nodeName).replace(runMountPath, paths.runDir),
+  );
 }

@@ -49,8 +49,10 @@ function version(bin: string, args: string[], re: RegExp): string {
 }
 
 export function realTraefikDescription(): string {
-  return `Traefik ${version('traefik', ['version'], /Version:\s+(\S+)/)} (the real one, run from its pod) `
-    + `against kube-apiserver ${version('kube-apiserver', ['--version'], /Kubernetes (\S+)/)}`;
+  return (
+    `Traefik ${version('traefik', ['version'], /Version:\s+(\S+)/)} (the real one, run from its pod) ` +
+    `against kube-apiserver ${version('kube-apiserver', ['--version'], /Kubernetes (\S+)/)}`
+  );
 }
 
 export class RealTraefik implements TraefikFleet {
@@ -68,7 +70,11 @@ export class RealTraefik implements TraefikFleet {
   /** Every container started, for the log check. */
   private readonly started: RunningContainer[] = [];
 
-  constructor(private readonly net: LabNetwork, props: EdgeIngressProps, private readonly workDir: string) {
+  constructor(
+    private readonly net: LabNetwork,
+    props: EdgeIngressProps,
+    private readonly workDir: string,
+  ) {
     const synthesized = synthesizeEdge(props);
     this.edge = synthesized.edge;
     this.virtualIp = props.virtualIp;
@@ -114,15 +120,33 @@ export class RealTraefik implements TraefikFleet {
       if (labels.length) cp.kubectl(['label', 'node', n.name, ...labels]);
     }
     applyObjects(cp, this.manifests, true);
-    const pods = await waitForDaemonSetPods(cp, this.edge.namespace, net.nodes.map((n) => n.name));
+    const pods = await waitForDaemonSetPods(
+      cp,
+      this.edge.namespace,
+      net.nodes.map((n) => n.name),
+    );
     if (!pods.ok) throw new Error(`the DaemonSets did not get one pod per lab node: ${JSON.stringify(pods.view)}`);
 
-    this.backend = spawn('ip', ['netns', 'exec', this.backendNs, process.execPath, '-r', require.resolve('@swc-node/register'),
-      path.join(__dirname, 'traefik-backend.ts'), String(BACKEND_PORT)], { stdio: ['pipe', 'ignore', 'inherit'] });
+    this.backend = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        this.backendNs,
+        process.execPath,
+        '-r',
+        require.resolve('@swc-node/register'),
+        path.join(__dirname, 'traefik-backend.ts'),
+        String(BACKEND_PORT),
+      ],
+      { stdio: ['pipe', 'ignore', 'inherit'] },
+    );
     track(this.backend, false);
     cp.kubectl(['create', 'namespace', APPS_NAMESPACE]);
-    applyObjects(cp, [...externalBackend(APPS_NAMESPACE, this.backendAddress, BACKEND_PORT),
-      backendIngress(APPS_NAMESPACE, this.edge.traefik.ingressClassName)]);
+    applyObjects(cp, [
+      ...externalBackend(APPS_NAMESPACE, this.backendAddress, BACKEND_PORT),
+      backendIngress(APPS_NAMESPACE, this.edge.traefik.ingressClassName),
+    ]);
   }
 
   networkReset(node: string): void {
@@ -144,7 +168,10 @@ export class RealTraefik implements TraefikFleet {
 
   private async launch(node: string): Promise<void> {
     const pod = daemonSetPodOn(this.cp, this.edge.namespace, this.edge.traefik.daemonSet.name, node);
-    const c = runContainer(this.host, pod, 'traefik', { nodeAddress: this.address(node), workDir: path.join(this.workDir, 'pods', node, String(this.started.length)) });
+    const c = runContainer(this.host, pod, 'traefik', {
+      nodeAddress: this.address(node),
+      workDir: path.join(this.workDir, 'pods', node, String(this.started.length)),
+    });
     this.containers.set(node, c);
     this.started.push(c);
     void c.exited.then(() => {
@@ -155,10 +182,15 @@ export class RealTraefik implements TraefikFleet {
     const get = (url: string): string =>
       exec('ip', ['netns', 'exec', this.net.ns(node), 'curl', '-sS', '--max-time', '1', url], { allowFail: true }).stdout.trim();
     // Ready when its health check passes and the Ingress route is loaded (the answer names this node).
-    await waitUntil(`Traefik on ${node}`, () => {
-      if (c.child.exitCode !== null) throw new Error(`Traefik on ${node} exited ${c.child.exitCode}: ${c.log().slice(-800)}`);
-      return get(`http://${ping.hostname}:${ping.port}${ping.pathname}`) === 'OK' && get(web) === node ? true : undefined;
-    }, 30_000, 100);
+    await waitUntil(
+      `Traefik on ${node}`,
+      () => {
+        if (c.child.exitCode !== null) throw new Error(`Traefik on ${node} exited ${c.child.exitCode}: ${c.log().slice(-800)}`);
+        return get(`http://${ping.hostname}:${ping.port}${ping.pathname}`) === 'OK' && get(web) === node ? true : undefined;
+      },
+      30_000,
+      100,
+    );
   }
 
   kill(node: string): void {
@@ -186,7 +218,10 @@ export class RealTraefik implements TraefikFleet {
     if (!ending) return;
     this.terminating.delete(node);
     // A failed restart is retried by the next start(), which the lab's reset calls.
-    const restart = ending.then(() => this.launch(node)).catch(() => undefined).finally(() => this.restarting.delete(node));
+    const restart = ending
+      .then(() => this.launch(node))
+      .catch(() => undefined)
+      .finally(() => this.restarting.delete(node));
     this.restarting.set(node, restart);
   }
 
@@ -197,17 +232,27 @@ export class RealTraefik implements TraefikFleet {
    */
   errorLines(): string[] {
     // ANSI colours off: Traefik colours its level when the log is not a terminal too.
-    return this.started.flatMap((c) => c.log().split('\n'))
+    return this.started
+      .flatMap((c) => c.log().split('\n'))
       .map((l) => stripVTControlCharacters(l))
-      .filter((l) => / ERR |forbidden/.test(l) && !/Error appending dashboard/.test(l)
-        && !/failed to update ingress status .* the object has been modified/.test(l));
+      .filter(
+        (l) =>
+          / ERR |forbidden/.test(l) &&
+          !/Error appending dashboard/.test(l) &&
+          !/failed to update ingress status .* the object has been modified/.test(l),
+      );
   }
 
   /** The Ingress reports the VIP (Traefik's ingressEndpoint.ip), as its status writes must leave it. */
   async checkAfterStart(): Promise<void> {
     const vip = this.virtualIp;
-    await waitUntil(`Ingress status.loadBalancer.ingress[0].ip = ${vip}`, () =>
-      (this.cp.getJson(['-n', APPS_NAMESPACE, 'ingress', 'backend']).status?.loadBalancer?.ingress?.[0]?.ip === vip ? true : undefined), 30_000, 250);
+    await waitUntil(
+      `Ingress status.loadBalancer.ingress[0].ip = ${vip}`,
+      () =>
+        this.cp.getJson(['-n', APPS_NAMESPACE, 'ingress', 'backend']).status?.loadBalancer?.ingress?.[0]?.ip === vip ? true : undefined,
+      30_000,
+      250,
+    );
   }
 
   async teardown(): Promise<void> {

@@ -51,8 +51,15 @@ export function renderMarkdown(r: LabReport): string {
   for (const v of r.variants) {
     const tests = v.configTest ?? [];
     const clean = tests.length > 0 && tests.every((t) => t.rc === 0 && !t.output);
-    const check = tests.length === 0 ? '' : clean ? '; `keepalived -t` clean for every node' : `; \`keepalived -t\`: ${tests.map((t) => `${t.node} rc ${t.rc}${t.output ? ` "${cell(t.output.split('\n')[0])}"` : ''}`).join(', ')}`;
-    out.push(`- **${v.label}** (${v.id}): keepalived ${v.capabilities ? `under setpriv with only ${v.capabilities.join(', ')}` : 'as full root'}${check}`);
+    const check =
+      tests.length === 0
+        ? ''
+        : clean
+          ? '; `keepalived -t` clean for every node'
+          : `; \`keepalived -t\`: ${tests.map((t) => `${t.node} rc ${t.rc}${t.output ? ` "${cell(t.output.split('\n')[0])}"` : ''}`).join(', ')}`;
+    out.push(
+      `- **${v.label}** (${v.id}): keepalived ${v.capabilities ? `under setpriv with only ${v.capabilities.join(', ')}` : 'as full root'}${check}`,
+    );
   }
   out.push('');
 
@@ -82,7 +89,10 @@ export function renderMarkdown(r: LabReport): string {
   const rollouts = r.scenarios.filter((s) => s.scenario === 'rollout');
   if (rollouts.length) {
     out.push('## Rollout by node order', '');
-    out.push('| settings | order | VIP moves | structural minimum (preemption off) | s with ≥2 holders | client gap | failed requests |', '|---|---|---|---|---|---|---|');
+    out.push(
+      '| settings | order | VIP moves | structural minimum (preemption off) | s with ≥2 holders | client gap | failed requests |',
+      '|---|---|---|---|---|---|---|',
+    );
     for (const s of rollouts) {
       for (const run of s.runs) {
         if (!run.ok) {
@@ -117,12 +127,17 @@ export function renderMarkdown(r: LabReport): string {
   out.push('## Targets (project defaults)', '');
   out.push('| target | required | measured | result |', '|---|---|---|---|');
   for (const t of r.targets) {
-    out.push(`| ${cell(t.description)} | ${cell(t.target)} | ${cell(t.measured)} | ${STATUS[t.status]}${t.note ? ` — ${cell(t.note)}` : ''} |`);
+    out.push(
+      `| ${cell(t.description)} | ${cell(t.target)} | ${cell(t.measured)} | ${STATUS[t.status]}${t.note ? ` — ${cell(t.note)}` : ''} |`,
+    );
   }
   out.push('');
-  out.push(r.lvs.ran
-    ? `LVS direct routing: measured in ${r.lvs.ran.where}, see [${r.lvs.ran.results}](${r.lvs.ran.results}).`
-    : `LVS direct routing: not run (${lvsNotRunReason(r.lvs)}).`, '');
+  out.push(
+    r.lvs.ran
+      ? `LVS direct routing: measured in ${r.lvs.ran.where}, see [${r.lvs.ran.results}](${r.lvs.ran.results}).`
+      : `LVS direct routing: not run (${lvsNotRunReason(r.lvs)}).`,
+    '',
+  );
 
   if (r.labErrors.length) {
     out.push('## Lab errors', '', ...r.labErrors.map((e) => `- ${e}`), '');

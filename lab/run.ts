@@ -88,8 +88,11 @@ executables the keepalived.conf's check scripts run (e.g. wget or curl).`;
 /** `suite` is what `npm run lab -- <suite>` names: the VRRP scenarios, the LVS ones, or both (all). */
 export function parseVrrpArgs(argv: readonly string[], suite: 'vrrp' | 'lvs' | 'all'): Args {
   const values = parseLabArgs(argv, {
-    'scenarios': { type: 'string' }, 'variants': { type: 'string' }, 'rerender': { type: 'string' },
-    'lvs-variants': { type: 'string' }, 'traefik': { type: 'string' },
+    scenarios: { type: 'string' },
+    variants: { type: 'string' },
+    rerender: { type: 'string' },
+    'lvs-variants': { type: 'string' },
+    traefik: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${VRRP_USAGE}\n`);
@@ -151,7 +154,8 @@ function detectLvs(): LvsStatus {
     return { available: false, detail: `/proc/net/ip_vs missing, modprobe -n ip_vs failed on ${kernel}` };
   }
   const ko = ['kernel/net/netfilter/ipvs/ip_vs.ko', 'kernel/net/netfilter/ipvs/ip_vs.ko.xz', 'kernel/net/netfilter/ipvs/ip_vs.ko.zst'];
-  if (ko.some((k) => fs.existsSync(path.join('/lib/modules', kernel, k)))) return { available: true, detail: `ip_vs module present for ${kernel} (not loaded)` };
+  if (ko.some((k) => fs.existsSync(path.join('/lib/modules', kernel, k))))
+    return { available: true, detail: `ip_vs module present for ${kernel} (not loaded)` };
   return { available: false, detail: `/proc/net/ip_vs missing, no ip_vs module for ${kernel}` };
 }
 
@@ -168,7 +172,8 @@ function progress(msg: string): void {
 
 function describe(r: RunRecord): string {
   if (!r.ok) return `ERROR ${r.error}`;
-  const move = r.vipMoveS === null ? `VIP stayed on ${r.faultNode ?? 'nobody'}` : `VIP ${r.faultNode} → ${r.newHolder} in ${fmt(r.vipMoveS)} s`;
+  const move =
+    r.vipMoveS === null ? `VIP stayed on ${r.faultNode ?? 'nobody'}` : `VIP ${r.faultNode} → ${r.newHolder} in ${fmt(r.vipMoveS)} s`;
   const extra = [
     r.vrrpTransitions !== undefined ? `${r.vrrpTransitions} VRRP transitions` : '',
     r.cpuBusy !== undefined ? `CPUs ${(r.cpuBusy * 100).toFixed(0)} % busy` : '',
@@ -226,18 +231,29 @@ async function runVariant(
     // Both variants run the project's Traefik pods: only keepalived's settings differ between them.
     traefik: traefikFleet(args.traefik, labEdgeProps(LAB_TOPOLOGY), edge, path.join(workRoot, variant)),
   });
-  progress(`${edge.label}: setting up ${edge.nodes.length} nodes + client (${edge.capabilities ? 'keepalived with ' + edge.capabilities.join(',') : 'keepalived as root'})`);
+  progress(
+    `${edge.label}: setting up ${edge.nodes.length} nodes + client (${edge.capabilities ? 'keepalived with ' + edge.capabilities.join(',') : 'keepalived as root'})`,
+  );
   await cluster.setup();
   for (const t of cluster.configTest) {
     const first = t.output.split('\n').slice(0, 3).join(' | ');
     if (t.rc !== 0) labErrors.push(`${edge.label}: keepalived -t --config-id ${t.node} -> rc ${t.rc}: ${first}`);
     else if (t.output) progress(`${edge.label}: keepalived -t --config-id ${t.node}: rc 0 but says: ${first}`);
   }
-  progress(`${edge.label}: keepalived -t: ${cluster.configTest.map((t) => `${t.node} rc ${t.rc}${t.output ? ' (with output)' : ''}`).join(', ')}`);
+  progress(
+    `${edge.label}: keepalived -t: ${cluster.configTest.map((t) => `${t.node} rc ${t.rc}${t.output ? ' (with output)' : ''}`).join(', ')}`,
+  );
   const ctx: ScenarioContext = { cluster, variant, mode: args.mode, progress };
   let consecutiveErrors = 0;
 
-  const once = async (scenario: ScenarioId, runNo: number, total: number, fn: () => Promise<RunOutput[]>, label?: string, alsoFails: ScenarioId[] = []): Promise<void> => {
+  const once = async (
+    scenario: ScenarioId,
+    runNo: number,
+    total: number,
+    fn: () => Promise<RunOutput[]>,
+    label?: string,
+    alsoFails: ScenarioId[] = [],
+  ): Promise<void> => {
     if (consecutiveErrors >= 3) throw new Error(`${edge.label}: 3 runs in a row failed, giving up on this variant`);
     const tag = `${edge.label} | ${scenario}${label ? ` (${label})` : ''} ${runNo}/${total}`;
     try {
@@ -262,18 +278,31 @@ async function runVariant(
   try {
     const want = (s: ScenarioId): boolean => scenarios.includes(s);
     const n = (s: ScenarioId): number => (variant === 'seed' ? args.mode.seedRuns?.[s] : undefined) ?? args.mode.runs[s];
-    if (want('graceful-stop')) for (let i = 1; i <= n('graceful-stop'); i++) await once('graceful-stop', i, n('graceful-stop'), async () => [await gracefulStop(ctx, i)]);
+    if (want('graceful-stop'))
+      for (let i = 1; i <= n('graceful-stop'); i++)
+        await once('graceful-stop', i, n('graceful-stop'), async () => [await gracefulStop(ctx, i)]);
     if (want('crash') || want('return-after-crash')) {
       const total = Math.max(want('crash') ? n('crash') : 0, want('return-after-crash') ? n('return-after-crash') : 0);
       for (let i = 1; i <= total; i++) {
-        await once(want('crash') ? 'crash' : 'return-after-crash', i, total, async () => {
-          const { crash, ret } = await crashAndReturn(ctx, i);
-          return [...(want('crash') ? [crash] : []), ...(want('return-after-crash') ? [ret] : [])];
-        }, undefined, want('crash') && want('return-after-crash') ? ['return-after-crash'] : []);
+        await once(
+          want('crash') ? 'crash' : 'return-after-crash',
+          i,
+          total,
+          async () => {
+            const { crash, ret } = await crashAndReturn(ctx, i);
+            return [...(want('crash') ? [crash] : []), ...(want('return-after-crash') ? [ret] : [])];
+          },
+          undefined,
+          want('crash') && want('return-after-crash') ? ['return-after-crash'] : [],
+        );
       }
     }
-    if (want('traefik-unhealthy')) for (let i = 1; i <= n('traefik-unhealthy'); i++) await once('traefik-unhealthy', i, n('traefik-unhealthy'), async () => [await traefikUnhealthy(ctx, i)]);
-    if (want('traefik-dead')) for (let i = 1; i <= n('traefik-dead'); i++) await once('traefik-dead', i, n('traefik-dead'), async () => [await traefikDead(ctx, i)]);
+    if (want('traefik-unhealthy'))
+      for (let i = 1; i <= n('traefik-unhealthy'); i++)
+        await once('traefik-unhealthy', i, n('traefik-unhealthy'), async () => [await traefikUnhealthy(ctx, i)]);
+    if (want('traefik-dead'))
+      for (let i = 1; i <= n('traefik-dead'); i++)
+        await once('traefik-dead', i, n('traefik-dead'), async () => [await traefikDead(ctx, i)]);
     if (want('rollout')) {
       const orders = rolloutOrders(cluster.nodes, cluster.nodes[0]).length;
       let runNo = 0;
@@ -286,8 +315,10 @@ async function runVariant(
         }
       }
     }
-    if (want('cpu-load')) for (let i = 1; i <= n('cpu-load'); i++) await once('cpu-load', i, n('cpu-load'), async () => [await cpuLoad(ctx, i)]);
-    if (want('partition')) for (let i = 1; i <= n('partition'); i++) await once('partition', i, n('partition'), async () => [await partition(ctx, i)]);
+    if (want('cpu-load'))
+      for (let i = 1; i <= n('cpu-load'); i++) await once('cpu-load', i, n('cpu-load'), async () => [await cpuLoad(ctx, i)]);
+    if (want('partition'))
+      for (let i = 1; i <= n('partition'); i++) await once('partition', i, n('partition'), async () => [await partition(ctx, i)]);
   } catch (e) {
     labErrors.push((e as Error).message);
     progress(`ERROR ${(e as Error).message}`);
@@ -372,7 +403,8 @@ export async function runVrrpLab(args: Args): Promise<void> {
   if (args.lvs === 'both') {
     const ran = await runLvs(args, detected);
     if (ran) lvs = { ...detected, ran };
-    else if (process.env.EDGE_REQUIRE_KEEPALIVED === '1') labErrors.push(`LVS scenarios could not run: ${detected.detail}; ${umlAvailable().detail}`);
+    else if (process.env.EDGE_REQUIRE_KEEPALIVED === '1')
+      labErrors.push(`LVS scenarios could not run: ${detected.detail}; ${umlAvailable().detail}`);
   }
 
   // Summaries and timelines.
@@ -393,7 +425,14 @@ export async function runVrrpLab(args: Args): Promise<void> {
           if (!r.ok || !tr || seen.has(r.label ?? '')) continue;
           seen.add(r.label ?? '');
           const name = `timeline-${s}-${v}-${(r.label ?? String(r.run)).replace(/\s+/g, '-')}.svg`;
-          writeSvg(args.out, name, `${SCENARIO_TITLES[s]} — ${edge.label}`, `${r.label}: ${(r.order ?? []).join(' → ')}; ${describe(r)}`, nodes, tr);
+          writeSvg(
+            args.out,
+            name,
+            `${SCENARIO_TITLES[s]} — ${edge.label}`,
+            `${r.label}: ${(r.order ?? []).join(' → ')}; ${describe(r)}`,
+            nodes,
+            tr,
+          );
           svg ??= name;
           svgRun ??= r.run;
         }
@@ -406,7 +445,16 @@ export async function runVrrpLab(args: Args): Promise<void> {
           writeSvg(args.out, svg, `${SCENARIO_TITLES[s]} — ${edge.label}`, `run ${rep.run} (median run): ${describe(rep)}`, nodes, tr);
         }
       }
-      results.push({ scenario: s, variant: v, variantLabel: edge.label, title: SCENARIO_TITLES[s], runs: c.records, summary: summarizeRuns(c.records), svg, svgRun });
+      results.push({
+        scenario: s,
+        variant: v,
+        variantLabel: edge.label,
+        title: SCENARIO_TITLES[s],
+        runs: c.records,
+        summary: summarizeRuns(c.records),
+        svg,
+        svgRun,
+      });
     }
   }
 
@@ -416,7 +464,12 @@ export async function runVrrpLab(args: Args): Promise<void> {
     mode: args.mode.name,
     host: { kernel: os.release(), keepalived: keepalivedVersion(), cpus: os.cpus().length },
     traefik: traefikDescription,
-    variants: args.variants.map((v) => ({ id: v, label: edges[v].label, capabilities: edges[v].capabilities ?? null, configTest: configTests[v] ?? [] })),
+    variants: args.variants.map((v) => ({
+      id: v,
+      label: edges[v].label,
+      capabilities: edges[v].capabilities ?? null,
+      configTest: configTests[v] ?? [],
+    })),
     lvs,
     scenarios: results,
     ratios: seedProjectRatios(results),
@@ -440,7 +493,11 @@ async function runLvs(args: Args, detected: LvsStatus): Promise<LvsStatus['ran']
   if (detected.available) {
     where = `the host kernel ${os.release()}`;
     progress(`LVS direct routing: ${detected.detail}, running lab/lvs on this kernel`);
-    const child = spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), path.join(__dirname, 'lvs', 'lvs-lab.ts'), ...labArgs, '--out', out], { stdio: 'inherit' });
+    const child = spawn(
+      process.execPath,
+      ['-r', require.resolve('@swc-node/register'), path.join(__dirname, 'lvs', 'lvs-lab.ts'), ...labArgs, '--out', out],
+      { stdio: 'inherit' },
+    );
     exitCode = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? 2)));
   } else {
     const uml = umlAvailable();
@@ -459,7 +516,9 @@ async function runLvs(args: Args, detected: LvsStatus): Promise<LvsStatus['ran']
   } catch {
     missed = ['no results.json from the LVS lab'];
   }
-  progress(`LVS direct routing: exit ${exitCode}${missed.length ? `, missed: ${missed.join('; ')}` : ', every gating target met (open ones are printed in its results)'}`);
+  progress(
+    `LVS direct routing: exit ${exitCode}${missed.length ? `, missed: ${missed.join('; ')}` : ', every gating target met (open ones are printed in its results)'}`,
+  );
   return { where, exitCode, missed, results: 'lvs/results.md' };
 }
 
@@ -481,10 +540,15 @@ function finish(report: LabReport, out: string): void {
     );
   }
   for (const q of ratios) {
-    process.stdout.write(`seed/project ${q.scenario.padEnd(18)} VIP move ${q.vipMove === null ? '–' : q.vipMove.toFixed(1) + 'x'}  client gap ${q.clientGap === null ? '–' : q.clientGap.toFixed(1) + 'x'}\n`);
+    process.stdout.write(
+      `seed/project ${q.scenario.padEnd(18)} VIP move ${q.vipMove === null ? '–' : q.vipMove.toFixed(1) + 'x'}  client gap ${q.clientGap === null ? '–' : q.clientGap.toFixed(1) + 'x'}\n`,
+    );
   }
   process.stdout.write('\nTargets:\n');
-  for (const t of targets) process.stdout.write(`  [${t.status.toUpperCase().padEnd(10)}] ${t.description}: ${t.measured} (required ${t.target})${t.note ? `\n               ${t.note}` : ''}\n`);
+  for (const t of targets)
+    process.stdout.write(
+      `  [${t.status.toUpperCase().padEnd(10)}] ${t.description}: ${t.measured} (required ${t.target})${t.note ? `\n               ${t.note}` : ''}\n`,
+    );
   const missed = targets.filter(failing);
   process.stdout.write(`\nResults: ${path.join(out, 'results.md')}\nTotal duration: ${durationS.toFixed(1)} s (${report.mode})\n`);
   if (missed.length || labErrors.length) {

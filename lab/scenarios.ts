@@ -81,7 +81,16 @@ export const MODES: Record<'short' | 'full', ModeConfig> = {
       'cpu-load': 5,
       partition: 5,
     },
-    seedScenarios: ['graceful-stop', 'crash', 'return-after-crash', 'traefik-unhealthy', 'traefik-dead', 'rollout', 'cpu-load', 'partition'],
+    seedScenarios: [
+      'graceful-stop',
+      'crash',
+      'return-after-crash',
+      'traefik-unhealthy',
+      'traefik-dead',
+      'rollout',
+      'cpu-load',
+      'partition',
+    ],
     cpuLoadSeconds: 60,
     partitionSeconds: 8,
     settleMs: 1500,
@@ -192,7 +201,12 @@ const RECOVERED_K = 10;
  * Waits until some node other than `old` effectively holds the VIP and the client is served again
  * (bounded), then observes `tailMs` more. Returns notes for what did not happen.
  */
-async function waitMoveAndTail(c: LabCluster, old: string, t0: number, mode: ModeConfig): Promise<{ moved: boolean; recovered: boolean; notes: string[] }> {
+async function waitMoveAndTail(
+  c: LabCluster,
+  old: string,
+  t0: number,
+  mode: ModeConfig,
+): Promise<{ moved: boolean; recovered: boolean; notes: string[] }> {
   const moved = await waitFor(() => c.holders().some((h) => h !== old), mode.maxMoveWaitMs, 5);
   const after = moved ? nowMs() : t0;
   // Without a move there is nothing to recover to; only check briefly whether the client is fine anyway.
@@ -339,10 +353,17 @@ export async function cpuLoad(ctx: ScenarioContext, run: number): Promise<RunOut
   });
   return {
     record,
-    trace: trace(c, t0 - 1000, tEnd, t0, [
-      { t: t0, label: `2 busy loops for ${mode.cpuLoadSeconds} s`, fault: true },
-      ...transitions.map((x) => ({ t: x.t, label: `${x.node} ${x.state}` })),
-    ], 'seconds after the load started'),
+    trace: trace(
+      c,
+      t0 - 1000,
+      tEnd,
+      t0,
+      [
+        { t: t0, label: `2 busy loops for ${mode.cpuLoadSeconds} s`, fault: true },
+        ...transitions.map((x) => ({ t: x.t, label: `${x.node} ${x.state}` })),
+      ],
+      'seconds after the load started',
+    ),
   };
 }
 
@@ -366,9 +387,16 @@ export async function partition(ctx: ScenarioContext, run: number): Promise<RunO
   });
   return {
     record,
-    trace: trace(c, t0 - 1000, tEnd, t0, [
-      { t: t0, label: 'partition', fault: true },
-      { t: tHeal, label: 'partition ends' },
-    ], 'seconds after the partition started'),
+    trace: trace(
+      c,
+      t0 - 1000,
+      tEnd,
+      t0,
+      [
+        { t: t0, label: 'partition', fault: true },
+        { t: tHeal, label: 'partition ends' },
+      ],
+      'seconds after the partition started',
+    ),
   };
 }

@@ -88,12 +88,16 @@ export function renderTimelineSvg(inp: TimelineSvgInput): string {
   for (const d of inp.linkDown) {
     const i = laneOf(d.node);
     if (i < 0) continue;
-    out.push(`<rect x="${f(x(d.from))}" y="${laneY(i)}" width="${f(Math.max(1, x(d.to) - x(d.from)))}" height="${LANE - 6}" fill="#bbb" opacity="0.8"><title>link down</title></rect>`);
+    out.push(
+      `<rect x="${f(x(d.from))}" y="${laneY(i)}" width="${f(Math.max(1, x(d.to) - x(d.from)))}" height="${LANE - 6}" fill="#bbb" opacity="0.8"><title>link down</title></rect>`,
+    );
   }
   for (const h of inp.holding) {
     const i = laneOf(h.node);
     if (i < 0) continue;
-    out.push(`<rect x="${f(x(h.from))}" y="${laneY(i) + 4}" width="${f(Math.max(1, x(h.to) - x(h.from)))}" height="${LANE - 20}" fill="#2b6cb0"><title>${escapeXml(h.node)} holds the VIP</title></rect>`);
+    out.push(
+      `<rect x="${f(x(h.from))}" y="${laneY(i) + 4}" width="${f(Math.max(1, x(h.to) - x(h.from)))}" height="${LANE - 20}" fill="#2b6cb0"><title>${escapeXml(h.node)} holds the VIP</title></rect>`,
+    );
   }
 
   // Client requests, bucketed per few pixels so long runs stay small: red if any request failed.
@@ -138,7 +142,9 @@ export function renderTimelineSvg(inp: TimelineSvgInput): string {
       `<text x="${f(tx)}" y="${axisY + 18}" text-anchor="middle">${label}</text>`,
     );
   }
-  out.push(`<text x="${LEFT + plotW}" y="${axisY + 34}" text-anchor="end" fill="#444">${escapeXml(inp.axisLabel ?? 'seconds after the fault')}</text>`);
+  out.push(
+    `<text x="${LEFT + plotW}" y="${axisY + 34}" text-anchor="end" fill="#444">${escapeXml(inp.axisLabel ?? 'seconds after the fault')}</text>`,
+  );
 
   // Markers last so they stay visible.
   inp.markers.forEach((m, k) => {

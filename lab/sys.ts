@@ -14,7 +14,11 @@ export function runPrefix(pid = process.pid): string {
 export class CommandError extends Error {}
 
 /** Runs a command synchronously; throws with its stderr unless `allowFail`. */
-export function run(cmd: string, args: string[], opts: { allowFail?: boolean; input?: string } = {}): { code: number; stdout: string; stderr: string } {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { allowFail?: boolean; input?: string } = {},
+): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', input: opts.input, timeout: 15000 });
   const code = r.status ?? -1;
   const res = { code, stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error ? String(r.error) : '') };

@@ -62,7 +62,8 @@ export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStat
   const median = (id: string, description: string, scenario: ScenarioId, what: 'vipMoveS' | 'clientGapS', limit: number): void => {
     const r = project(scenario);
     if (!r) return void out.push({ id, description, target: `median <= ${limit} s`, measured: '–', status: 'not-run' });
-    if (!usable(r)) return void out.push({ id, description, target: `median <= ${limit} s`, measured: 'no successful run', status: 'no-data' });
+    if (!usable(r))
+      return void out.push({ id, description, target: `median <= ${limit} s`, measured: 'no successful run', status: 'no-data' });
     const s = r.summary[what];
     const notMoved = what === 'vipMoveS' && r.summary.notMoved > 0 ? `; VIP did not move in ${r.summary.notMoved} run(s)` : '';
     // A run in which the VIP never moved has no move time; it must not vanish from the verdict.
@@ -79,7 +80,10 @@ export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStat
 
   /** One target judged on one scenario's result; no usable result means not run or no data. */
   const check = (
-    id: string, description: string, target: string, r: ScenarioResult | undefined,
+    id: string,
+    description: string,
+    target: string,
+    r: ScenarioResult | undefined,
     judge: (res: ScenarioResult) => { measured: string; met: boolean },
   ): void => {
     if (!usable(r)) {
@@ -105,7 +109,10 @@ export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStat
         id: 'crash-vs-seed',
         description: desc,
         target,
-        measured: r === null ? 'no data' : `${r.toFixed(2)}x (seed ${fmt(s.summary.vipMoveS.median)} s / project ${fmt(p.summary.vipMoveS.median)} s)`,
+        measured:
+          r === null
+            ? 'no data'
+            : `${r.toFixed(2)}x (seed ${fmt(s.summary.vipMoveS.median)} s / project ${fmt(p.summary.vipMoveS.median)} s)`,
         status: r === null ? 'no-data' : r >= limits.crashSpeedupVsSeed ? 'met' : 'missed',
       });
     }
@@ -131,22 +138,38 @@ export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStat
 
   {
     const r = project('return-after-crash');
-    check('return-no-move', 'Old master returns after a crash: no second VIP move (preemption off)',
-      'moves = 0 after the return', r, (res) => ({
+    check(
+      'return-no-move',
+      'Old master returns after a crash: no second VIP move (preemption off)',
+      'moves = 0 after the return',
+      r,
+      (res) => ({
         measured: `moves per run [${res.summary.movesPerRun.join(',')}]`,
         met: res.summary.movesPerRun.every((m) => m === 0),
-      }));
-    check('return-no-split-brain', 'Crash then return: zero seconds of split brain once the node is back',
-      '0 s with >= 2 holders', r, (res) => ({
+      }),
+    );
+    check(
+      'return-no-split-brain',
+      'Crash then return: zero seconds of split brain once the node is back',
+      '0 s with >= 2 holders',
+      r,
+      (res) => ({
         measured: `${fmt(res.summary.doubleHoldingTotalS)} s in total (max per run ${fmt(res.summary.doubleHoldingS.max)} s)`,
         met: res.summary.doubleHoldingTotalS === 0,
-      }));
+      }),
+    );
   }
 
   {
     const r = project('rollout');
     if (!usable(r)) {
-      out.push({ id: 'rollout-moves', description: 'Rollout: one VIP move per rollout', target: 'moves = 1', measured: '–', status: r ? 'no-data' : 'not-run' });
+      out.push({
+        id: 'rollout-moves',
+        description: 'Rollout: one VIP move per rollout',
+        target: 'moves = 1',
+        measured: '–',
+        status: r ? 'no-data' : 'not-run',
+      });
     } else {
       for (const run of r!.runs.filter((x) => x.ok)) {
         const min = run.structuralMoves ?? 1;
@@ -171,24 +194,27 @@ export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStat
     }
   }
 
-  check('cpu-no-spurious', 'CPU saturation: no spurious transitions', '0 transitions, 0 moves', project('cpu-load'),
-    (res) => {
-      const transitions = res.summary.vrrpTransitions ?? 0;
-      const moves = res.summary.movesPerRun.reduce((x, y) => x + y, 0);
-      return {
-        measured: `${transitions} VRRP state change(s), ${moves} VIP move(s), ${res.summary.failedRequests} failed request(s)`,
-        met: transitions === 0 && moves === 0,
-      };
-    });
+  check('cpu-no-spurious', 'CPU saturation: no spurious transitions', '0 transitions, 0 moves', project('cpu-load'), (res) => {
+    const transitions = res.summary.vrrpTransitions ?? 0;
+    const moves = res.summary.movesPerRun.reduce((x, y) => x + y, 0);
+    return {
+      measured: `${transitions} VRRP state change(s), ${moves} VIP move(s), ${res.summary.failedRequests} failed request(s)`,
+      met: transitions === 0 && moves === 0,
+    };
+  });
 
   const ran = lvs.ran;
   out.push({
     id: 'lvs-dr',
     description: 'LVS direct routing',
     target: `every LVS target${ran ? ` (${ran.results})` : ''}`,
-    measured: !ran ? `not run: ${lvsNotRunReason(lvs)}`
-      : ran.missed.length ? `${ran.where}: missed ${ran.missed.join('; ')}`
-        : ran.exitCode === 0 ? `${ran.where}: every target met` : `${ran.where}: the LVS lab failed (exit ${ran.exitCode})`,
+    measured: !ran
+      ? `not run: ${lvsNotRunReason(lvs)}`
+      : ran.missed.length
+        ? `${ran.where}: missed ${ran.missed.join('; ')}`
+        : ran.exitCode === 0
+          ? `${ran.where}: every target met`
+          : `${ran.where}: the LVS lab failed (exit ${ran.exitCode})`,
     status: !ran ? 'not-run' : ran.exitCode === 0 && ran.missed.length === 0 ? 'met' : 'missed',
   });
   return out;

@@ -142,7 +142,9 @@ function apply(state: Record<string, NodeState>, e: NodeEvent): void {
 
 /** Nodes that hold the VIP on a live link, i.e. can actually answer for it. */
 export function effectiveHolders(state: Readonly<Record<string, NodeState>>): string[] {
-  return Object.keys(state).filter((n) => state[n].vip && state[n].link).sort();
+  return Object.keys(state)
+    .filter((n) => state[n].vip && state[n].link)
+    .sort();
 }
 
 export function stateAt(tl: Timeline, t: number): Record<string, NodeState> {
@@ -292,7 +294,10 @@ export function linkDownIntervals(tl: Timeline, from: number, to: number): HoldI
  * closes the last interval, so a VIP that never comes back shows up as a gap until `to`.
  */
 export function clientGapMs(samples: readonly ClientSample[], from: number, to: number): number {
-  const ok = samples.filter((s) => s.ok).map((s) => s.end).sort((a, b) => a - b);
+  const ok = samples
+    .filter((s) => s.ok)
+    .map((s) => s.end)
+    .sort((a, b) => a - b);
   let prev = from;
   for (const t of ok) if (t <= from) prev = t;
   let gap = 0;

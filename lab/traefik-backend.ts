@@ -12,10 +12,12 @@ if (!Number.isInteger(port)) {
   process.stderr.write('usage: traefik-backend.ts <port>\n');
   process.exit(2);
 }
-http.createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
-  res.end(`${req.headers['x-forwarded-server'] ?? '-'}\n`);
-}).listen(port, '0.0.0.0', () => process.stdout.write('ready\n'));
+http
+  .createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
+    res.end(`${req.headers['x-forwarded-server'] ?? '-'}\n`);
+  })
+  .listen(port, '0.0.0.0', () => process.stdout.write('ready\n'));
 process.stdin.on('end', () => process.exit(0));
 process.stdin.on('error', () => process.exit(0));
 process.stdin.resume();

@@ -36,17 +36,24 @@ export function describeTraefik(kind: TraefikKind): string {
  * The fleet for a lab cluster. The real one runs the pods synthesized from `props` (the lab topology through
  * EdgeIngress); its ping and web ports are theirs, so they must match `edge`'s, which keepalived checks.
  */
-export function traefikFleet(kind: TraefikKind, props: EdgeIngressProps, edge: EdgeUnderTest, workDir: string):
-(net: LabNetwork) => TraefikFleet {
+export function traefikFleet(
+  kind: TraefikKind,
+  props: EdgeIngressProps,
+  edge: EdgeUnderTest,
+  workDir: string,
+): (net: LabNetwork) => TraefikFleet {
   if (kind === 'standin') {
-    return (net) => new StandinTraefik({ workDir, webPort: edge.webPort, pingPort: edge.pingPort, pingPath: edge.pingPath, ns: (n) => net.ns(n) });
+    return (net) =>
+      new StandinTraefik({ workDir, webPort: edge.webPort, pingPort: edge.pingPort, pingPath: edge.pingPath, ns: (n) => net.ns(n) });
   }
   return (net) => {
     const fleet = new RealTraefik(net, props, path.join(workDir, 'traefik'));
     const ping = new URL(fleet.pingUrl);
     if (Number(ping.port) !== edge.pingPort || ping.pathname !== edge.pingPath || fleet.webPort !== edge.webPort) {
-      throw new Error(`the real Traefik's ports (${fleet.pingUrl}, web ${fleet.webPort}) differ from the lab edge's `
-        + `(ping ${edge.pingPort}${edge.pingPath}, web ${edge.webPort})`);
+      throw new Error(
+        `the real Traefik's ports (${fleet.pingUrl}, web ${fleet.webPort}) differ from the lab edge's ` +
+          `(ping ${edge.pingPort}${edge.pingPath}, web ${edge.webPort})`,
+      );
     }
     return fleet;
   };

@@ -8,7 +8,8 @@ const root = REPO_ROOT;
 
 /** The keepalived.conf exactly as shipped: taken out of the ConfigMap in dist/. */
 function shippedKeepalivedConf(): string {
-  const docs = fs.readdirSync(path.join(root, 'dist'))
+  const docs = fs
+    .readdirSync(path.join(root, 'dist'))
     .flatMap((file) => parseAllDocuments(fs.readFileSync(path.join(root, 'dist', file), 'utf-8')).map((d) => d.toJS()));
   const configMap = docs.find((d) => d.kind === 'ConfigMap' && d.data?.['keepalived.conf'] !== undefined);
   return configMap.data['keepalived.conf'];
@@ -24,8 +25,11 @@ describeWithKeepalived('the shipped keepalived.conf (dist/) under the real keepa
     });
     expect(results.map((r) => r.configId)).toEqual(nodes);
     for (const result of results) {
-      expect({ node: result.configId, stderr: result.stderr, exitCode: result.exitCode })
-        .toEqual({ node: result.configId, stderr: '', exitCode: 0 });
+      expect({ node: result.configId, stderr: result.stderr, exitCode: result.exitCode }).toEqual({
+        node: result.configId,
+        stderr: '',
+        exitCode: 0,
+      });
     }
   });
 });

@@ -15,8 +15,10 @@ function tempDir(): string {
 }
 
 function runSynthScript(args: string[]) {
-  return spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts', 'synth.ts'), ...args],
-    { cwd: root, encoding: 'utf-8' });
+  return spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts', 'synth.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf-8',
+  });
 }
 
 describe('the app (main.ts): the seed topology', () => {
@@ -106,9 +108,13 @@ describe('npm run synth', () => {
 
   test('`cdk8s synth` still works for users (it runs main.ts itself)', () => {
     const out = tempDir();
-    execFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade', '--output', out],
-      { cwd: root, encoding: 'utf-8', stdio: 'pipe' });
-    expect(fs.readFileSync(path.join(out, 'edge-ingress.k8s.yaml'), 'utf-8'))
-      .toBe(fs.readFileSync(path.join(root, 'dist', 'edge-ingress.k8s.yaml'), 'utf-8'));
+    execFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade', '--output', out], {
+      cwd: root,
+      encoding: 'utf-8',
+      stdio: 'pipe',
+    });
+    expect(fs.readFileSync(path.join(out, 'edge-ingress.k8s.yaml'), 'utf-8')).toBe(
+      fs.readFileSync(path.join(root, 'dist', 'edge-ingress.k8s.yaml'), 'utf-8'),
+    );
   });
 });

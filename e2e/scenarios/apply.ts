@@ -20,13 +20,21 @@ export interface Applied {
 
 /** `kubectl apply` (client-side or --server-side) of `files`; throws on any warning or error output. */
 export function applyFiles(cluster: E2eCluster, files: readonly string[], serverSide: boolean): string {
-  const r = cluster.kubectl(['apply', ...(serverSide ? ['--server-side'] : []), ...files.flatMap((f) => ['-f', f])], { timeoutMs: 120_000 });
+  const r = cluster.kubectl(['apply', ...(serverSide ? ['--server-side'] : []), ...files.flatMap((f) => ['-f', f])], {
+    timeoutMs: 120_000,
+  });
   expect(r.stderr.trim() === '', `kubectl apply wrote to stderr: ${r.stderr.trim()}`);
   return r.stdout;
 }
 
 /** Applies, checks the pods and the no-op second apply. */
-export async function applyAndCheck(checks: Checks, cluster: E2eCluster, label: string, dir: string, serverSide: boolean): Promise<Applied> {
+export async function applyAndCheck(
+  checks: Checks,
+  cluster: E2eCluster,
+  label: string,
+  dir: string,
+  serverSide: boolean,
+): Promise<Applied> {
   const files = manifestFiles(dir);
   const objects = readManifests(files);
   const namespace = objects.find((o) => o.kind === 'DaemonSet').metadata.namespace;
@@ -56,7 +64,10 @@ export async function applyAndCheck(checks: Checks, cluster: E2eCluster, label: 
     const builtIn = moved.filter((k) => !custom.has(k.split('/')[0]));
     expect(builtIn.length === 0, `resourceVersion changed: ${builtIn.join(', ')}`);
     if (!serverSide) {
-      const notUnchanged = out.trim().split('\n').filter((l) => !l.endsWith(' unchanged'));
+      const notUnchanged = out
+        .trim()
+        .split('\n')
+        .filter((l) => !l.endsWith(' unchanged'));
       expect(notUnchanged.length === 0, `not unchanged: ${notUnchanged.join('; ')}`);
     }
     return `${keys.length} objects, none changed${moved.length ? `; stored again with the same content: ${moved.join(', ')}` : ', no resourceVersion moved'}`;
@@ -78,13 +89,20 @@ export async function baselineNamespace(checks: Checks, cluster: E2eCluster, dir
   cluster.kubectl(['label', 'namespace', ns, 'pod-security.kubernetes.io/enforce=baseline']);
   await checks.check(`a namespace enforcing baseline: kubectl apply warns and the DaemonSets report FailedCreate`, async () => {
     const r = cluster.kubectl(['apply', '-f', file]);
-    const warnings = r.stderr.trim().split('\n').filter((l) => l.startsWith('Warning: would violate PodSecurity "baseline'));
+    const warnings = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('Warning: would violate PodSecurity "baseline'));
     const daemonSets = objects.filter((o) => o.kind === 'DaemonSet').length;
     expect(warnings.length === daemonSets, `expected a warning per DaemonSet (${daemonSets}), got: ${r.stderr.trim()}`);
-    const { value } = await waitUntil('a FailedCreate event', () => {
-      const events = cluster.getJson(['-n', ns, 'events', '--field-selector', 'reason=FailedCreate']).items;
-      return events.length ? events[0].message as string : undefined;
-    }, 30_000);
+    const { value } = await waitUntil(
+      'a FailedCreate event',
+      () => {
+        const events = cluster.getJson(['-n', ns, 'events', '--field-selector', 'reason=FailedCreate']).items;
+        return events.length ? (events[0].message as string) : undefined;
+      },
+      30_000,
+    );
     expect(/violates PodSecurity "baseline/.test(value), `unexpected event: ${value}`);
     const pods = cluster.getJson(['-n', ns, 'pods']).items.length;
     expect(pods === 0, `${pods} pods were created`);
@@ -92,7 +110,12 @@ export async function baselineNamespace(checks: Checks, cluster: E2eCluster, dir
   });
   await checks.check('labelling that namespace privileged lets the DaemonSet controller create the pods', async () => {
     cluster.kubectl(['label', 'namespace', ns, 'pod-security.kubernetes.io/enforce=privileged', '--overwrite']);
-    const r = await waitForDaemonSetPods(cluster, ns, cluster.edgeNodes.map((n) => n.name), 120_000);
+    const r = await waitForDaemonSetPods(
+      cluster,
+      ns,
+      cluster.edgeNodes.map((n) => n.name),
+      120_000,
+    );
     expect(r.ok, describePods(r.view));
     return `${describePods(r.view)}, ${(r.ms / 1000).toFixed(1)} s after the label`;
   });

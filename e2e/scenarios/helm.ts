@@ -24,7 +24,10 @@ function byKey(objects: readonly any[]): Map<string, any> {
 }
 
 function podUids(cluster: E2eCluster, namespace: string): string[] {
-  return cluster.getJson(['-n', namespace, 'pods']).items.map((p: any) => p.metadata.uid).sort();
+  return cluster
+    .getJson(['-n', namespace, 'pods'])
+    .items.map((p: any) => p.metadata.uid)
+    .sort();
 }
 
 export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: string): Promise<void> {
@@ -33,11 +36,17 @@ export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: s
   const edgeNodes = cluster.edgeNodes.map((n) => n.name);
   await checks.check('helm lint --strict passes on the committed chart', () => {
     const r = helm(cluster, ['lint', '--strict', CHART]);
-    return r.stdout.split('\n').filter((l) => l.startsWith('[')).join('; ') || 'no findings';
+    return (
+      r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('['))
+        .join('; ') || 'no findings'
+    );
   });
   await checks.check('helm template renders exactly the objects of dist/', () => {
     const rendered = parseAllDocuments(helm(cluster, ['template', RELEASE, CHART, '--namespace', namespace]).stdout)
-      .map((d) => d.toJS()).filter((o) => o);
+      .map((d) => d.toJS())
+      .filter((o) => o);
     const a = byKey(dist);
     const b = byKey(rendered);
     const differ = [...new Set([...a.keys(), ...b.keys()])].filter((k) => !isDeepStrictEqual(a.get(k), b.get(k)));
@@ -55,10 +64,25 @@ export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: s
   });
   await checks.check('helm upgrade with a keepalived.conf change updates the ConfigMap and recreates no pod', async () => {
     const upgraded = path.join(scratch, 'chart-priority-change');
-    exec(process.execPath, ['-r', require.resolve('@swc-node/register'), path.join(REPO_ROOT, 'scripts', 'synth-helm.ts'),
-      '--app', path.join(E2E_DIR, 'apps', 'priority-change.ts'), '--out', upgraded], { cwd: REPO_ROOT, timeoutMs: 180_000 });
+    exec(
+      process.execPath,
+      [
+        '-r',
+        require.resolve('@swc-node/register'),
+        path.join(REPO_ROOT, 'scripts', 'synth-helm.ts'),
+        '--app',
+        path.join(E2E_DIR, 'apps', 'priority-change.ts'),
+        '--out',
+        upgraded,
+      ],
+      { cwd: REPO_ROOT, timeoutMs: 180_000 },
+    );
     const cm = readManifests([path.join(upgraded, 'templates', 'edge-ingress.k8s.yaml')]).find((o) => o.kind === 'ConfigMap');
-    const generations = (): string => cluster.getJson(['-n', namespace, 'daemonsets']).items.map((d: any) => `${d.metadata.name}@${d.metadata.generation}`).join(',');
+    const generations = (): string =>
+      cluster
+        .getJson(['-n', namespace, 'daemonsets'])
+        .items.map((d: any) => `${d.metadata.name}@${d.metadata.generation}`)
+        .join(',');
     const genBefore = generations();
     helm(cluster, ['upgrade', RELEASE, upgraded, '--namespace', namespace, '--wait=false']);
     const live = cluster.getJson(['-n', namespace, 'configmap', cm.metadata.name]);
@@ -71,13 +95,30 @@ export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: s
   });
   await checks.check('helm uninstall removes every object', async () => {
     helm(cluster, ['uninstall', RELEASE, '--namespace', namespace, '--wait=false']);
-    const { ms } = await waitUntil('objects removed', () => {
-      reapTerminatingPods(cluster);
-      const left = dist.filter((o) => cluster.kubectl(['get', ...(o.metadata.namespace ? ['-n', o.metadata.namespace] : []), o.kind, o.metadata.name,
-        '--ignore-not-found', '-o', 'name']).stdout.trim() !== '');
-      const pods = daemonSetPods(cluster, namespace).length;
-      return left.length === 0 && pods === 0 ? true : undefined;
-    }, 90_000, 500);
+    const { ms } = await waitUntil(
+      'objects removed',
+      () => {
+        reapTerminatingPods(cluster);
+        const left = dist.filter(
+          (o) =>
+            cluster
+              .kubectl([
+                'get',
+                ...(o.metadata.namespace ? ['-n', o.metadata.namespace] : []),
+                o.kind,
+                o.metadata.name,
+                '--ignore-not-found',
+                '-o',
+                'name',
+              ])
+              .stdout.trim() !== '',
+        );
+        const pods = daemonSetPods(cluster, namespace).length;
+        return left.length === 0 && pods === 0 ? true : undefined;
+      },
+      90_000,
+      500,
+    );
     return `${dist.length} objects gone (${(ms / 1000).toFixed(1)} s)`;
   });
   fs.rmSync(path.join(scratch, 'chart-priority-change'), { recursive: true, force: true });

@@ -18,14 +18,30 @@ export const BACKEND_PORT = 8080;
 /** Traefik's build here has no web UI assets (they are not in the module): this one error line is expected. */
 const DASHBOARD_WITHOUT_ASSETS = /Error appending dashboard to API router/;
 
-export function curl(cluster: E2eCluster, args: readonly string[], ns = cluster.clientNs): { code: number; stdout: string; stderr: string } {
+export function curl(
+  cluster: E2eCluster,
+  args: readonly string[],
+  ns = cluster.clientNs,
+): { code: number; stdout: string; stderr: string } {
   return exec('ip', ['netns', 'exec', ns, 'curl', '-sS', '--max-time', '3', ...args], { allowFail: true, timeoutMs: 10_000 });
 }
 
 /** The backend HTTP server in its namespace, and the Service + EndpointSlice that point at it. */
 export function startBackend(cluster: E2eCluster): ChildProcess {
-  const child = spawn('ip', ['netns', 'exec', cluster.backendNs, process.execPath, '-r', require.resolve('@swc-node/register'),
-    path.join(E2E_DIR, 'backend-server.ts'), String(BACKEND_PORT)], { stdio: ['pipe', 'ignore', 'inherit'], cwd: REPO_ROOT });
+  const child = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      cluster.backendNs,
+      process.execPath,
+      '-r',
+      require.resolve('@swc-node/register'),
+      path.join(E2E_DIR, 'backend-server.ts'),
+      String(BACKEND_PORT),
+    ],
+    { stdio: ['pipe', 'ignore', 'inherit'], cwd: REPO_ROOT },
+  );
   track(child, false);
   cluster.kubectl(['create', 'namespace', APPS_NAMESPACE]);
   applyObjects(cluster, externalBackend(APPS_NAMESPACE, cluster.backendAddress, BACKEND_PORT));
@@ -38,8 +54,23 @@ const DEFAULT_CERT_CN = 'edge-default.e2e.test';
 export function createDefaultCertificate(cluster: E2eCluster, namespace: string, dir: string): void {
   const key = path.join(dir, 'default-cert.key');
   const cert = path.join(dir, 'default-cert.crt');
-  run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert,
-    '-days', '2', '-subj', `/CN=${DEFAULT_CERT_CN}`]);
+  run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${DEFAULT_CERT_CN}`,
+  ]);
   cluster.kubectl(['-n', namespace, 'create', 'secret', 'tls', DEFAULT_CERT_SECRET, `--cert=${cert}`, `--key=${key}`]);
 }
 
@@ -52,17 +83,29 @@ export function startTraefik(cluster: E2eCluster, s: Synthesized, node: string, 
 /** Log lines that say something went wrong (level ERR/FTL/PNC, or an RBAC refusal). */
 export function troubleLines(log: string): string[] {
   // Traefik colours its console log even when it is not a terminal.
-  return log.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '').split('\n').filter((l) => (/ (ERR|FTL|PNC) /.test(l) || /forbidden/i.test(l)) && !DASHBOARD_WITHOUT_ASSETS.test(l));
+  return log
+    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
+    .split('\n')
+    .filter((l) => (/ (ERR|FTL|PNC) /.test(l) || /forbidden/i.test(l)) && !DASHBOARD_WITHOUT_ASSETS.test(l));
 }
 
 export async function waitForPing(cluster: E2eCluster, node: string, s: Synthesized, t: RunningContainer): Promise<number> {
   const url = new URL(s.edge.traefik.pingUrl);
   // Asked from the node itself, as the probes and keepalived's check do (the admin entrypoint is on loopback).
-  const { ms } = await waitUntil('Traefik /ping', () => {
-    if (t.child.exitCode !== null) throw new Error(`Traefik exited ${t.child.exitCode}: ${t.log().slice(-800)}`);
-    const r = exec('ip', ['netns', 'exec', cluster.ns(node), 'curl', '-sS', '--max-time', '1', `http://${url.hostname}:${url.port}${url.pathname}`], { allowFail: true });
-    return r.code === 0 && r.stdout.trim() === 'OK' ? true : undefined;
-  }, 30_000, 100);
+  const { ms } = await waitUntil(
+    'Traefik /ping',
+    () => {
+      if (t.child.exitCode !== null) throw new Error(`Traefik exited ${t.child.exitCode}: ${t.log().slice(-800)}`);
+      const r = exec(
+        'ip',
+        ['netns', 'exec', cluster.ns(node), 'curl', '-sS', '--max-time', '1', `http://${url.hostname}:${url.port}${url.pathname}`],
+        { allowFail: true },
+      );
+      return r.code === 0 && r.stdout.trim() === 'OK' ? true : undefined;
+    },
+    30_000,
+    100,
+  );
   return ms;
 }
 
@@ -72,13 +115,17 @@ export function appObjects(s: Synthesized): object[] {
   const objects: object[] = [backendIngress(APPS_NAMESPACE, s.edge.traefik.ingressClassName)];
   if (options.crdProvider) {
     objects.push({
-      apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name: 'backend-crd', namespace: APPS_NAMESPACE },
+      apiVersion: 'traefik.io/v1alpha1',
+      kind: 'IngressRoute',
+      metadata: { name: 'backend-crd', namespace: APPS_NAMESPACE },
       spec: { entryPoints: ['web'], routes: [{ match: 'PathPrefix(`/crd`)', kind: 'Rule', services: [{ name: 'backend', port: 80 }] }] },
     });
   }
   if (options.gatewayApi) {
     objects.push({
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'backend-gw', namespace: APPS_NAMESPACE },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'backend-gw', namespace: APPS_NAMESPACE },
       spec: {
         parentRefs: [{ name: s.edge.traefik.name, namespace: s.edge.namespace }],
         rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/gateway' } }], backendRefs: [{ name: 'backend', port: 80 }] }],
@@ -89,8 +136,9 @@ export function appObjects(s: Synthesized): object[] {
 }
 
 export function applyList(cluster: E2eCluster, objects: readonly object[], verb: 'apply' | 'delete'): void {
-  cluster.kubectl(verb === 'apply' ? ['apply', '-f', '-'] : ['delete', '-f', '-', '--ignore-not-found'],
-    { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
+  cluster.kubectl(verb === 'apply' ? ['apply', '-f', '-'] : ['delete', '-f', '-', '--ignore-not-found'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+  });
 }
 
 /** Every Traefik check of one variant. Traefik runs on the first edge node, which holds the VIP. */
@@ -116,13 +164,17 @@ export async function traefikChecks(checks: Checks, cluster: E2eCluster, label: 
     });
     if (!t) return;
     await checks.check(`${label}: curl ${base}/ from the client reaches the backend through the Ingress`, async () => {
-      const { ms } = await waitUntil('the Ingress route', () => (hasRoute('/') ? true : undefined), 30_000)
-        .catch((e) => { throw new Error(`${e.message}; Traefik's log ends:\n${t!.log().trim().split('\n').slice(-12).join('\n')}`); });
+      const { ms } = await waitUntil('the Ingress route', () => (hasRoute('/') ? true : undefined), 30_000).catch((e) => {
+        throw new Error(`${e.message}; Traefik's log ends:\n${t!.log().trim().split('\n').slice(-12).join('\n')}`);
+      });
       return `answered ${(ms / 1000).toFixed(1)} s after /ping: ${curl(cluster, ['-k', `${base}/`]).stdout.trim()}`;
     });
     await checks.check(`${label}: the Ingress status reports the VIP`, async () => {
-      const { value } = await waitUntil('status.loadBalancer.ingress[0].ip', () =>
-        cluster.getJson(['-n', APPS_NAMESPACE, 'ingress', 'backend']).status?.loadBalancer?.ingress?.[0]?.ip, 30_000);
+      const { value } = await waitUntil(
+        'status.loadBalancer.ingress[0].ip',
+        () => cluster.getJson(['-n', APPS_NAMESPACE, 'ingress', 'backend']).status?.loadBalancer?.ingress?.[0]?.ip,
+        30_000,
+      );
       expect(value === vip, `status ip ${value}`);
       return `status.loadBalancer.ingress[0].ip = ${value}`;
     });
@@ -141,13 +193,25 @@ export async function traefikChecks(checks: Checks, cluster: E2eCluster, label: 
         const post = curl(cluster, ['-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', `http://${vip}/some/page`]);
         expect(post.stdout === '308', `POST: ${post.stdout}`);
         const acme = '/.well-known/acme-challenge/e2e-token';
-        expect(hasRoute(acme, `http://${vip}`), `ACME path: ${curl(cluster, ['-o', '/dev/null', '-w', '%{http_code}', `http://${vip}${acme}`]).stdout}`);
+        expect(
+          hasRoute(acme, `http://${vip}`),
+          `ACME path: ${curl(cluster, ['-o', '/dev/null', '-w', '%{http_code}', `http://${vip}${acme}`]).stdout}`,
+        );
         return `GET /some/page -> ${r.stdout}, POST -> 308; ${acme} -> backend`;
       });
       await checks.check(`${label}: HTTPS serves the default certificate from the Secret`, () => {
-        const r = exec('ip', ['netns', 'exec', cluster.clientNs, 'sh', '-c',
-          `openssl s_client -connect ${vip}:${traefik.websecurePort} -servername unknown.example </dev/null 2>/dev/null | openssl x509 -noout -subject`],
-        { allowFail: true });
+        const r = exec(
+          'ip',
+          [
+            'netns',
+            'exec',
+            cluster.clientNs,
+            'sh',
+            '-c',
+            `openssl s_client -connect ${vip}:${traefik.websecurePort} -servername unknown.example </dev/null 2>/dev/null | openssl x509 -noout -subject`,
+          ],
+          { allowFail: true },
+        );
         expect(r.stdout.replace(/\s/g, '').includes(`CN=${DEFAULT_CERT_CN}`), `certificate: ${r.stdout.trim() || r.stderr.trim()}`);
         const page = curl(cluster, ['-k', `https://${vip}:${traefik.websecurePort}/`]);
         expect(page.stdout.startsWith('e2e-backend GET /'), `https request: ${page.stdout}${page.stderr}`);
@@ -163,8 +227,11 @@ export async function traefikChecks(checks: Checks, cluster: E2eCluster, label: 
     if (options.gatewayApi) {
       await checks.check(`${label}: an HTTPRoute routes and the Gateway reports the VIP`, async () => {
         const { ms } = await waitUntil('the HTTPRoute', () => (hasRoute('/gateway') ? true : undefined), 30_000);
-        const { value } = await waitUntil('Gateway status.addresses', () =>
-          cluster.getJson(['-n', s.edge.namespace, 'gateway', traefik.name]).status?.addresses?.[0]?.value, 30_000);
+        const { value } = await waitUntil(
+          'Gateway status.addresses',
+          () => cluster.getJson(['-n', s.edge.namespace, 'gateway', traefik.name]).status?.addresses?.[0]?.value,
+          30_000,
+        );
         expect(value === vip, `Gateway address ${value}`);
         return `/gateway reaches the backend (${(ms / 1000).toFixed(1)} s); Gateway status.addresses[0] = ${value}`;
       });

@@ -22,16 +22,17 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** The flags of every lab: `--short` (the default) or `--full`, `--out DIR`, `--write-results`, `--help`. */
 export const COMMON_OPTIONS: Options = {
-  'short': { type: 'boolean' },
-  'full': { type: 'boolean' },
-  'out': { type: 'string' },
+  short: { type: 'boolean' },
+  full: { type: 'boolean' },
+  out: { type: 'string' },
   'write-results': { type: 'boolean' },
-  'help': { type: 'boolean', short: 'h' },
+  help: { type: 'boolean', short: 'h' },
 };
 
 export function parseLabArgs(argv: readonly string[], options: Options): Values {
   try {
-    return parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals: false }).values as Values;
+    return parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals: false })
+      .values as Values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -43,9 +44,17 @@ export function modeOf(values: Values): 'short' | 'full' {
 }
 
 /** A comma-separated `--flag a,b` of known names; `fallback` when the flag is absent. */
-export function listOf<T extends string>(flag: string, raw: string | boolean | undefined, known: readonly T[], fallback: readonly T[]): T[] {
+export function listOf<T extends string>(
+  flag: string,
+  raw: string | boolean | undefined,
+  known: readonly T[],
+  fallback: readonly T[],
+): T[] {
   if (raw === undefined) return [...fallback];
-  const list = String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+  const list = String(raw)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.filter((s) => !(known as readonly string[]).includes(s));
   if (list.length === 0 || bad.length) {
     throw new UsageError(`--${flag} takes a comma-separated list of ${known.join(', ')}; got ${JSON.stringify(raw)}`);
@@ -73,10 +82,13 @@ export function outDirOf(values: Values, committed: string, scratchName: string)
 
 /** Runs a lab's main: usage errors print the usage and exit 2, a crash exits 2, otherwise main's exit code. */
 export function runLabCli(name: string, usage: string, main: () => Promise<number>): void {
-  main().then((code) => process.exit(code), (error) => {
-    cleanupSync();
-    if (error instanceof UsageError) process.stderr.write(`${name}: ${error.message}\n${usage}\n`);
-    else process.stderr.write(`${name}: ${(error as Error).stack ?? error}\n`);
-    process.exit(EXIT_CANNOT_RUN);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      cleanupSync();
+      if (error instanceof UsageError) process.stderr.write(`${name}: ${error.message}\n${usage}\n`);
+      else process.stderr.write(`${name}: ${(error as Error).stack ?? error}\n`);
+      process.exit(EXIT_CANNOT_RUN);
+    },
+  );
 }

@@ -131,7 +131,9 @@ export function failedRequests(samples: readonly LoadSample[], from: number, to:
     if (!s.ok && s.start >= from && s.start <= to) {
       const before = s.srcPort ? lastBySource.get(source) : undefined;
       out.push({
-        atS: Math.round(s.start - t0) / 1000, error: s.error ?? 'unknown', source,
+        atS: Math.round(s.start - t0) / 1000,
+        error: s.error ?? 'unknown',
+        source,
         sameSourceBefore: before ? { agoS: Math.round(s.start - before.start) / 1000, node: before.node } : null,
       });
     }
@@ -279,55 +281,112 @@ function rolloutTarget(runs: readonly LvsRun[], variant: string, id: string, how
   const ro = good(runs, 'traefik-rollout', variant);
   const failed = ro.reduce((s, r) => s + (r.failedNew ?? 0), 0);
   return {
-    id, description: `Traefik rollout node by node under load${how}: failed requests (all runs)`,
-    measured: ro.length ? `${failed} of ${ro.reduce((s, r) => s + (r.requests ?? 0), 0)}` : 'not run', required: '0', met: ro.length ? failed === 0 : null,
+    id,
+    description: `Traefik rollout node by node under load${how}: failed requests (all runs)`,
+    measured: ro.length ? `${failed} of ${ro.reduce((s, r) => s + (r.requests ?? 0), 0)}` : 'not run',
+    required: '0',
+    met: ro.length ? failed === 0 : null,
   };
 }
 
 function killTarget(runs: readonly LvsRun[], variant: string, id: string, how: string): LvsTarget {
   const k = median(good(runs, 'traefik-kill', variant).map((r) => r.failuresStopS ?? null));
-  return { id, description: `Traefik SIGKILL on a backup node under load${how}: failures stop within (median)`, measured: sec(k), required: '≤ 2 s', met: k === null ? null : k <= 2 };
+  return {
+    id,
+    description: `Traefik SIGKILL on a backup node under load${how}: failures stop within (median)`,
+    measured: sec(k),
+    required: '≤ 2 s',
+    met: k === null ? null : k <= 2,
+  };
 }
 
 function measureLvsTargets(runs: readonly LvsRun[], variant: string): LvsTarget[] {
   const out: LvsTarget[] = [];
   const spread = good(runs, 'spread', variant);
   const nodes = [...new Set(spread.flatMap((r) => Object.keys(r.perNode ?? {})))].sort();
-  const worstShare = spread.length === 0 ? null : Math.max(...spread.flatMap((r) => {
-    const sh = shares(r.perNode ?? {}, nodes.length ? nodes : Object.keys(r.perNode ?? {}));
-    return Object.values(sh).map((x) => Math.abs(x - 1 / 3));
-  }));
+  const worstShare =
+    spread.length === 0
+      ? null
+      : Math.max(
+          ...spread.flatMap((r) => {
+            const sh = shares(r.perNode ?? {}, nodes.length ? nodes : Object.keys(r.perNode ?? {}));
+            return Object.values(sh).map((x) => Math.abs(x - 1 / 3));
+          }),
+        );
   out.push({
-    id: 'spread', description: 'spread of new connections: every node 33 % ± 5 points (worst node of every run)',
-    measured: spread.length ? `${spread.map((r) => Object.values(shares(r.perNode ?? {}, Object.keys(r.perNode ?? {}).sort())).map((x) => (x * 100).toFixed(1)).join('/')).join('; ')} %` : 'not run',
-    required: '|share − 33.3 %| ≤ 5 points', met: worstShare === null ? null : worstShare <= 0.05,
+    id: 'spread',
+    description: 'spread of new connections: every node 33 % ± 5 points (worst node of every run)',
+    measured: spread.length
+      ? `${spread
+          .map((r) =>
+            Object.values(shares(r.perNode ?? {}, Object.keys(r.perNode ?? {}).sort()))
+              .map((x) => (x * 100).toFixed(1))
+              .join('/'),
+          )
+          .join('; ')} %`
+      : 'not run',
+    required: '|share − 33.3 %| ≤ 5 points',
+    met: worstShare === null ? null : worstShare <= 0.05,
   });
   const loops = spread.map((r) => Object.values(r.schedulingNodes ?? {}).filter((n) => n > 0).length);
   const extra = spread.map((r) => r.extraAnswers ?? 0);
   out.push({
-    id: 'no-loops', description: 'no director loops: only the VIP holder schedules, every request answered once',
-    measured: spread.length ? `scheduling nodes per run [${loops.join(',')}], extra answers [${extra.join(',')}], failed [${spread.map((r) => r.failed).join(',')}]` : 'not run',
-    required: '1 scheduling node, 0 extra answers, 0 failed', met: spread.length ? loops.every((n) => n === 1) && extra.every((e) => e === 0) && spread.every((r) => r.failed === 0) : null,
+    id: 'no-loops',
+    description: 'no director loops: only the VIP holder schedules, every request answered once',
+    measured: spread.length
+      ? `scheduling nodes per run [${loops.join(',')}], extra answers [${extra.join(',')}], failed [${spread.map((r) => r.failed).join(',')}]`
+      : 'not run',
+    required: '1 scheduling node, 0 extra answers, 0 failed',
+    met: spread.length ? loops.every((n) => n === 1) && extra.every((e) => e === 0) && spread.every((r) => r.failed === 0) : null,
   });
   const arp = runs.filter((r) => r.variant === variant && !r.labFault && !r.error).flatMap((r) => r.arpResponders ?? []);
   out.push({
-    id: 'arp', description: 'ARP: exactly one responder for the VIP, before and after every move',
-    measured: arp.length ? `${arp.filter((n) => n === 1).length} of ${arp.length} checks had exactly one (counts seen: ${[...new Set(arp)].sort().join(',')})` : 'not run',
-    required: 'every check: 1', met: arp.length ? arp.every((n) => n === 1) : null,
+    id: 'arp',
+    description: 'ARP: exactly one responder for the VIP, before and after every move',
+    measured: arp.length
+      ? `${arp.filter((n) => n === 1).length} of ${arp.length} checks had exactly one (counts seen: ${[...new Set(arp)].sort().join(',')})`
+      : 'not run',
+    required: 'every check: 1',
+    met: arp.length ? arp.every((n) => n === 1) : null,
   });
-  const surv = (s: LvsScenario): number | null => median(good(runs, s, variant).map((r) => r.survival && r.survival.toSurviving > 0 ? r.survival.survivedSurviving / r.survival.toSurviving : null));
+  const surv = (s: LvsScenario): number | null =>
+    median(
+      good(runs, s, variant).map((r) =>
+        r.survival && r.survival.toSurviving > 0 ? r.survival.survivedSurviving / r.survival.toSurviving : null,
+      ),
+    );
   const g = surv('graceful-stop');
-  out.push({ id: 'graceful-established', description: 'graceful stop of the VIP holder\'s keepalived: established connections that survive (median)', measured: pct(g), required: '≥ 99 %', met: g === null ? null : g >= 0.99 });
+  out.push({
+    id: 'graceful-established',
+    description: "graceful stop of the VIP holder's keepalived: established connections that survive (median)",
+    measured: pct(g),
+    required: '≥ 99 %',
+    met: g === null ? null : g >= 0.99,
+  });
   const stops = good(runs, 'graceful-stop', variant).filter((r) => r.stoppedNodeServices !== undefined);
   out.push({
-    id: 'handover-release', description: 'graceful stop: the stopped node releases its IPVS services after the handover (every run)',
+    id: 'handover-release',
+    description: 'graceful stop: the stopped node releases its IPVS services after the handover (every run)',
     measured: stops.length ? `services left per run [${stops.map((r) => r.stoppedNodeServices).join(',')}]` : 'not run',
-    required: '0 in every run', met: stops.length ? stops.every((r) => r.stoppedNodeServices === 0) : null,
+    required: '0 in every run',
+    met: stops.length ? stops.every((r) => r.stoppedNodeServices === 0) : null,
   });
   const c = surv('crash');
-  out.push({ id: 'crash-established', description: 'crash of the VIP holder: established connections to surviving nodes that survive (median)', measured: pct(c), required: '≥ 99 %', met: c === null ? null : c >= 0.99 });
+  out.push({
+    id: 'crash-established',
+    description: 'crash of the VIP holder: established connections to surviving nodes that survive (median)',
+    measured: pct(c),
+    required: '≥ 99 %',
+    met: c === null ? null : c >= 0.99,
+  });
   const cs = median(good(runs, 'crash', variant).map((r) => r.failuresStopS ?? null));
-  out.push({ id: 'crash-new', description: 'crash of the VIP holder: new connections fail until (median, s after the fault)', measured: sec(cs), required: '≤ 2 s', met: cs === null ? null : cs <= 2 });
+  out.push({
+    id: 'crash-new',
+    description: 'crash of the VIP holder: new connections fail until (median, s after the fault)',
+    measured: sec(cs),
+    required: '≤ 2 s',
+    met: cs === null ? null : cs <= 2,
+  });
   out.push(rolloutTarget(runs, variant, 'rollout', ''));
   out.push(killTarget(runs, variant, 'traefik-kill', ''));
   return out;

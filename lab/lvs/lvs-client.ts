@@ -39,7 +39,10 @@ class Conn {
   closedError?: string;
   /** The kernel-chosen source port, read once bound (a refused connect no longer has it). */
   srcPort = 0;
-  constructor(readonly src: string, localPort?: number) {
+  constructor(
+    readonly src: string,
+    localPort?: number,
+  ) {
     this.sock = net.connect({ host: vip, port, localAddress: src, localPort });
     // net.connect binds and connects in a next-tick callback queued before this one; a refused connect can
     // close the socket before the next I/O phase ends, so read the port here.
@@ -214,7 +217,17 @@ async function hold(perNode: number, maxTries: number, everyMs: number): Promise
       if ((count()[node] ?? 0) >= perNode) {
         conn.sock.destroy();
       } else {
-        const h: Held = { conn, node, src, srcPort: conn.sock.localPort ?? 0, requests: 1, failedAt: null, error: null, maxLatencyMs: 0, pendingSince: null };
+        const h: Held = {
+          conn,
+          node,
+          src,
+          srcPort: conn.sock.localPort ?? 0,
+          requests: 1,
+          failedAt: null,
+          error: null,
+          maxLatencyMs: 0,
+          pendingSince: null,
+        };
         held.push(h);
         const tick = (): void => {
           if (h.failedAt !== null) return;
@@ -259,7 +272,15 @@ function holdReport(): void {
   }
   emit({
     type: 'holdReport',
-    conns: held.map((h) => ({ node: h.node, src: h.src, srcPort: h.srcPort, requests: h.requests, failedAt: h.failedAt, error: h.error, maxLatencyMs: Math.round(h.maxLatencyMs) })),
+    conns: held.map((h) => ({
+      node: h.node,
+      src: h.src,
+      srcPort: h.srcPort,
+      requests: h.requests,
+      failedAt: h.failedAt,
+      error: h.error,
+      maxLatencyMs: Math.round(h.maxLatencyMs),
+    })),
   });
 }
 

@@ -16,7 +16,15 @@ import { addBridge, addNamespaces } from '../core/network';
 import { podCommand, podVolumes, writeProjectedVolume } from '../day2-pod';
 import { ipn, killNamespacePids, nowMs, run, sleep, track, waitFor } from '../sys';
 import { NodeEvent, NodeState, Timeline, effectiveHolders, parseKeepalivedState } from '../timeline';
-import { LoadSample, arpResponders, ipvsConnStates, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, parseCheckerChange } from './lvs-analysis';
+import {
+  LoadSample,
+  arpResponders,
+  ipvsConnStates,
+  ipvsRealServers,
+  ipvsScheduledConns,
+  ipvsServiceCount,
+  parseCheckerChange,
+} from './lvs-analysis';
 import { LVS_LAB, LvsEdge } from './lvs-edge';
 
 const LAB_DIR = path.resolve(__dirname, '..');
@@ -36,7 +44,10 @@ function helperJs(workDir: string, script: string): string {
   const out = path.join(workDir, script.replace(/\.ts$/, '.js'));
   if (!fs.existsSync(out)) {
     const source = fs.readFileSync(path.join(__dirname, script), 'utf8');
-    fs.writeFileSync(out, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
+    fs.writeFileSync(
+      out,
+      ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText,
+    );
   }
   return out;
 }
@@ -98,7 +109,10 @@ export class LvsCluster {
   resetNote: string | null = null;
   private readonly logs: Record<string, fs.WriteStream> = {};
 
-  constructor(readonly edge: LvsEdge, readonly opts: LvsClusterOptions) {
+  constructor(
+    readonly edge: LvsEdge,
+    readonly opts: LvsClusterOptions,
+  ) {
     this.nodes = edge.nodes.map((n) => n.name);
     this.brNs = `${opts.prefix}br`;
     this.clientNs = `${opts.prefix}client`;
@@ -139,7 +153,11 @@ export class LvsCluster {
     // The init container's script, run as the kubelet would run it (in the node's network namespace).
     if (edge.hostPreparation !== undefined) {
       for (const n of this.nodes) {
-        const r = run('ip', ['netns', 'exec', this.ns[n], 'env', `HOST_ROOT=${this.opts.hostRoot}`, '/bin/sh', '-c', edge.hostPreparation], { allowFail: true });
+        const r = run(
+          'ip',
+          ['netns', 'exec', this.ns[n], 'env', `HOST_ROOT=${this.opts.hostRoot}`, '/bin/sh', '-c', edge.hostPreparation],
+          { allowFail: true },
+        );
         this.hostPreparation.push({ node: n, rc: r.code, output: `${r.stdout}${r.stderr}`.trim() });
         if (r.code !== 0) throw new Error(`host preparation failed on ${n} (rc ${r.code}): ${r.stderr.trim()}`);
         if (this.opts.noLoopGuard) run('ip', ['netns', 'exec', this.ns[n], 'sysctl', '-qw', 'net.ipv4.vs.backup_only=0']);
@@ -170,11 +188,18 @@ export class LvsCluster {
   }
 
   private startMonitor(node: string): void {
-    this.monitors.push(startVipMonitor({
-      node, ns: this.ns[node], vip: this.edge.vip, interfaceName: this.edge.interfaceName, events: this.events, live: this.live,
-      recording: () => node in this.initial,
-      onEvent: (e) => (this.lastActivityAt = Math.max(this.lastActivityAt, e.t)),
-    }));
+    this.monitors.push(
+      startVipMonitor({
+        node,
+        ns: this.ns[node],
+        vip: this.edge.vip,
+        interfaceName: this.edge.interfaceName,
+        events: this.events,
+        live: this.live,
+        recording: () => node in this.initial,
+        onEvent: (e) => (this.lastActivityAt = Math.max(this.lastActivityAt, e.t)),
+      }),
+    );
   }
 
   timeline(): Timeline {
@@ -192,7 +217,15 @@ export class LvsCluster {
     if (this.standins[node]) return;
     const { edge } = this;
     const health = edge.health !== undefined ? [`${edge.health.address}:${edge.health.port}`] : [];
-    const cmd = [process.execPath, helperJs(this.opts.workDir, 'traefik-standin.ts'), node, String(edge.webPort), String(edge.adminPort), String(edge.graceMs), ...health];
+    const cmd = [
+      process.execPath,
+      helperJs(this.opts.workDir, 'traefik-standin.ts'),
+      node,
+      String(edge.webPort),
+      String(edge.adminPort),
+      String(edge.graceMs),
+      ...health,
+    ];
     const child = onSpawnError(spawn('ip', ['netns', 'exec', this.ns[node], ...cmd], { stdio: ['pipe', 'pipe', 'pipe'], cwd: REPO_ROOT }));
     track(child, false);
     this.standins[node] = child;
@@ -251,7 +284,14 @@ export class LvsCluster {
   // Client
 
   private async startClient(): Promise<void> {
-    const cmd = [process.execPath, helperJs(this.opts.workDir, 'lvs-client.ts'), this.edge.vip, String(this.edge.webPort), LVS_LAB.clientAddresses.join(','), ...(this.opts.reuseClientPorts ? ['--reuse-source-ports'] : [])];
+    const cmd = [
+      process.execPath,
+      helperJs(this.opts.workDir, 'lvs-client.ts'),
+      this.edge.vip,
+      String(this.edge.webPort),
+      LVS_LAB.clientAddresses.join(','),
+      ...(this.opts.reuseClientPorts ? ['--reuse-source-ports'] : []),
+    ];
     const child = onSpawnError(spawn('ip', ['netns', 'exec', this.clientNs, ...cmd], { stdio: ['pipe', 'pipe', 'pipe'], cwd: REPO_ROOT }));
     track(child, false);
     this.client = child;
@@ -272,10 +312,13 @@ export class LvsCluster {
   clientAwait(type: string, timeoutMs: number): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`client: no ${type} within ${timeoutMs} ms`)), timeoutMs);
-      this.clientWaiters.push({ type, resolve: (o) => {
-        clearTimeout(t);
-        resolve(o);
-      } });
+      this.clientWaiters.push({
+        type,
+        resolve: (o) => {
+          clearTimeout(t);
+          resolve(o);
+        },
+      });
     });
   }
 
@@ -300,7 +343,9 @@ export class LvsCluster {
     track(child, true);
     this.keepalived[node] = child;
     const log = (this.logs[node] ??= fs.createWriteStream(path.join(this.opts.logDir, `${node}.keepalived.log`), { flags: 'a' }));
-    log.write(`${new Date().toISOString()} lab: start the keepalived container: ${command.slice(0, 8).join(' ')} ... ${this.edge.pod.args.join(' ')}\n`);
+    log.write(
+      `${new Date().toISOString()} lab: start the keepalived container: ${command.slice(0, 8).join(' ')} ... ${this.edge.pod.args.join(' ')}\n`,
+    );
     const onLine = (line: string): void => {
       const t = nowMs();
       if (!log.writableEnded) log.write(`${new Date(t).toISOString()} ${line}\n`);
@@ -312,7 +357,13 @@ export class LvsCluster {
       }
       if (/VRRP_Script\(.*\) timed_out/.test(line)) this.scriptTimeouts.push({ t, node });
       const chk = parseCheckerChange(line);
-      if (chk) this.checkerChanges.push({ t, director: node, server: this.nodes.find((n) => this.addressOf(n) === chk.address) ?? chk.address, change: chk.change });
+      if (chk)
+        this.checkerChanges.push({
+          t,
+          director: node,
+          server: this.nodes.find((n) => this.addressOf(n) === chk.address) ?? chk.address,
+          change: chk.change,
+        });
     };
     readline.createInterface({ input: child.stdout! }).on('line', onLine);
     readline.createInterface({ input: child.stderr! }).on('line', onLine);
@@ -375,22 +426,31 @@ export class LvsCluster {
    * deadline only one probe went out, and one late reply on UML's busy CPU read as no responder at all.
    */
   arpCheck(): number {
-    const r = run('ip', ['netns', 'exec', this.clientNs, 'arping', '-c', '2', '-w', '3', '-I', this.edge.interfaceName, this.edge.vip], { allowFail: true });
+    const r = run('ip', ['netns', 'exec', this.clientNs, 'arping', '-c', '2', '-w', '3', '-I', this.edge.interfaceName, this.edge.vip], {
+      allowFail: true,
+    });
     return arpResponders(r.stdout).length;
   }
 
   /** One MASTER holding the VIP, every other running node BACKUP, quiet for settleMs; with LVS all real servers up. */
   async waitStable(settleMs: number, timeoutMs: number): Promise<string> {
     let holder: string | null = null;
-    const ok = await waitFor(() => {
-      const h = this.holders();
-      if (h.length !== 1 || this.vrrpState[h[0]] !== 'MASTER') return false;
-      for (const n of this.nodes) if (n !== h[0] && this.keepalived[n] && this.vrrpState[n] !== 'BACKUP') return false;
-      if (nowMs() - this.lastActivityAt < settleMs) return false;
-      holder = h[0];
-      return true;
-    }, timeoutMs, 50);
-    if (!ok || !holder) throw new Error(`cluster not stable after ${timeoutMs} ms (holders [${this.holders().join(',')}], ${this.nodes.map((n) => `${n}=${this.vrrpState[n] ?? 'down'}`).join(' ')})`);
+    const ok = await waitFor(
+      () => {
+        const h = this.holders();
+        if (h.length !== 1 || this.vrrpState[h[0]] !== 'MASTER') return false;
+        for (const n of this.nodes) if (n !== h[0] && this.keepalived[n] && this.vrrpState[n] !== 'BACKUP') return false;
+        if (nowMs() - this.lastActivityAt < settleMs) return false;
+        holder = h[0];
+        return true;
+      },
+      timeoutMs,
+      50,
+    );
+    if (!ok || !holder)
+      throw new Error(
+        `cluster not stable after ${timeoutMs} ms (holders [${this.holders().join(',')}], ${this.nodes.map((n) => `${n}=${this.vrrpState[n] ?? 'down'}`).join(' ')})`,
+      );
     return holder;
   }
 
@@ -398,10 +458,14 @@ export class LvsCluster {
   async waitRealServersUp(node: string, timeoutMs: number): Promise<boolean> {
     if (!this.edge.directs) return true;
     const want = this.nodes.filter((n) => this.standinRunning(n)).map((n) => this.addressOf(n));
-    return waitFor(() => {
-      const rs = this.realServers(node);
-      return want.every((a) => (rs[a] ?? 0) > 0);
-    }, timeoutMs, 1000); // each poll runs ipvsadm: a fork and exec, expensive on UML's one CPU
+    return waitFor(
+      () => {
+        const rs = this.realServers(node);
+        return want.every((a) => (rs[a] ?? 0) > 0);
+      },
+      timeoutMs,
+      1000,
+    ); // each poll runs ipvsadm: a fork and exec, expensive on UML's one CPU
   }
 
   /** Fresh start: links up, every stand-in serving, keepalived restarted everywhere, one stable master. */
@@ -421,7 +485,8 @@ export class LvsCluster {
     const h = await this.waitStable(1000, 60000);
     // Every real server up before the run starts; on a stalling UML CPU a check may still be failing, which
     // the run notes (the spread then shows it) rather than throwing the run away.
-    if (!(await this.waitRealServersUp(h, 30000))) this.resetNote = `director ${h} listed ${JSON.stringify(this.realServers(h))} at the start`;
+    if (!(await this.waitRealServersUp(h, 30000)))
+      this.resetNote = `director ${h} listed ${JSON.stringify(this.realServers(h))} at the start`;
     else this.resetNote = null;
     return h;
   }
@@ -439,4 +504,3 @@ export class LvsCluster {
     }
   }
 }
-

@@ -92,13 +92,17 @@ export function seedLvsEdge(label: string): LvsEdge {
   // keepalived's fallback for the seed's `lb_algo loadbalance`.
   const SEED_SCHEDULER = 'wlc';
   const base = synthesizeLvsEdge(label, false);
-  const realServers = base.nodes.map((n) => `    real_server ${n.address} ${base.webPort} {
+  const realServers = base.nodes
+    .map(
+      (n) => `    real_server ${n.address} ${base.webPort} {
         weight 1
         TCP_CHECK {
             connect_timeout 3
         }
     }
-`).join('');
+`,
+    )
+    .join('');
   const virtualServer = `
 virtual_server ${base.vip} ${base.webPort} {
     delay_loop 6

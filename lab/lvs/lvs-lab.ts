@@ -20,7 +20,16 @@ import { ModuleLoad, loadIpvsFrom, parseModuleRoots } from './module-formats';
 import { LVS_MODES, LvsMode, RunTrace, ScenarioCtx, holderFault, spread, traefikKill, traefikRollout } from './lvs-scenarios';
 
 export const LVS_SCENARIOS: LvsScenario[] = ['spread', 'crash', 'graceful-stop', 'traefik-rollout', 'traefik-kill'];
-export const LVS_VARIANTS = ['project', 'no-loop-guard', 'vrrp-only', 'no-sloppy-tcp', 'port-reuse', 'port-reuse-keep-nodest', 'seed', 'seed-conf'] as const;
+export const LVS_VARIANTS = [
+  'project',
+  'no-loop-guard',
+  'vrrp-only',
+  'no-sloppy-tcp',
+  'port-reuse',
+  'port-reuse-keep-nodest',
+  'seed',
+  'seed-conf',
+] as const;
 /**
  * Run unless --variants says otherwise; the full run also shows what net.ipv4.vs.expire_nodest_conn fixes.
  * On request: 'no-sloppy-tcp' (sloppy_tcp), and the seed's settings 'seed' and 'seed-conf' (committed apart,
@@ -53,35 +62,57 @@ interface LvsVariant {
 
 const projectEdge = (label: string): LvsEdge => synthesizeLvsEdge(label, true);
 const VARIANTS: Record<Variant, LvsVariant> = {
-  'project': { label: 'project defaults (loadBalancing, Maglev)', edge: projectEdge, scenarios: LVS_SCENARIOS, runs: 'targets' },
+  project: { label: 'project defaults (loadBalancing, Maglev)', edge: projectEdge, scenarios: LVS_SCENARIOS, runs: 'targets' },
   'no-loop-guard': {
-    label: 'same, without the loop guard (net.ipv4.vs.backup_only=0)', edge: projectEdge, scenarios: ['spread'], runs: 'once',
+    label: 'same, without the loop guard (net.ipv4.vs.backup_only=0)',
+    edge: projectEdge,
+    scenarios: ['spread'],
+    runs: 'once',
     cluster: { noLoopGuard: true },
   },
-  'vrrp-only': { label: 'VRRP only (no loadBalancing)', edge: (label) => synthesizeLvsEdge(label, false), scenarios: ['crash', 'graceful-stop'], runs: 'comparison' },
+  'vrrp-only': {
+    label: 'VRRP only (no loadBalancing)',
+    edge: (label) => synthesizeLvsEdge(label, false),
+    scenarios: ['crash', 'graceful-stop'],
+    runs: 'comparison',
+  },
   'no-sloppy-tcp': {
-    label: 'project defaults with net.ipv4.vs.sloppy_tcp=0', edge: projectEdge, scenarios: ['crash', 'graceful-stop'], runs: 'comparison',
+    label: 'project defaults with net.ipv4.vs.sloppy_tcp=0',
+    edge: projectEdge,
+    scenarios: ['crash', 'graceful-stop'],
+    runs: 'comparison',
     cluster: { noSloppyTcp: true },
   },
   // port-reuse has targets of its own: as many runs as the project defaults.
   'port-reuse': {
-    label: 'project defaults, each new connection reusing an earlier source port', edge: projectEdge,
-    scenarios: ['traefik-rollout', 'traefik-kill'], runs: 'targets', cluster: { reuseClientPorts: true },
+    label: 'project defaults, each new connection reusing an earlier source port',
+    edge: projectEdge,
+    scenarios: ['traefik-rollout', 'traefik-kill'],
+    runs: 'targets',
+    cluster: { reuseClientPorts: true },
   },
   'port-reuse-keep-nodest': {
-    label: 'same, with net.ipv4.vs.expire_nodest_conn=0', edge: projectEdge, scenarios: ['traefik-rollout', 'traefik-kill'], runs: 'comparison',
+    label: 'same, with net.ipv4.vs.expire_nodest_conn=0',
+    edge: projectEdge,
+    scenarios: ['traefik-rollout', 'traefik-kill'],
+    runs: 'comparison',
     cluster: { reuseClientPorts: true, noExpireNodestConn: true },
   },
   // Without the VIP on lo the other nodes cannot accept what the holder sends them, so held connections to
   // them cannot be set up: only the spread can run.
-  'seed': {
-    label: "seed settings: the seed's keepalived.conf, nodes as the seed leaves them", edge: seedLvsEdge, scenarios: ['spread'],
-    runs: 'once', seedLike: true,
+  seed: {
+    label: "seed settings: the seed's keepalived.conf, nodes as the seed leaves them",
+    edge: seedLvsEdge,
+    scenarios: ['spread'],
+    runs: 'once',
+    seedLike: true,
   },
   'seed-conf': {
     label: "the seed's keepalived.conf on nodes with the project's host preparation",
     edge: (label) => ({ ...seedLvsEdge(label), hostPreparation: synthesizeLvsEdge('', true).hostPreparation }),
-    scenarios: ['spread', 'crash', 'graceful-stop', 'traefik-kill'], runs: (s) => (s === 'spread' ? 'once' : 'comparison'), seedLike: true,
+    scenarios: ['spread', 'crash', 'graceful-stop', 'traefik-kill'],
+    runs: (s) => (s === 'spread' ? 'once' : 'comparison'),
+    seedLike: true,
   },
 };
 
@@ -95,15 +126,29 @@ function progress(msg: string): void {
   process.stdout.write(`[lvs ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
 }
 
-function parse(argv: string[]): { mode: LvsMode; out: string; hostRoot: string; moduleRoots: Array<[string, string]>; scenarios: LvsScenario[]; variants: Variant[] } {
+function parse(argv: string[]): {
+  mode: LvsMode;
+  out: string;
+  hostRoot: string;
+  moduleRoots: Array<[string, string]>;
+  scenarios: LvsScenario[];
+  variants: Variant[];
+} {
   const values = parseLabArgs(argv, {
-    'host-root': { type: 'string' }, 'module-roots': { type: 'string' }, 'scenarios': { type: 'string' },
-    'variants': { type: 'string' }, 'runs': { type: 'string' },
+    'host-root': { type: 'string' },
+    'module-roots': { type: 'string' },
+    scenarios: { type: 'string' },
+    variants: { type: 'string' },
+    runs: { type: 'string' },
   });
   let mode = LVS_MODES[modeOf(values)];
   const runs = countOf('runs', values.runs);
   if (runs !== undefined) {
-    mode = { ...mode, variantRuns: runs, runs: { spread: runs, crash: runs, 'graceful-stop': runs, 'traefik-rollout': runs, 'traefik-kill': runs } };
+    mode = {
+      ...mode,
+      variantRuns: runs,
+      runs: { spread: runs, crash: runs, 'graceful-stop': runs, 'traefik-rollout': runs, 'traefik-kill': runs },
+    };
   }
   if (values.out === undefined) throw new UsageError('--out DIR is required (lab/run.ts passes it)');
   return {
@@ -121,10 +166,15 @@ function summary(r: LvsRun): string {
   const parts: string[] = [];
   if (r.labFault) parts.push(`LAB FAULT (${r.labFault})`);
   if (r.note) parts.push(`note: ${r.note}`);
-  if (r.perNode) parts.push(`per node ${JSON.stringify(r.perNode)}, failed ${r.failed}/${r.total}, scheduling ${JSON.stringify(r.schedulingNodes)}, extra answers ${r.extraAnswers}`);
+  if (r.perNode)
+    parts.push(
+      `per node ${JSON.stringify(r.perNode)}, failed ${r.failed}/${r.total}, scheduling ${JSON.stringify(r.schedulingNodes)}, extra answers ${r.extraAnswers}`,
+    );
   if (r.survival) {
     const s = r.survival;
-    parts.push(`held to surviving nodes ${s.survivedSurviving}/${s.toSurviving} survived, to dead node ${s.lostDead}/${s.toDead} lost, lost per node ${JSON.stringify(s.lostPerNode)}`);
+    parts.push(
+      `held to surviving nodes ${s.survivedSurviving}/${s.toSurviving} survived, to dead node ${s.lostDead}/${s.toDead} lost, lost per node ${JSON.stringify(s.lostPerNode)}`,
+    );
   }
   if (r.stoppedNodeServices !== undefined) parts.push(`IPVS services left on the stopped node ${r.stoppedNodeServices}`);
   if (r.failuresStopS !== undefined) parts.push(`new-connection failures stop ${r.failuresStopS.toFixed(2)} s after the fault`);
@@ -182,7 +232,9 @@ async function main(): Promise<void> {
   for (const [format, root] of args.moduleRoots) {
     const m = loadIpvsFrom(format, root, `${prefix}mod`, project.interfaceName, project.hostPreparation!);
     moduleLoads.push(m);
-    progress(`ip_vs from .ko.${format} modules (${m.file ?? 'no ip_vs file'}): script rc ${m.rc}, ${m.loaded ? 'loaded' : 'NOT loaded'}${m.output ? `: ${m.output}` : ''}`);
+    progress(
+      `ip_vs from .ko.${format} modules (${m.file ?? 'no ip_vs file'}): script rc ${m.rc}, ${m.loaded ? 'loaded' : 'NOT loaded'}${m.output ? `: ${m.output}` : ''}`,
+    );
     if (m.rc !== 0 || !m.loaded) errors.push(`ip_vs did not load from .ko.${format} modules: rc ${m.rc} ${m.output}`);
   }
   for (const variant of args.variants) {
@@ -191,19 +243,33 @@ async function main(): Promise<void> {
     if (scenarios.length === 0) continue;
     const edge = row.edge(row.label);
     const cluster = new LvsCluster(edge, {
-      prefix: `${prefix}${LVS_VARIANTS.indexOf(variant)}-`, workDir: path.join(work, variant), logDir: path.join(args.out, 'logs', variant),
-      hostRoot: args.hostRoot, ...row.cluster,
+      prefix: `${prefix}${LVS_VARIANTS.indexOf(variant)}-`,
+      workDir: path.join(work, variant),
+      logDir: path.join(args.out, 'logs', variant),
+      hostRoot: args.hostRoot,
+      ...row.cluster,
     });
-    const ctx: ScenarioCtx = { cluster, variant, mode: row.seedLike ? { ...args.mode, spreadConnections: SEED_SPREAD_CONNECTIONS } : args.mode, progress };
+    const ctx: ScenarioCtx = {
+      cluster,
+      variant,
+      mode: row.seedLike ? { ...args.mode, spreadConnections: SEED_SPREAD_CONNECTIONS } : args.mode,
+      progress,
+    };
     try {
       progress(`${variant}: setting up (${edge.label})`);
       await cluster.setup();
-      setupInfo[variant] = { configTest: cluster.configTest, hostPreparation: cluster.hostPreparation, health: edge.health ?? null, graceMs: edge.graceMs };
+      setupInfo[variant] = {
+        configTest: cluster.configTest,
+        hostPreparation: cluster.hostPreparation,
+        health: edge.health ?? null,
+        graceMs: edge.graceMs,
+      };
       for (const t of cluster.configTest) {
         progress(`${variant}: keepalived -t --config-id ${t.node}: rc ${t.rc}${t.output ? `: ${t.output.split('\n')[0]}` : ''}`);
         if (t.rc !== 0 || t.output) errors.push(`${variant}: keepalived -t on ${t.node}: rc ${t.rc} ${t.output}`);
       }
-      for (const h of cluster.hostPreparation) progress(`${variant}: host preparation on ${h.node}: rc ${h.rc}${h.output ? `: ${h.output}` : ''}`);
+      for (const h of cluster.hostPreparation)
+        progress(`${variant}: host preparation on ${h.node}: rc ${h.rc}${h.output ? `: ${h.output}` : ''}`);
       for (const s of scenarios) {
         const wanted = runsOf(row, s, args.mode);
         let good = 0;
@@ -225,7 +291,8 @@ async function main(): Promise<void> {
           runs.push(rec);
           if (!rec.labFault && !rec.error) good++;
           progress(`${variant} | ${s} ${i}: ${summary(rec)}`);
-          if (rec.error && runs.filter((r) => r.variant === variant && r.error).length >= 4) throw new Error(`${variant}: 4 runs failed, giving up`);
+          if (rec.error && runs.filter((r) => r.variant === variant && r.error).length >= 4)
+            throw new Error(`${variant}: 4 runs failed, giving up`);
         }
       }
       if (variant === 'project') crashSvg = writeCrashSvg(args.out, cluster, runs, traces);
@@ -264,7 +331,8 @@ async function main(): Promise<void> {
 
 /** The crash timeline of the median crash run of the project defaults. */
 function writeCrashSvg(out: string, cluster: LvsCluster, runs: LvsRun[], traces: Map<LvsRun, RunTrace>): string | undefined {
-  const crashes = runs.filter((r) => r.variant === 'project' && r.scenario === 'crash' && !r.error && !r.labFault && traces.has(r))
+  const crashes = runs
+    .filter((r) => r.variant === 'project' && r.scenario === 'crash' && !r.error && !r.labFault && traces.has(r))
     .sort((a, b) => (a.failuresStopS ?? 0) - (b.failuresStopS ?? 0));
   const rep = crashes[Math.floor((crashes.length - 1) / 2)];
   if (!rep) return undefined;
@@ -274,7 +342,8 @@ function writeCrashSvg(out: string, cluster: LvsCluster, runs: LvsRun[], traces:
   const markers = [{ t: tr.t0, label: `${rep.faultNode} crashes (keepalived SIGKILL + link down)`, fault: true }];
   const byNode = new Map<string, number[]>();
   for (const h of lost) byNode.set(h.node, [...(byNode.get(h.node) ?? []), h.failedAt!]);
-  for (const [node, ts] of byNode) markers.push({ t: Math.min(...ts), label: `${ts.length} held connection(s) to ${node} lost`, fault: false });
+  for (const [node, ts] of byNode)
+    markers.push({ t: Math.min(...ts), label: `${ts.length} held connection(s) to ${node} lost`, fault: false });
   const s = rep.survival!;
   const svg = renderTimelineSvg({
     title: 'LVS-DR: VIP holder crash with connections open — project defaults',
@@ -298,4 +367,3 @@ main().catch((e) => {
   cleanupSync();
   process.exit(2);
 });
-

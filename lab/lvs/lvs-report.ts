@@ -32,16 +32,22 @@ export function lvsTable(runs: readonly LvsRun[], variants: Record<string, strin
       if (all.length === 0) continue;
       const good = all.filter((r) => !r.labFault && !r.error);
       const faults = all.filter((r) => r.labFault).length;
-      const survived = median(good.map((r) => (r.survival && r.survival.toSurviving ? r.survival.survivedSurviving / r.survival.toSurviving : null)));
+      const survived = median(
+        good.map((r) => (r.survival && r.survival.toSurviving ? r.survival.survivedSurviving / r.survival.toSurviving : null)),
+      );
       const surv = good.filter((r) => r.survival).map((r) => `${r.survival!.survivedSurviving}/${r.survival!.toSurviving}`);
       const dead = good.filter((r) => r.survival && r.survival.toDead).map((r) => `${r.survival!.lostDead}/${r.survival!.toDead}`);
       const stop = median(good.map((r) => r.failuresStopS ?? null));
       const failed = good.reduce((n, r) => n + (r.failedNew ?? r.failed ?? 0), 0);
       const total = good.reduce((n, r) => n + (r.requests ?? r.total ?? 0), 0);
       const withSlow = good.filter((r) => r.slowNew);
-      const slow = withSlow.length ? `${withSlow.reduce((n, r) => n + r.slowNew!.slow, 0)} (${Math.max(0, ...withSlow.map((r) => r.slowNew!.slowestMs ?? 0))} ms)` : '–';
+      const slow = withSlow.length
+        ? `${withSlow.reduce((n, r) => n + r.slowNew!.slow, 0)} (${Math.max(0, ...withSlow.map((r) => r.slowNew!.slowestMs ?? 0))} ms)`
+        : '–';
       const arp = [...new Set(good.flatMap((r) => r.arpResponders ?? []))].sort().join(', ');
-      out.push(`| ${variants[v]} | ${s} | ${good.length} (${faults}) | ${surv.length ? `${pct(survived)} (${surv.join(', ')})` : '–'} | ${dead.length ? dead.join(', ') : '–'} | ${stop === null ? '–' : `${stop.toFixed(2)} s (${good.map((r) => r.failuresStopS?.toFixed(2)).join(', ')})`} | ${failed} of ${total} | ${slow} | ${arp || '–'} |`);
+      out.push(
+        `| ${variants[v]} | ${s} | ${good.length} (${faults}) | ${surv.length ? `${pct(survived)} (${surv.join(', ')})` : '–'} | ${dead.length ? dead.join(', ') : '–'} | ${stop === null ? '–' : `${stop.toFixed(2)} s (${good.map((r) => r.failuresStopS?.toFixed(2)).join(', ')})`} | ${failed} of ${total} | ${slow} | ${arp || '–'} |`,
+      );
     }
   }
   return out;
@@ -59,36 +65,63 @@ export function renderLvsMarkdown(r: LvsReport): string {
     '',
     '## Spread of new connections',
     '',
-    '| variant | run | connections per node | share | failed | connections scheduled by each node\'s IPVS | extra answers | VIP holder\'s connection entries afterwards, by real server and state |',
+    "| variant | run | connections per node | share | failed | connections scheduled by each node's IPVS | extra answers | VIP holder's connection entries afterwards, by real server and state |",
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const x of r.runs.filter((y) => y.scenario === 'spread' && !y.error)) {
     const nodes = Object.keys(x.perNode ?? {}).sort();
     const sh = shares(x.perNode ?? {}, nodes);
-    out.push(`| ${r.variants[x.variant]} | ${x.run}${x.labFault ? ` (lab fault: ${x.labFault})` : ''} | ${nodes.map((n) => `${n}: ${x.perNode![n]}`).join(', ')} | ${nodes.map((n) => pct(sh[n])).join(' / ')} | ${x.failed}/${x.total} | ${Object.entries(x.schedulingNodes ?? {}).map(([n, c]) => `${n}: ${c}`).join(', ')} | ${x.extraAnswers} | ${connStatesCell(x.holderConnStates)} |`);
+    out.push(
+      `| ${r.variants[x.variant]} | ${x.run}${x.labFault ? ` (lab fault: ${x.labFault})` : ''} | ${nodes.map((n) => `${n}: ${x.perNode![n]}`).join(', ')} | ${nodes.map((n) => pct(sh[n])).join(' / ')} | ${x.failed}/${x.total} | ${Object.entries(
+        x.schedulingNodes ?? {},
+      )
+        .map(([n, c]) => `${n}: ${c}`)
+        .join(', ')} | ${x.extraAnswers} | ${connStatesCell(x.holderConnStates)} |`,
+    );
   }
   out.push('', '## Targets (project defaults)', '', '| target | measured | required | status |', '|---|---|---|---|');
-  for (const t of r.targets) out.push(`| ${t.description} | ${t.measured} | ${t.required} | ${t.met === false ? `**${targetStatus(t)}**` : targetStatus(t)} |`);
+  for (const t of r.targets)
+    out.push(`| ${t.description} | ${t.measured} | ${t.required} | ${t.met === false ? `**${targetStatus(t)}**` : targetStatus(t)} |`);
   if (r.moduleLoads?.length) {
-    out.push('', '## ip_vs from compressed modules', '',
-      'The init container\'s script, run against a node root per compression (`chroot $HOST_ROOT modprobe`):', '');
+    out.push(
+      '',
+      '## ip_vs from compressed modules',
+      '',
+      "The init container's script, run against a node root per compression (`chroot $HOST_ROOT modprobe`):",
+      '',
+    );
     for (const m of r.moduleLoads) {
-      out.push(`- .ko.${m.format} (${m.file ?? 'no ip_vs file'}): script exit ${m.rc}, ip_vs and ip_vs_mh ${m.loaded ? 'loaded' : '**not loaded**'}${m.output ? ` (${m.output})` : ''}`);
+      out.push(
+        `- .ko.${m.format} (${m.file ?? 'no ip_vs file'}): script exit ${m.rc}, ip_vs and ip_vs_mh ${m.loaded ? 'loaded' : '**not loaded**'}${m.output ? ` (${m.output})` : ''}`,
+      );
     }
   }
   const lost = r.runs.filter((x) => x.survival && Object.keys(x.survival.lostPerNode).length);
   if (lost.length) {
     out.push('', '## Lost held connections per node', '');
-    for (const x of lost) out.push(`- ${r.variants[x.variant]}, ${x.scenario} run ${x.run} (holder ${x.holderBefore} → ${x.holderAfter ?? '?'}): ${JSON.stringify(x.survival!.lostPerNode)}`);
+    for (const x of lost)
+      out.push(
+        `- ${r.variants[x.variant]}, ${x.scenario} run ${x.run} (holder ${x.holderBefore} → ${x.holderAfter ?? '?'}): ${JSON.stringify(x.survival!.lostPerNode)}`,
+      );
   }
   const failing = r.runs.filter((x) => x.failures?.length);
   if (failing.length) {
-    out.push('', '## Failed new connections', '',
+    out.push(
+      '',
+      '## Failed new connections',
+      '',
       'Seconds after the fault (a rollout: after its start), error, client source, and the last earlier request',
-      'from the same source address and port (IPVS keeps a closed flow\'s entry for minutes):', '');
+      "from the same source address and port (IPVS keeps a closed flow's entry for minutes):",
+      '',
+    );
     for (const x of failing) {
-      const items = x.failures!.map((f) => `${f.atS.toFixed(2)} s ${f.error} from ${f.source}${f.sameSourceBefore ? ` (same source ${f.sameSourceBefore.agoS.toFixed(1)} s before, answered by ${f.sameSourceBefore.node ?? 'nobody'})` : ''}`);
-      out.push(`- ${r.variants[x.variant]}, ${x.scenario} run ${x.run}${x.faultNode ? ` (fault on ${x.faultNode})` : ''}: ${items.join('; ')}`);
+      const items = x.failures!.map(
+        (f) =>
+          `${f.atS.toFixed(2)} s ${f.error} from ${f.source}${f.sameSourceBefore ? ` (same source ${f.sameSourceBefore.agoS.toFixed(1)} s before, answered by ${f.sameSourceBefore.node ?? 'nobody'})` : ''}`,
+      );
+      out.push(
+        `- ${r.variants[x.variant]}, ${x.scenario} run ${x.run}${x.faultNode ? ` (fault on ${x.faultNode})` : ''}: ${items.join('; ')}`,
+      );
       if (x.rolloutSteps) out.push(`  - ${rolloutTimeline(x)}`);
     }
   }
@@ -117,6 +150,14 @@ export function rolloutTimeline(x: LvsRun): string {
 function connStatesCell(states: LvsRun['holderConnStates']): string {
   if (!states) return '–';
   const nodes = Object.keys(states).sort();
-  return nodes.length ? nodes.map((n) => `${n}: ${Object.entries(states[n]).map(([st, c]) => `${c} ${st}`).join(', ')}`).join('; ') : 'none';
+  return nodes.length
+    ? nodes
+        .map(
+          (n) =>
+            `${n}: ${Object.entries(states[n])
+              .map(([st, c]) => `${c} ${st}`)
+              .join(', ')}`,
+        )
+        .join('; ')
+    : 'none';
 }
-

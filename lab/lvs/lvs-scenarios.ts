@@ -1,6 +1,17 @@
 /** The LVS scenarios, each on a freshly reset cluster. */
 import { nowMs, sleep } from '../sys';
-import { CheckerEvent, HeldConn, LvsRun, LvsScenario, RolloutStep, failedIn, failedRequests, failuresStopS, heldSurvival, slowAnswers } from './lvs-analysis';
+import {
+  CheckerEvent,
+  HeldConn,
+  LvsRun,
+  LvsScenario,
+  RolloutStep,
+  failedIn,
+  failedRequests,
+  failuresStopS,
+  heldSurvival,
+  slowAnswers,
+} from './lvs-analysis';
 import { LvsCluster } from './lvs-cluster';
 
 export interface LvsMode {
@@ -18,8 +29,22 @@ export interface LvsMode {
 export const LVS_MODES: Record<'short' | 'full', LvsMode> = {
   // Inside User-Mode Linux (one CPU) a fault run takes about 25 s: short is CI's budget, with three runs of the
   // two VIP-holder faults so that one stalled run does not decide a median.
-  short: { name: 'short', runs: { spread: 1, crash: 3, 'graceful-stop': 3, 'traefik-rollout': 1, 'traefik-kill': 2 }, variantRuns: 1, spreadConnections: 3000, heldPerNode: 8, observeMs: 5000 },
-  full: { name: 'full', runs: { spread: 2, crash: 5, 'graceful-stop': 5, 'traefik-rollout': 2, 'traefik-kill': 5 }, variantRuns: 3, spreadConnections: 3000, heldPerNode: 10, observeMs: 6000 },
+  short: {
+    name: 'short',
+    runs: { spread: 1, crash: 3, 'graceful-stop': 3, 'traefik-rollout': 1, 'traefik-kill': 2 },
+    variantRuns: 1,
+    spreadConnections: 3000,
+    heldPerNode: 8,
+    observeMs: 5000,
+  },
+  full: {
+    name: 'full',
+    runs: { spread: 2, crash: 5, 'graceful-stop': 5, 'traefik-rollout': 2, 'traefik-kill': 5 },
+    variantRuns: 3,
+    spreadConnections: 3000,
+    heldPerNode: 10,
+    observeMs: 6000,
+  },
 };
 
 /**
@@ -96,15 +121,28 @@ export async function spread(ctx: ScenarioCtx, runNo: number): Promise<{ record:
   return {
     record: {
       // A real server still failing its check at the start skews the spread: a lab fault, not a result.
-      scenario: 'spread', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0) ?? (c.resetNote ? `at the start ${c.resetNote}` : null), holderBefore: holder,
-      perNode: r.perNode as Record<string, number>, failed: r.failed as number, total: r.total as number,
-      schedulingNodes, extraAnswers: servedDelta - answered, holderConnStates, arpResponders: [arpBefore, arpAfter],
+      scenario: 'spread',
+      variant: ctx.variant,
+      run: runNo,
+      labFault: labFault(c, from, 0) ?? (c.resetNote ? `at the start ${c.resetNote}` : null),
+      holderBefore: holder,
+      perNode: r.perNode as Record<string, number>,
+      failed: r.failed as number,
+      total: r.total as number,
+      schedulingNodes,
+      extraAnswers: servedDelta - answered,
+      holderConnStates,
+      arpResponders: [arpBefore, arpAfter],
     },
   };
 }
 
 /** The VIP holder crashes (power loss) or its keepalived stops gracefully, with connections open to every node. */
-export async function holderFault(ctx: ScenarioCtx, kind: 'crash' | 'graceful-stop', runNo: number): Promise<{ record: LvsRun; trace: RunTrace }> {
+export async function holderFault(
+  ctx: ScenarioCtx,
+  kind: 'crash' | 'graceful-stop',
+  runNo: number,
+): Promise<{ record: LvsRun; trace: RunTrace }> {
   const c = ctx.cluster;
   const holder = await c.reset();
   const from = nowMs();
@@ -130,10 +168,23 @@ export async function holderFault(ctx: ScenarioCtx, kind: 'crash' | 'graceful-st
   ctx.progress(`  held per node ${JSON.stringify(perNode)}`);
   return {
     record: {
-      scenario: kind, variant: ctx.variant, run: runNo, labFault: labFault(c, t0, 1), note: c.resetNote, holderBefore: holder, holderAfter: after, faultNode: holder,
-      survival: heldSurvival(held, kind === 'crash' ? holder : null), failuresStopS: failuresStopS(samples, t0),
-      failedNew: failedIn(samples, t0, to), slowNew: slowAnswers(samples, t0, to), failures: failedRequests(c.samples, t0, to, t0), requests: samples.filter((s) => s.start >= t0).length,
-      arpResponders: [arpBefore, arpAfter], vrrpTransitions: c.transitions.filter((t) => t.t >= t0).length, stoppedNodeServices,
+      scenario: kind,
+      variant: ctx.variant,
+      run: runNo,
+      labFault: labFault(c, t0, 1),
+      note: c.resetNote,
+      holderBefore: holder,
+      holderAfter: after,
+      faultNode: holder,
+      survival: heldSurvival(held, kind === 'crash' ? holder : null),
+      failuresStopS: failuresStopS(samples, t0),
+      failedNew: failedIn(samples, t0, to),
+      slowNew: slowAnswers(samples, t0, to),
+      failures: failedRequests(c.samples, t0, to, t0),
+      requests: samples.filter((s) => s.start >= t0).length,
+      arpResponders: [arpBefore, arpAfter],
+      vrrpTransitions: c.transitions.filter((t) => t.t >= t0).length,
+      stoppedNodeServices,
     },
     trace: { t0, from: t0 - 2000, to: t0 + ctx.mode.observeMs, held },
   };
@@ -164,14 +215,27 @@ export async function traefikRollout(ctx: ScenarioCtx, runNo: number): Promise<{
   const to = nowMs();
   const samples = c.samples.filter((s) => s.start >= from && s.start <= to);
   const director = c.holders()[0] ?? holder;
-  const checkerEvents: CheckerEvent[] = c.checkerChanges.filter((e) => e.t >= from && e.t <= to && e.director === director)
+  const checkerEvents: CheckerEvent[] = c.checkerChanges
+    .filter((e) => e.t >= from && e.t <= to && e.director === director)
     .map((e) => ({ atS: rel(e.t), director: e.director, server: e.server, change: e.change }));
   // With loadBalancing the VIP does not follow Traefik: no MASTER transition is expected (one would be a stall).
   return {
     record: {
-      scenario: 'traefik-rollout', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0), note: c.resetNote, holderBefore: holder, holderAfter: c.holders()[0],
-      failedNew: failedIn(samples, from, to), slowNew: slowAnswers(samples, from, to), failures: failedRequests(c.samples, from, to, from), requests: samples.length, arpResponders: arp,
-      vrrpTransitions: c.transitions.filter((t) => t.t >= from).length, rolloutSteps: steps, checkerEvents,
+      scenario: 'traefik-rollout',
+      variant: ctx.variant,
+      run: runNo,
+      labFault: labFault(c, from, 0),
+      note: c.resetNote,
+      holderBefore: holder,
+      holderAfter: c.holders()[0],
+      failedNew: failedIn(samples, from, to),
+      slowNew: slowAnswers(samples, from, to),
+      failures: failedRequests(c.samples, from, to, from),
+      requests: samples.length,
+      arpResponders: arp,
+      vrrpTransitions: c.transitions.filter((t) => t.t >= from).length,
+      rolloutSteps: steps,
+      checkerEvents,
     },
   };
 }
@@ -192,8 +256,18 @@ export async function traefikKill(ctx: ScenarioCtx, runNo: number): Promise<{ re
   await c.startStandin(victim);
   return {
     record: {
-      scenario: 'traefik-kill', variant: ctx.variant, run: runNo, labFault: labFault(c, from, 0), note: c.resetNote, holderBefore: holder, faultNode: victim,
-      failuresStopS: failuresStopS(samples, t0), failedNew: failedIn(samples, t0, to), slowNew: slowAnswers(samples, t0, to), failures: failedRequests(c.samples, t0, to, t0), requests: samples.length,
+      scenario: 'traefik-kill',
+      variant: ctx.variant,
+      run: runNo,
+      labFault: labFault(c, from, 0),
+      note: c.resetNote,
+      holderBefore: holder,
+      faultNode: victim,
+      failuresStopS: failuresStopS(samples, t0),
+      failedNew: failedIn(samples, t0, to),
+      slowNew: slowAnswers(samples, t0, to),
+      failures: failedRequests(c.samples, t0, to, t0),
+      requests: samples.length,
       vrrpTransitions: c.transitions.filter((t) => t.t >= from).length,
     },
   };

@@ -22,18 +22,24 @@ export interface ModuleLoad {
 
 /** `xz=/root/a,zst=/root/b` as given to --module-roots. */
 export function parseModuleRoots(text: string): Array<[string, string]> {
-  return text.split(',').filter(Boolean).map((pair) => {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new Error(`--module-roots: "${pair}" is not FORMAT=DIR`);
-    return [pair.slice(0, eq), pair.slice(eq + 1)];
-  });
+  return text
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new Error(`--module-roots: "${pair}" is not FORMAT=DIR`);
+      return [pair.slice(0, eq), pair.slice(eq + 1)];
+    });
 }
 
 function ipvsFile(hostRoot: string): string | null {
   const release = os.release();
   const dep = path.join(hostRoot, 'lib', 'modules', release, 'modules.dep');
   if (!fs.existsSync(dep)) return null;
-  const line = fs.readFileSync(dep, 'utf8').split('\n').find((l) => /(^|\/)ip_vs\.ko(\.\w+)?:/.test(l));
+  const line = fs
+    .readFileSync(dep, 'utf8')
+    .split('\n')
+    .find((l) => /(^|\/)ip_vs\.ko(\.\w+)?:/.test(l));
   return line ? line.split(':')[0] : null;
 }
 

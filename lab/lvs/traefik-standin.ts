@@ -39,12 +39,19 @@ const pingHandler = (req: http.IncomingMessage, res: http.ServerResponse): void 
   res.end(ok ? 'OK' : 'Service Unavailable');
 };
 // The admin entrypoint serves /ping only while no health entrypoint took it over.
-const admin = http.createServer(health ? (_req, res) => {
-  res.writeHead(404, { connection: 'close' });
-  res.end();
-} : pingHandler);
+const admin = http.createServer(
+  health
+    ? (_req, res) => {
+        res.writeHead(404, { connection: 'close' });
+        res.end();
+      }
+    : pingHandler,
+);
 const servers: http.Server[] = [web, admin];
-const listens: Array<[http.Server, number, string]> = [[web, Number(webPort), '0.0.0.0'], [admin, Number(adminPort), '127.0.0.1']];
+const listens: Array<[http.Server, number, string]> = [
+  [web, Number(webPort), '0.0.0.0'],
+  [admin, Number(adminPort), '127.0.0.1'],
+];
 if (health) {
   const [addr, port] = health.split(':');
   const s = http.createServer(pingHandler);

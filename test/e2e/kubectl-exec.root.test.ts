@@ -19,17 +19,22 @@ if (!root) {
       throw new Error('the kubectl exec stand-in test needs root for nsenter');
     });
   } else {
-    console.warn(`${'*'.repeat(78)}\nSKIPPED: the kubectl exec stand-in test needs root for nsenter.\n`
-      + `Set EDGE_REQUIRE_KEEPALIVED=1 to make this a failure (CI does).\n${'*'.repeat(78)}`);
+    console.warn(
+      `${'*'.repeat(78)}\nSKIPPED: the kubectl exec stand-in test needs root for nsenter.\n` +
+        `Set EDGE_REQUIRE_KEEPALIVED=1 to make this a failure (CI does).\n${'*'.repeat(78)}`,
+    );
   }
 }
 
-(root ? test : test.skip)('exec runs the command with the container process\'s environment', async () => {
+(root ? test : test.skip)("exec runs the command with the container process's environment", async () => {
   const container = spawn('sleep', ['30'], { env: { ...process.env, POD_ONLY: 'from-the-container' } });
   try {
     fs.writeFileSync(path.join(dir, 'keepalived-abc'), String(container.pid));
-    const r = spawnSync(SHIM, ['exec', '-n', 'kube-system', 'keepalived-abc', '-c', 'keepalived', '--', '/bin/sh', '-c', 'echo "$POD_ONLY"'],
-      { env, encoding: 'utf8' });
+    const r = spawnSync(
+      SHIM,
+      ['exec', '-n', 'kube-system', 'keepalived-abc', '-c', 'keepalived', '--', '/bin/sh', '-c', 'echo "$POD_ONLY"'],
+      { env, encoding: 'utf8' },
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('from-the-container\n');
   } finally {

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { expandVars, resolveInImage, serviceEnv, writeAtomicDir } from '../../e2e/pod-runner';
 
-describe('expandVars (the kubelet\'s $(VAR) expansion)', () => {
+describe("expandVars (the kubelet's $(VAR) expansion)", () => {
   const env = { HOST_IP: '172.20.0.113', A: 'x' };
   test.each([
     ['--entryPoints.metrics.address=[$(HOST_IP)]:9101/tcp', '--entryPoints.metrics.address=[172.20.0.113]:9101/tcp'],
@@ -17,11 +17,18 @@ describe('expandVars (the kubelet\'s $(VAR) expansion)', () => {
 });
 
 test('serviceEnv gives the docker-link variables of a Service', () => {
-  const env = serviceEnv([{ metadata: { name: 'kubernetes' }, spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] } }]);
+  const env = serviceEnv([
+    { metadata: { name: 'kubernetes' }, spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] } },
+  ]);
   expect(env).toEqual({
-    KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443', KUBERNETES_SERVICE_PORT_HTTPS: '443',
-    KUBERNETES_PORT: 'tcp://10.96.0.1:443', KUBERNETES_PORT_443_TCP: 'tcp://10.96.0.1:443', KUBERNETES_PORT_443_TCP_PROTO: 'tcp',
-    KUBERNETES_PORT_443_TCP_PORT: '443', KUBERNETES_PORT_443_TCP_ADDR: '10.96.0.1',
+    KUBERNETES_SERVICE_HOST: '10.96.0.1',
+    KUBERNETES_SERVICE_PORT: '443',
+    KUBERNETES_SERVICE_PORT_HTTPS: '443',
+    KUBERNETES_PORT: 'tcp://10.96.0.1:443',
+    KUBERNETES_PORT_443_TCP: 'tcp://10.96.0.1:443',
+    KUBERNETES_PORT_443_TCP_PROTO: 'tcp',
+    KUBERNETES_PORT_443_TCP_PORT: '443',
+    KUBERNETES_PORT_443_TCP_ADDR: '10.96.0.1',
   });
   expect(serviceEnv([{ metadata: { name: 'headless' }, spec: { clusterIP: 'None', ports: [{ port: 80 }] } }])).toEqual({});
 });

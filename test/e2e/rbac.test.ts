@@ -14,10 +14,7 @@ test('each resource of each rule is one grant', () => {
 
 test('withoutGrant removes one resource and drops a rule left empty', () => {
   const [nodes, , status] = grantsOf(role);
-  expect(withoutGrant(role, nodes).rules).toEqual([
-    { apiGroups: [''], resources: ['services'], verbs: ['get'] },
-    role.rules[1],
-  ]);
+  expect(withoutGrant(role, nodes).rules).toEqual([{ apiGroups: [''], resources: ['services'], verbs: ['get'] }, role.rules[1]]);
   expect(withoutGrant(role, status).rules).toEqual([role.rules[0]]);
   expect(role.rules[0].resources).toEqual(['nodes', 'services']);
 });

@@ -22,10 +22,19 @@ describe('edge under test', () => {
   test('project defaults: DaemonSet arguments with the node name as config-id', () => {
     const args = projectDefaults().keepalivedArgs('edge-2', { configFile: '/etc/keepalived/keepalived.conf', runDir: '/run/ka' });
     expect(args).toEqual([
-      '--dont-fork', '--log-console', '--log-detail',
-      '--config-id', 'edge-2',
-      '--use-file', '/etc/keepalived/keepalived.conf',
-      '--pid', '/run/ka/keepalived.pid', '--vrrp_pid', '/run/ka/vrrp.pid', '--checkers_pid', '/run/ka/checkers.pid',
+      '--dont-fork',
+      '--log-console',
+      '--log-detail',
+      '--config-id',
+      'edge-2',
+      '--use-file',
+      '/etc/keepalived/keepalived.conf',
+      '--pid',
+      '/run/ka/keepalived.pid',
+      '--vrrp_pid',
+      '/run/ka/vrrp.pid',
+      '--checkers_pid',
+      '/run/ka/checkers.pid',
       '--vrrp',
     ]);
   });
@@ -49,7 +58,11 @@ describe('edge under test', () => {
   });
 
   test('setpriv keeps only the listed capabilities', () => {
-    expect(setprivArgs(['NET_ADMIN', 'CAP_NET_RAW'])).toEqual(['/usr/bin/setpriv', '--bounding-set=-all,+net_admin,+net_raw', '--inh-caps=-all']);
+    expect(setprivArgs(['NET_ADMIN', 'CAP_NET_RAW'])).toEqual([
+      '/usr/bin/setpriv',
+      '--bounding-set=-all,+net_admin,+net_raw',
+      '--inh-caps=-all',
+    ]);
   });
 });
 

@@ -1,10 +1,32 @@
 import { parseModuleRoots } from '../../lab/lvs/module-formats';
 import { rolloutTimeline } from '../../lab/lvs/lvs-report';
 import {
-  HeldConn, LvsRun, arpResponders, parseCheckerChange, ipvsConnStates, evaluateLvsTargets, targetStatus, failedRequests, failuresStopS, heldSurvival, slowAnswers, ipvsRealServers, ipvsScheduledConns, ipvsServiceCount, shares,
+  HeldConn,
+  LvsRun,
+  arpResponders,
+  parseCheckerChange,
+  ipvsConnStates,
+  evaluateLvsTargets,
+  targetStatus,
+  failedRequests,
+  failuresStopS,
+  heldSurvival,
+  slowAnswers,
+  ipvsRealServers,
+  ipvsScheduledConns,
+  ipvsServiceCount,
+  shares,
 } from '../../lab/lvs/lvs-analysis';
 
-const held = (node: string, failedAt: number | null): HeldConn => ({ node, src: '10.77.0.201', srcPort: 40000, requests: 5, failedAt, error: failedAt ? 'ECONNRESET' : null, maxLatencyMs: 3 });
+const held = (node: string, failedAt: number | null): HeldConn => ({
+  node,
+  src: '10.77.0.201',
+  srcPort: 40000,
+  requests: 5,
+  failedAt,
+  error: failedAt ? 'ECONNRESET' : null,
+  maxLatencyMs: 3,
+});
 
 describe('LVS lab analysis', () => {
   test('arping replies: distinct MACs', () => {
@@ -31,15 +53,23 @@ describe('LVS lab analysis', () => {
   ].join('\n');
 
   test('checker changes: the real server and whether it was enabled or disabled', () => {
-    expect(parseCheckerChange('Mon Dec  7 03:30:04 2026: Disabling service [10.77.0.11]:tcp:80 of VS [10.77.0.100]:tcp:80'))
-      .toEqual({ address: '10.77.0.11', change: 'disabled' });
-    expect(parseCheckerChange('Enabling service [10.77.0.13]:tcp:80 of VS [10.77.0.100]:tcp:80')).toEqual({ address: '10.77.0.13', change: 'enabled' });
+    expect(parseCheckerChange('Mon Dec  7 03:30:04 2026: Disabling service [10.77.0.11]:tcp:80 of VS [10.77.0.100]:tcp:80')).toEqual({
+      address: '10.77.0.11',
+      change: 'disabled',
+    });
+    expect(parseCheckerChange('Enabling service [10.77.0.13]:tcp:80 of VS [10.77.0.100]:tcp:80')).toEqual({
+      address: '10.77.0.13',
+      change: 'enabled',
+    });
     expect(parseCheckerChange('HTTP_CHECK on service [10.77.0.12]:tcp:80 failed.')).toBeNull();
   });
 
   test('rollout timeline: steps and checker changes in time order; a node never listed again says so', () => {
     const run: LvsRun = {
-      scenario: 'traefik-rollout', variant: 'project', run: 1, labFault: null,
+      scenario: 'traefik-rollout',
+      variant: 'project',
+      run: 1,
+      labFault: null,
       rolloutSteps: [
         { node: 'edge-1', sigtermS: 0, exitedS: 4.1, readyS: 6.2, listedS: 7 },
         { node: 'edge-2', sigtermS: 8, exitedS: 12.1, readyS: 14, listedS: null },
@@ -49,9 +79,11 @@ describe('LVS lab analysis', () => {
         { atS: 0.4, director: 'edge-1', server: 'edge-1', change: 'disabled' },
       ],
     };
-    expect(rolloutTimeline(run)).toBe('timeline: 0.00 s edge-1 SIGTERM; 0.40 s edge-1\'s checker disabled edge-1; 4.10 s edge-1 exited; '
-      + '6.20 s edge-1 listening again; 6.50 s edge-1\'s checker enabled edge-1; 7.00 s edge-1 listed; 8.00 s edge-2 SIGTERM; '
-      + '12.10 s edge-2 exited; 14.00 s edge-2 listening again; 14.00 s edge-2 not listed again before the next step');
+    expect(rolloutTimeline(run)).toBe(
+      "timeline: 0.00 s edge-1 SIGTERM; 0.40 s edge-1's checker disabled edge-1; 4.10 s edge-1 exited; " +
+        "6.20 s edge-1 listening again; 6.50 s edge-1's checker enabled edge-1; 7.00 s edge-1 listed; 8.00 s edge-2 SIGTERM; " +
+        '12.10 s edge-2 exited; 14.00 s edge-2 listening again; 14.00 s edge-2 not listed again before the next step',
+    );
   });
 
   test('ipvsadm -Ln: weights of one service only', () => {
@@ -98,14 +130,22 @@ describe('LVS lab analysis', () => {
 
   test('slow answers: answered requests over 1 s in the window, and the slowest; failures do not count', () => {
     const s = (start: number, ms: number, ok = true) => ({ start, end: start + ms, ok, node: ok ? 'edge-1' : null });
-    expect(slowAnswers([s(900, 5000), s(1000, 20), s(1100, 1000), s(1200, 1040.6), s(1300, 3000, false), s(6000, 9000)], 1000, 5000))
-      .toEqual({ slow: 1, slowestMs: 1041 });
+    expect(
+      slowAnswers([s(900, 5000), s(1000, 20), s(1100, 1000), s(1200, 1040.6), s(1300, 3000, false), s(6000, 9000)], 1000, 5000),
+    ).toEqual({ slow: 1, slowestMs: 1041 });
     expect(slowAnswers([s(1000, 3000, false)], 1000, 5000)).toEqual({ slow: 0, slowestMs: null });
   });
 
   test('failed requests: error, source, and the last earlier use of the same source port', () => {
-    const s = (start: number, srcPort: number, node: string | null, error: string | null = null) =>
-      ({ start, end: start + 5, ok: node !== null, node, src: '10.77.0.201', srcPort, error });
+    const s = (start: number, srcPort: number, node: string | null, error: string | null = null) => ({
+      start,
+      end: start + 5,
+      ok: node !== null,
+      node,
+      src: '10.77.0.201',
+      srcPort,
+      error,
+    });
     const samples = [
       s(3000, 40001, null, 'ECONNREFUSED'), // out of order on purpose: sorted by start
       s(1000, 40001, 'edge-2'),
@@ -125,7 +165,10 @@ describe('LVS lab analysis', () => {
   });
 
   test('held connections: the dead node counts apart, closed-by-lab is not a loss', () => {
-    const r = heldSurvival([held('edge-1', 5), held('edge-1', null), held('edge-2', null), held('edge-2', 7), held('edge-3', -1)], 'edge-1');
+    const r = heldSurvival(
+      [held('edge-1', 5), held('edge-1', null), held('edge-2', null), held('edge-2', 7), held('edge-3', -1)],
+      'edge-1',
+    );
     expect(r).toEqual({ toSurviving: 3, survivedSurviving: 2, toDead: 2, lostDead: 1, lostPerNode: { 'edge-1': 1, 'edge-2': 1 } });
   });
 
@@ -134,7 +177,14 @@ describe('LVS lab analysis', () => {
   test('targets: medians of good runs; a lab fault does not count; missing data is not met', () => {
     const surv = (ok: number) => ({ toSurviving: 20, survivedSurviving: ok, toDead: 10, lostDead: 10, lostPerNode: {} });
     const runs: LvsRun[] = [
-      run({ perNode: { a: 1000, b: 1000, c: 1000 }, failed: 0, total: 3000, schedulingNodes: { a: 3000, b: 0, c: 0 }, extraAnswers: 0, arpResponders: [1, 1] }),
+      run({
+        perNode: { a: 1000, b: 1000, c: 1000 },
+        failed: 0,
+        total: 3000,
+        schedulingNodes: { a: 3000, b: 0, c: 0 },
+        extraAnswers: 0,
+        arpResponders: [1, 1],
+      }),
       run({ scenario: 'crash', survival: surv(20), failuresStopS: 1.2 }),
       run({ scenario: 'crash', run: 2, survival: surv(19), failuresStopS: 1.9 }),
       run({ scenario: 'crash', run: 3, survival: surv(20), failuresStopS: 1.4 }),
@@ -161,28 +211,58 @@ describe('LVS lab analysis', () => {
   });
 
   test('ipvsServiceCount counts virtual services, not real servers', () => {
-    const list = ['IP Virtual Server version 1.2.1 (size=4096)', 'Prot LocalAddress:Port Scheduler Flags',
-      '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn', 'TCP  10.77.0.100:80 mh (mh-fallback,mh-port)',
-      '  -> 10.77.0.11:80                Route   1      0          0', '  -> 10.77.0.12:80                Route   1      0          0',
-      'TCP  10.77.0.100:443 mh (mh-fallback,mh-port)', '  -> 10.77.0.11:443               Route   1      0          0'].join('\n');
+    const list = [
+      'IP Virtual Server version 1.2.1 (size=4096)',
+      'Prot LocalAddress:Port Scheduler Flags',
+      '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+      'TCP  10.77.0.100:80 mh (mh-fallback,mh-port)',
+      '  -> 10.77.0.11:80                Route   1      0          0',
+      '  -> 10.77.0.12:80                Route   1      0          0',
+      'TCP  10.77.0.100:443 mh (mh-fallback,mh-port)',
+      '  -> 10.77.0.11:443               Route   1      0          0',
+    ].join('\n');
     expect(ipvsServiceCount(list)).toBe(2);
     expect(ipvsServiceCount(list.split('\n').slice(0, 3).join('\n'))).toBe(0);
   });
 
   test('targets: an uneven spread, a second scheduling node or two ARP responders are missed', () => {
-    const t = Object.fromEntries(evaluateLvsTargets([
-      run({ perNode: { a: 1500, b: 900, c: 600 }, failed: 0, total: 3000, schedulingNodes: { a: 3000, b: 12, c: 0 }, extraAnswers: 0, arpResponders: [1, 2] }),
-    ], 'project').map((x) => [x.id, x]));
+    const t = Object.fromEntries(
+      evaluateLvsTargets(
+        [
+          run({
+            perNode: { a: 1500, b: 900, c: 600 },
+            failed: 0,
+            total: 3000,
+            schedulingNodes: { a: 3000, b: 12, c: 0 },
+            extraAnswers: 0,
+            arpResponders: [1, 2],
+          }),
+        ],
+        'project',
+      ).map((x) => [x.id, x]),
+    );
     expect(t.spread.met).toBe(false);
     expect(t['no-loops'].met).toBe(false);
     expect(t.arp.met).toBe(false);
   });
 
   test('target status: met, missed, or not run', () => {
-    const t = Object.fromEntries(evaluateLvsTargets([
-      run({ perNode: { a: 1500, b: 900, c: 600 }, failed: 0, total: 3000, schedulingNodes: { a: 3000 }, extraAnswers: 0, arpResponders: [1] }),
-      run({ scenario: 'traefik-rollout', failedNew: 0, requests: 1639 }),
-    ], 'project').map((x) => [x.id, x]));
+    const t = Object.fromEntries(
+      evaluateLvsTargets(
+        [
+          run({
+            perNode: { a: 1500, b: 900, c: 600 },
+            failed: 0,
+            total: 3000,
+            schedulingNodes: { a: 3000 },
+            extraAnswers: 0,
+            arpResponders: [1],
+          }),
+          run({ scenario: 'traefik-rollout', failedNew: 0, requests: 1639 }),
+        ],
+        'project',
+      ).map((x) => [x.id, x]),
+    );
     expect(targetStatus(t.rollout)).toBe('met');
     expect(targetStatus(t.spread)).toBe('missed');
     expect(targetStatus(t['traefik-kill'])).toBe('not run');
@@ -208,7 +288,10 @@ describe('LVS lab analysis', () => {
 
 describe('module roots (lab/lvs/module-formats.ts)', () => {
   test('--module-roots takes FORMAT=DIR pairs in order and refuses anything else', () => {
-    expect(parseModuleRoots('xz=/tmp/noderoot-xz,zst=/tmp/noderoot')).toEqual([['xz', '/tmp/noderoot-xz'], ['zst', '/tmp/noderoot']]);
+    expect(parseModuleRoots('xz=/tmp/noderoot-xz,zst=/tmp/noderoot')).toEqual([
+      ['xz', '/tmp/noderoot-xz'],
+      ['zst', '/tmp/noderoot'],
+    ]);
     expect(parseModuleRoots('')).toEqual([]);
     expect(() => parseModuleRoots('xz')).toThrow('--module-roots: "xz" is not FORMAT=DIR');
     expect(() => parseModuleRoots('=/tmp')).toThrow('is not FORMAT=DIR');

@@ -14,6 +14,8 @@ describeWithKeepalived('seed LVS edge against the real keepalived', () => {
       configIds: ids,
       nodeAddresses: Object.fromEntries(edge.nodes.map((n) => [n.name, `${n.address}/${edge.subnetPrefix}`])),
     });
-    expect(results.map((r) => ({ id: r.configId, stderr: r.stderr, code: r.exitCode }))).toEqual(ids.map((id) => ({ id, stderr: '', code: 0 })));
+    expect(results.map((r) => ({ id: r.configId, stderr: r.stderr, code: r.exitCode }))).toEqual(
+      ids.map((id) => ({ id, stderr: '', code: 0 })),
+    );
   });
 });

@@ -10,17 +10,28 @@ import { seedLvsEdge, synthesizeLvsEdge } from '../../lab/lvs/lvs-edge';
 function virtualServerLines(conf: string): string[] {
   const start = conf.indexOf('virtual_server');
   expect(start).toBeGreaterThanOrEqual(0);
-  return conf.slice(start).split('\n').map((l) => l.trim().replace(/\s*\{$/, ' {').replace(/\s+/g, ' ')).filter((l) => l !== '');
+  return conf
+    .slice(start)
+    .split('\n')
+    .map((l) =>
+      l
+        .trim()
+        .replace(/\s*\{$/, ' {')
+        .replace(/\s+/g, ' '),
+    )
+    .filter((l) => l !== '');
 }
 
 describe('seed LVS edge', () => {
   const edge = seedLvsEdge('seed');
 
-  test('is the seed document\'s virtual_server on lab addresses, with the three rejected keywords corrected', () => {
+  test("is the seed document's virtual_server on lab addresses, with the three rejected keywords corrected", () => {
     const seedConf = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'seed-keepalived.conf'), 'utf8');
     // The seed's addresses mapped to the lab's: its VIP and its three nodes, in order.
     const seedAddresses: Record<string, string> = { '172.20.0.119': edge.vip };
-    ['172.20.0.113', '172.20.0.114', '172.20.0.115'].forEach((a, i) => { seedAddresses[a] = edge.nodes[i].address; });
+    ['172.20.0.113', '172.20.0.114', '172.20.0.115'].forEach((a, i) => {
+      seedAddresses[a] = edge.nodes[i].address;
+    });
     const expected = virtualServerLines(seedConf)
       .map((l) => l.replace(/\b172\.20\.0\.\d+\b/g, (a) => seedAddresses[a] ?? a))
       .filter((l) => !/^(nat_mask|persistence_timeout) /.test(l))
@@ -28,14 +39,14 @@ describe('seed LVS edge', () => {
     expect(virtualServerLines(edge.keepalivedConf)).toEqual(expected);
   });
 
-  test('the seed\'s VRRP: v2, advert 1 s, every node MASTER at priority 100', () => {
+  test("the seed's VRRP: v2, advert 1 s, every node MASTER at priority 100", () => {
     expect(edge.keepalivedConf).toMatch(/vrrp_version 2/);
     expect(edge.keepalivedConf).toMatch(/state MASTER/);
     expect(edge.keepalivedConf).not.toMatch(/lvs_sync_daemon|@/);
     expect(edge.nodes.map((n) => n.priority)).toEqual([100, 100, 100]);
   });
 
-  test('runs VRRP and checkers with the project\'s container, without the handover and with no host preparation', () => {
+  test("runs VRRP and checkers with the project's container, without the handover and with no host preparation", () => {
     const vrrpOnly = synthesizeLvsEdge('vrrp only', false);
     expect(edge.pod.command).toEqual(vrrpOnly.pod.command);
     expect(edge.pod.capabilities).toEqual(vrrpOnly.pod.capabilities);

@@ -24,7 +24,14 @@ function run(scenario: ScenarioId, variant: VariantId, n: number, over: Partial<
 }
 
 function result(scenario: ScenarioId, variant: VariantId, runs: RunRecord[]): ScenarioResult {
-  return { scenario, variant, variantLabel: variant === 'project' ? 'project defaults' : 'seed settings', title: scenario, runs, summary: summarizeRuns(runs) };
+  return {
+    scenario,
+    variant,
+    variantLabel: variant === 'project' ? 'project defaults' : 'seed settings',
+    title: scenario,
+    runs,
+    summary: summarizeRuns(runs),
+  };
 }
 
 function good(): ScenarioResult[] {
@@ -50,7 +57,11 @@ const byId = (ts: ReturnType<typeof evaluateTargets>, id: string) => ts.find((t)
 
 describe('summaries', () => {
   test('errored runs are counted but not measured', () => {
-    const s = summarizeRuns([run('crash', 'project', 1, { vipMoveS: 0.6 }), run('crash', 'project', 2, { ok: false, vipMoveS: null, moves: null }), run('crash', 'project', 3, { vipMoveS: 0.8 })]);
+    const s = summarizeRuns([
+      run('crash', 'project', 1, { vipMoveS: 0.6 }),
+      run('crash', 'project', 2, { ok: false, vipMoveS: null, moves: null }),
+      run('crash', 'project', 3, { vipMoveS: 0.8 }),
+    ]);
     expect(s).toMatchObject({ runs: 3, erroredRuns: 1, movesPerRun: [1, 1] });
     expect(s.vipMoveS.median).toBeCloseTo(0.7, 10);
   });
@@ -84,10 +95,13 @@ describe('targets', () => {
     expect(byId(ts, 'rollout-moves-2').status).toBe('met');
     expect(byId(ts, 'lvs-dr')).toMatchObject({ status: 'not-run', measured: expect.stringContaining('not run: kernel without IP_VS') });
     // A suite without them says so instead of blaming the kernel.
-    expect(byId(evaluateTargets(good(), { ...LVS, skipped: 'not in this suite' }), 'lvs-dr'))
-      .toMatchObject({ status: 'not-run', measured: 'not run: not in this suite' });
+    expect(byId(evaluateTargets(good(), { ...LVS, skipped: 'not in this suite' }), 'lvs-dr')).toMatchObject({
+      status: 'not-run',
+      measured: 'not run: not in this suite',
+    });
     // Once the LVS part ran, its outcome is this target's: a missed LVS target fails the lab.
-    const ran = (exitCode: number, missed: string[]) => byId(evaluateTargets(good(), { ...LVS, ran: { where: 'User-Mode Linux', exitCode, missed, results: 'lvs/results.md' } }), 'lvs-dr');
+    const ran = (exitCode: number, missed: string[]) =>
+      byId(evaluateTargets(good(), { ...LVS, ran: { where: 'User-Mode Linux', exitCode, missed, results: 'lvs/results.md' } }), 'lvs-dr');
     expect(ran(0, [])).toMatchObject({ status: 'met', measured: 'User-Mode Linux: every target met' });
     expect(ran(1, ['spread'])).toMatchObject({ status: 'missed', measured: 'User-Mode Linux: missed spread' });
     expect(ran(2, [])).toMatchObject({ status: 'missed' });
@@ -96,7 +110,13 @@ describe('targets', () => {
 
   test('slow crash failover and a weak speedup are missed', () => {
     const rs = good().map((r) =>
-      r.scenario === 'crash' && r.variant === 'project' ? result('crash', 'project', [1, 2, 3].map((i) => run('crash', 'project', i, { vipMoveS: 1.2, clientGapS: 1.3 }))) : r,
+      r.scenario === 'crash' && r.variant === 'project'
+        ? result(
+            'crash',
+            'project',
+            [1, 2, 3].map((i) => run('crash', 'project', i, { vipMoveS: 1.2, clientGapS: 1.3 })),
+          )
+        : r,
     );
     const ts = evaluateTargets(rs, LVS);
     expect(byId(ts, 'crash-vip-move').status).toBe('missed');
@@ -105,7 +125,11 @@ describe('targets', () => {
   });
 
   test('a run without a move fails the move-time target even if the median looks fine', () => {
-    const runs = [run('graceful-stop', 'project', 1, { vipMoveS: 0.1 }), run('graceful-stop', 'project', 2, { vipMoveS: 0.1 }), run('graceful-stop', 'project', 3, { vipMoveS: null, moves: 0 })];
+    const runs = [
+      run('graceful-stop', 'project', 1, { vipMoveS: 0.1 }),
+      run('graceful-stop', 'project', 2, { vipMoveS: 0.1 }),
+      run('graceful-stop', 'project', 3, { vipMoveS: null, moves: 0 }),
+    ];
     const ts = evaluateTargets([result('graceful-stop', 'project', runs)], LVS);
     expect(byId(ts, 'graceful-stop').status).toBe('missed');
     expect(byId(ts, 'one-move-per-fault').status).toBe('missed');
@@ -113,8 +137,10 @@ describe('targets', () => {
 
   test('second move after the return, split brain and CPU flaps are missed', () => {
     const rs = good().map((r) => {
-      if (r.scenario === 'return-after-crash') return result('return-after-crash', 'project', [run('return-after-crash', 'project', 1, { moves: 1, doubleHoldingS: 0.8 })]);
-      if (r.scenario === 'cpu-load') return result('cpu-load', 'project', [run('cpu-load', 'project', 1, { moves: 0, vrrpTransitions: 2 })]);
+      if (r.scenario === 'return-after-crash')
+        return result('return-after-crash', 'project', [run('return-after-crash', 'project', 1, { moves: 1, doubleHoldingS: 0.8 })]);
+      if (r.scenario === 'cpu-load')
+        return result('cpu-load', 'project', [run('cpu-load', 'project', 1, { moves: 0, vrrpTransitions: 2 })]);
       return r;
     });
     const ts = evaluateTargets(rs, LVS);
@@ -125,7 +151,11 @@ describe('targets', () => {
 
   test('a rollout with more moves than its structural minimum is missed', () => {
     const rs = good().map((r) =>
-      r.scenario === 'rollout' ? result('rollout', 'project', [run('rollout', 'project', 1, { label: 'holder first', order: ['edge-1', 'edge-2', 'edge-3'], moves: 3, structuralMoves: 2 })]) : r,
+      r.scenario === 'rollout'
+        ? result('rollout', 'project', [
+            run('rollout', 'project', 1, { label: 'holder first', order: ['edge-1', 'edge-2', 'edge-3'], moves: 3, structuralMoves: 2 }),
+          ])
+        : r,
     );
     expect(byId(evaluateTargets(rs, LVS), 'rollout-moves-1').status).toBe('missed');
   });

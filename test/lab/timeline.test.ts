@@ -34,8 +34,12 @@ describe('parsing', () => {
   });
 
   test('monitor address lines for the VIP only', () => {
-    expect(parseMonitorLine('[2026-11-26T14:21:21.403818] 2: eth0    inet 10.77.0.100/32 scope global eth0', 'a', VIP, 'eth0')).toMatchObject({ node: 'a', kind: 'vip-add' });
-    expect(parseMonitorLine('[2026-11-26T14:21:21.408683] Deleted 2: eth0    inet 10.77.0.100/32 scope global eth0', 'a', VIP, 'eth0')).toMatchObject({ kind: 'vip-del' });
+    expect(
+      parseMonitorLine('[2026-11-26T14:21:21.403818] 2: eth0    inet 10.77.0.100/32 scope global eth0', 'a', VIP, 'eth0'),
+    ).toMatchObject({ node: 'a', kind: 'vip-add' });
+    expect(
+      parseMonitorLine('[2026-11-26T14:21:21.408683] Deleted 2: eth0    inet 10.77.0.100/32 scope global eth0', 'a', VIP, 'eth0'),
+    ).toMatchObject({ kind: 'vip-del' });
     expect(parseMonitorLine('[2026-11-26T14:21:21.408683] 2: eth0    inet 10.77.0.11/24 scope global eth0', 'a', VIP, 'eth0')).toBeNull();
     expect(parseMonitorLine('[2026-11-26T14:21:21.407065] Deleted 2: eth0    inet6 fe80::1/64 scope link', 'a', VIP, 'eth0')).toBeNull();
     // 10.77.0.1000 is no address, but make sure a prefix of the VIP does not match
@@ -67,12 +71,33 @@ describe('parsing', () => {
 
 describe('analyzeVip', () => {
   test('graceful move: one move, no double holding', () => {
-    const a = analyzeVip(tl([[1001, 'a', 'vip-del'], [1130, 'b', 'vip-add']]), 1000, 3000);
-    expect(a).toMatchObject({ moves: 1, doubleHoldingMs: 0, firstNewHolderAt: 1130, firstNewHolder: 'b', holderAtStart: 'a', holderAtEnd: 'b' });
+    const a = analyzeVip(
+      tl([
+        [1001, 'a', 'vip-del'],
+        [1130, 'b', 'vip-add'],
+      ]),
+      1000,
+      3000,
+    );
+    expect(a).toMatchObject({
+      moves: 1,
+      doubleHoldingMs: 0,
+      firstNewHolderAt: 1130,
+      firstNewHolder: 'b',
+      holderAtStart: 'a',
+      holderAtEnd: 'b',
+    });
   });
 
   test('crash with link down: dead node keeps the address but does not hold the VIP', () => {
-    const a = analyzeVip(tl([[1005, 'a', 'link-down'], [1700, 'b', 'vip-add']]), 1000, 3000);
+    const a = analyzeVip(
+      tl([
+        [1005, 'a', 'link-down'],
+        [1700, 'b', 'vip-add'],
+      ]),
+      1000,
+      3000,
+    );
     expect(a.moves).toBe(1);
     expect(a.doubleHoldingMs).toBe(0);
     expect(a.firstNewHolderAt).toBe(1700);
@@ -102,13 +127,26 @@ describe('analyzeVip', () => {
   });
 
   test('flap back to the old master counts twice', () => {
-    const a = analyzeVip(tl([[1001, 'a', 'vip-del'], [1100, 'b', 'vip-add'], [4000, 'b', 'vip-del'], [4100, 'a', 'vip-add']]), 1000, 5000);
+    const a = analyzeVip(
+      tl([
+        [1001, 'a', 'vip-del'],
+        [1100, 'b', 'vip-add'],
+        [4000, 'b', 'vip-del'],
+        [4100, 'a', 'vip-add'],
+      ]),
+      1000,
+      5000,
+    );
     expect(a.moves).toBe(2);
     expect(a.changes.map((c) => c.holder)).toEqual([null, 'b', null, 'a']);
   });
 
   test('events before the window set the starting state; events after it are ignored', () => {
-    const t = tl([[500, 'a', 'vip-del'], [600, 'b', 'vip-add'], [5000, 'c', 'vip-add']]);
+    const t = tl([
+      [500, 'a', 'vip-del'],
+      [600, 'b', 'vip-add'],
+      [5000, 'c', 'vip-add'],
+    ]);
     const a = analyzeVip(t, 1000, 3000);
     expect(a).toMatchObject({ moves: 0, holderAtStart: 'b', holderAtEnd: 'b', firstNewHolderAt: null });
   });
@@ -137,7 +175,12 @@ describe('analyzeVip', () => {
 
 describe('intervals', () => {
   test('holding intervals are clipped to the window', () => {
-    const t = tl([[1005, 'a', 'link-down'], [1700, 'b', 'vip-add'], [2500, 'a', 'vip-del'], [2600, 'a', 'link-up']]);
+    const t = tl([
+      [1005, 'a', 'link-down'],
+      [1700, 'b', 'vip-add'],
+      [2500, 'a', 'vip-del'],
+      [2600, 'a', 'link-up'],
+    ]);
     expect(holdingIntervals(t, 0, 3000)).toEqual([
       { node: 'a', from: 0, to: 1005 },
       { node: 'b', from: 1700, to: 3000 },

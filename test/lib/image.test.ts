@@ -11,10 +11,16 @@ describe('validatePinnedImage', () => {
   });
 
   test.each([
-    'traefik', 'traefik:latest', 'docker.io/traefik:', 'registry.example.com:5000/traefik',
-    'traefik@sha256:abc', 'traefik: v3', 'traefik:v3@',
+    'traefik',
+    'traefik:latest',
+    'docker.io/traefik:',
+    'registry.example.com:5000/traefik',
+    'traefik@sha256:abc',
+    'traefik: v3',
+    'traefik:v3@',
   ])('rejects %s, naming the property and value', (image) => {
-    expect(() => validatePinnedImage(image, 'traefik.image'))
-      .toThrow(`traefik.image "${image}" must be pinned to a tag or sha256 digest other than latest`);
+    expect(() => validatePinnedImage(image, 'traefik.image')).toThrow(
+      `traefik.image "${image}" must be pinned to a tag or sha256 digest other than latest`,
+    );
   });
 });

@@ -5,8 +5,17 @@ import { canonicalQuantity } from '../../lib/quantity';
 
 describe('canonicalQuantity', () => {
   test.each([
-    ['1024Mi', '1Gi'], ['1536Mi', '1536Mi'], ['1048576Ki', '1Gi'], ['256Mi', '256Mi'], ['2048Gi', '2Ti'],
-    ['1000m', '1'], ['1500m', '1500m'], ['100m', '100m'], ['0Mi', '0Mi'], ['1.5Gi', '1.5Gi'], ['2', '2'],
+    ['1024Mi', '1Gi'],
+    ['1536Mi', '1536Mi'],
+    ['1048576Ki', '1Gi'],
+    ['256Mi', '256Mi'],
+    ['2048Gi', '2Ti'],
+    ['1000m', '1'],
+    ['1500m', '1500m'],
+    ['100m', '100m'],
+    ['0Mi', '0Mi'],
+    ['1.5Gi', '1.5Gi'],
+    ['2', '2'],
   ])('%s -> %s', (given, canonical) => {
     expect(canonicalQuantity(given)).toBe(canonical);
   });
@@ -22,7 +31,10 @@ describe('the Traefik DaemonSet is spelled as the API server stores it', () => {
   test('no zero minReadySeconds and canonical default quantities', () => {
     const ds = daemonSet();
     expect(ds.spec).not.toHaveProperty('minReadySeconds');
-    expect(ds.spec.template.spec.containers[0].resources).toEqual({ limits: { memory: '1Gi' }, requests: { cpu: '100m', memory: '256Mi' } });
+    expect(ds.spec.template.spec.containers[0].resources).toEqual({
+      limits: { memory: '1Gi' },
+      requests: { cpu: '100m', memory: '256Mi' },
+    });
   });
 
   test('user resources are canonicalized too', () => {
@@ -32,7 +44,7 @@ describe('the Traefik DaemonSet is spelled as the API server stores it', () => {
       ephemeralStorage: { limit: Size.gibibytes(1024) },
     });
     expect(ds.spec.template.spec.containers[0].resources).toEqual({
-      limits: { 'cpu': '2500m', 'memory': '3Gi', 'ephemeral-storage': '1Ti' },
+      limits: { cpu: '2500m', memory: '3Gi', 'ephemeral-storage': '1Ti' },
       requests: { cpu: '1', memory: '2Gi' },
     });
   });

@@ -18,9 +18,10 @@ function scan(files: Record<string, string>): string[] {
 }
 
 test('a conforming API has no violations', () => {
-  expect(scan({
-    'index.d.ts': "export * from './thing';\n",
-    'thing.d.ts': `import { Construct } from 'constructs';
+  expect(
+    scan({
+      'index.d.ts': "export * from './thing';\n",
+      'thing.d.ts': `import { Construct } from 'constructs';
 export declare enum Mode { A = "a", B = "b" }
 export interface ThingProps {
   /** Required. */
@@ -38,13 +39,15 @@ export declare class Thing extends Construct {
 }
 export type Callback = (value: string) => void;
 `,
-  })).toEqual([]);
+    }),
+  ).toEqual([]);
 });
 
 test('flags unions, mapped/conditional aliases, mutable props, missing @default and odd constructors', () => {
-  expect(scan({
-    'index.d.ts': "export * from './a';\nexport { Picked } from './b';\n",
-    'a.d.ts': `import { Construct } from 'constructs';
+  expect(
+    scan({
+      'index.d.ts': "export * from './a';\nexport { Picked } from './b';\n",
+      'a.d.ts': `import { Construct } from 'constructs';
 export type Mode = 'a' | 'b';
 export type Partialish<T> = { [K in keyof T]?: T[K] };
 export type Pick2<T> = T extends string ? T : never;
@@ -58,10 +61,11 @@ export declare class Bad extends Construct {
   constructor(props: BadProps, scope: Construct, id: string);
 }
 `,
-    'b.d.ts': `export type Picked = string | number;
+      'b.d.ts': `export type Picked = string | number;
 export type NotExported = string | number;
 `,
-  })).toEqual([
+    }),
+  ).toEqual([
     'a.d.ts Mode: exported union type alias: use an enum (or a class with static factories)',
     'a.d.ts Partialish: exported mapped type alias: spell out an interface',
     'a.d.ts Pick2: exported conditional type alias: spell out an interface',

@@ -51,8 +51,11 @@ export function publicDeclarations(entry: string, parse: Parse): Map<string, { f
       }
       const named = statement as ts.Statement & { name?: ts.Identifier };
       const declarationKinds = [
-        ts.SyntaxKind.InterfaceDeclaration, ts.SyntaxKind.TypeAliasDeclaration, ts.SyntaxKind.ClassDeclaration,
-        ts.SyntaxKind.EnumDeclaration, ts.SyntaxKind.FunctionDeclaration,
+        ts.SyntaxKind.InterfaceDeclaration,
+        ts.SyntaxKind.TypeAliasDeclaration,
+        ts.SyntaxKind.ClassDeclaration,
+        ts.SyntaxKind.EnumDeclaration,
+        ts.SyntaxKind.FunctionDeclaration,
       ];
       if (declarationKinds.includes(statement.kind) && named.name && hasModifier(statement, ts.SyntaxKind.ExportKeyword)) {
         if (only === undefined || only.has(named.name.text)) {
@@ -67,8 +70,9 @@ export function publicDeclarations(entry: string, parse: Parse): Map<string, { f
 
 function withoutUndefined(type: ts.TypeNode): ts.TypeNode[] {
   if (ts.isUnionTypeNode(type)) {
-    return type.types.filter((t) => t.kind !== ts.SyntaxKind.UndefinedKeyword
-      && !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword));
+    return type.types.filter(
+      (t) => t.kind !== ts.SyntaxKind.UndefinedKeyword && !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword),
+    );
   }
   return [type];
 }
@@ -103,19 +107,25 @@ export function checkConventions(entry: string, root: string, parse: Parse = par
         if (!ts.isPropertySignature(member) || !member.name) continue;
         const symbol = `${name}.${member.name.getText()}`;
         if (!hasModifier(member, ts.SyntaxKind.ReadonlyKeyword)) report(symbol, 'property is not readonly');
-        if (member.type && containsUnion(member.type)) report(symbol, `union-typed property (${member.type.getText()}): use an enum or a class with static factories`);
+        if (member.type && containsUnion(member.type))
+          report(symbol, `union-typed property (${member.type.getText()}): use an enum or a class with static factories`);
         if (member.questionToken && !hasJsDocTag(member, 'default')) report(symbol, 'optional property has no @default');
       }
     } else if (ts.isClassDeclaration(node)) {
-      const extendsConstruct = (node.heritageClauses ?? []).some((clause) =>
-        clause.token === ts.SyntaxKind.ExtendsKeyword
-        && clause.types.some((t) => /(^|\.)(Construct|Chart)$/.test(t.expression.getText())));
+      const extendsConstruct = (node.heritageClauses ?? []).some(
+        (clause) =>
+          clause.token === ts.SyntaxKind.ExtendsKeyword &&
+          clause.types.some((t) => /(^|\.)(Construct|Chart)$/.test(t.expression.getText())),
+      );
       const ctor = node.members.find(ts.isConstructorDeclaration);
       if (extendsConstruct && ctor && !hasModifier(ctor, ts.SyntaxKind.PrivateKeyword)) {
         const [scope, id] = ctor.parameters;
-        const ok = scope?.name.getText() === 'scope' && scope.type?.getText() === 'Construct'
-          && id?.name.getText() === 'id' && id.type?.getText() === 'string'
-          && (ctor.parameters.length < 3 || ctor.parameters[2].name.getText() === 'props');
+        const ok =
+          scope?.name.getText() === 'scope' &&
+          scope.type?.getText() === 'Construct' &&
+          id?.name.getText() === 'id' &&
+          id.type?.getText() === 'string' &&
+          (ctor.parameters.length < 3 || ctor.parameters[2].name.getText() === 'props');
         if (!ok) report(`${name}.constructor`, 'construct constructor is not (scope: Construct, id: string, props)');
       }
     }

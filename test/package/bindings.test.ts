@@ -9,9 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadAssemblyFromFile } from '@jsii/spec';
 import type { InterfaceType } from '@jsii/spec';
-import {
-  KeepalivedPrivilege, LvsMethod, LvsProtocol, LvsScheduler, TraefikLogLevel, VrrpState, VrrpVersion,
-} from '../../lib';
+import { KeepalivedPrivilege, LvsMethod, LvsProtocol, LvsScheduler, TraefikLogLevel, VrrpState, VrrpVersion } from '../../lib';
 import { generateBindings } from '../../scripts/bindings';
 import { ASSEMBLY, requireFreshBuild, root } from './library-build';
 
@@ -52,15 +50,18 @@ test('the generated Python package byte-compiles', () => {
   const compiled = python3(['-m', 'compileall', '-q', path.join(out, 'python', 'src')]);
   expect(compiled.stdout + compiled.stderr).toBe('');
   expect(compiled.status).toBe(0);
-  expect(fs.readdirSync(path.join(out, 'python', 'src', 'cdk8s_edge_ingress')).sort())
-    .toEqual(expect.arrayContaining(['__init__.py', 'k8s', '_jsii']));
+  expect(fs.readdirSync(path.join(out, 'python', 'src', 'cdk8s_edge_ingress')).sort()).toEqual(
+    expect.arrayContaining(['__init__.py', 'k8s', '_jsii']),
+  );
 });
 
 test('EdgeIngress(scope, id, **EdgeIngressProps) takes every prop as a snake_case keyword argument', () => {
   const props = loadAssemblyFromFile(ASSEMBLY, false).types!['cdk8s-edge-ingress.EdgeIngressProps'] as InterfaceType;
   const fields = (props.properties ?? []).map((p) => snake(p.name)).sort();
   // Guards against a vacuous pass: the props the README example uses are among them.
-  expect(fields).toEqual(expect.arrayContaining(['nodes', 'virtual_ip', 'subnet', 'interface', 'virtual_router_id', 'namespace', 'traefik', 'tolerations']));
+  expect(fields).toEqual(
+    expect.arrayContaining(['nodes', 'virtual_ip', 'subnet', 'interface', 'virtual_router_id', 'namespace', 'traefik', 'tolerations']),
+  );
 
   const edge = api.classes.EdgeIngress;
   expect(edge.bases).toEqual(['_constructs_77d1e7e8.Construct']);
@@ -69,7 +70,14 @@ test('EdgeIngress(scope, id, **EdgeIngressProps) takes every prop as a snake_cas
   expect(edge.properties).toEqual(expect.arrayContaining(['namespace', 'node_label', 'nodes', 'traefik', 'keepalived']));
   expect([...api.classes.EdgeIngressProps.init!.keyword].sort()).toEqual(fields);
   expect([...api.classes.EdgeIngressProps.properties].sort()).toEqual(fields);
-  for (const struct of ['EdgeNode', 'EdgeTraefikOptions', 'EdgeKeepalivedOptions', 'TraefikHealthCheckOptions', 'LoadBalancingOptions', 'NodeLabel']) {
+  for (const struct of [
+    'EdgeNode',
+    'EdgeTraefikOptions',
+    'EdgeKeepalivedOptions',
+    'TraefikHealthCheckOptions',
+    'LoadBalancingOptions',
+    'NodeLabel',
+  ]) {
     expect(api.classes[struct]?.init?.keyword.length).toBeGreaterThan(0);
   }
 });

@@ -29,7 +29,10 @@ test('docs/api is the jsii-docgen reference for TypeScript and Python, with the 
   expect(typescript).toContain('new EdgeIngress(scope: Construct, id: string, props: EdgeIngressProps)');
 });
 
-test.each([['README.md', 'main.ts'], ['docs/traefik-options.md', 'https.ts']])('%s shows test/fixtures/consumer-app/%s verbatim as an example', (page, file) => {
+test.each([
+  ['README.md', 'main.ts'],
+  ['docs/traefik-options.md', 'https.ts'],
+])('%s shows test/fixtures/consumer-app/%s verbatim as an example', (page, file) => {
   const example = fs.readFileSync(path.join(root, 'test', 'fixtures', 'consumer-app', file), 'utf-8').trim();
   const readme = fs.existsSync(path.join(root, page)) ? fs.readFileSync(path.join(root, page), 'utf-8') : '';
   const blocks = [...readme.matchAll(/```(?:ts|typescript)\n([\s\S]*?)```/g)].map((m) => m[1].trim());

@@ -18,7 +18,11 @@ function newestMtime(dir: string): number {
 export function requireFreshBuild(): void {
   if (!fs.existsSync(ASSEMBLY)) throw new Error('no .jsii assembly: run `npm run build` (npm test does) before these tests');
   const built = fs.statSync(ASSEMBLY).mtimeMs;
-  const sources = Math.max(newestMtime(path.join(root, 'lib')), newestMtime(path.join(root, 'imports')),
-    fs.statSync(path.join(root, 'package.json')).mtimeMs);
-  if (sources > built) throw new Error('the .jsii assembly is older than lib/, imports/ or package.json: run `npm run build` (npm test does)');
+  const sources = Math.max(
+    newestMtime(path.join(root, 'lib')),
+    newestMtime(path.join(root, 'imports')),
+    fs.statSync(path.join(root, 'package.json')).mtimeMs,
+  );
+  if (sources > built)
+    throw new Error('the .jsii assembly is older than lib/, imports/ or package.json: run `npm run build` (npm test does)');
 }

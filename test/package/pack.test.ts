@@ -33,8 +33,10 @@ function link(name: string): void {
 beforeAll(() => {
   requireFreshBuild();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-pack-'));
-  const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--json', '--no-fund', '--no-audit'],
-    { cwd: root, encoding: 'utf-8' });
+  const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--json', '--no-fund', '--no-audit'], {
+    cwd: root,
+    encoding: 'utf-8',
+  });
   if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
   const [info] = JSON.parse(packed.stdout);
   files = info.files.map((f: { path: string }) => f.path).sort();
@@ -45,7 +47,8 @@ beforeAll(() => {
   execFileSync('tar', ['-xzf', path.join(work, info.filename), '-C', pkgDir, '--strip-components=1']);
   pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf-8'));
   for (const name of Object.keys(pkg.peerDependencies)) link(name);
-  for (const file of ['main.ts', 'https.ts', 'console.d.ts', 'tsconfig.json']) fs.copyFileSync(path.join(fixture, file), path.join(consumer, file));
+  for (const file of ['main.ts', 'https.ts', 'console.d.ts', 'tsconfig.json'])
+    fs.copyFileSync(path.join(fixture, file), path.join(consumer, file));
 }, 60_000);
 
 afterAll(() => {
@@ -54,14 +57,28 @@ afterAll(() => {
 
 describe('npm pack', () => {
   test('ships only the built library (build/lib with its shell scripts, build/imports), the .jsii assembly, bundled ipaddr.js, package.json, README and LICENSE', () => {
-    const unexpected = files.filter((f) => !/^build\/(lib|imports)\/.+\.(js|d\.ts)$/.test(f) && !/^build\/lib\/keepalived\/pod\/scripts\/[a-z-]+\.sh$/.test(f)
-      && !/^(package\.json|README\.md|LICENSE|\.jsii)$/.test(f) && !f.startsWith('node_modules/ipaddr.js/'));
+    const unexpected = files.filter(
+      (f) =>
+        !/^build\/(lib|imports)\/.+\.(js|d\.ts)$/.test(f) &&
+        !/^build\/lib\/keepalived\/pod\/scripts\/[a-z-]+\.sh$/.test(f) &&
+        !/^(package\.json|README\.md|LICENSE|\.jsii)$/.test(f) &&
+        !f.startsWith('node_modules/ipaddr.js/'),
+    );
     expect(unexpected).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining([
-      'build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/k8s.js', 'build/imports/k8s.d.ts', 'package.json',
-      '.jsii', 'README.md', 'LICENSE', 'node_modules/ipaddr.js/package.json',
-      ...fs.readdirSync(path.join(root, 'lib', 'keepalived', 'pod', 'scripts')).map((f) => `build/lib/keepalived/pod/scripts/${f}`),
-    ]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'build/lib/index.js',
+        'build/lib/index.d.ts',
+        'build/imports/k8s.js',
+        'build/imports/k8s.d.ts',
+        'package.json',
+        '.jsii',
+        'README.md',
+        'LICENSE',
+        'node_modules/ipaddr.js/package.json',
+        ...fs.readdirSync(path.join(root, 'lib', 'keepalived', 'pod', 'scripts')).map((f) => `build/lib/keepalived/pod/scripts/${f}`),
+      ]),
+    );
     for (const folder of ['test/', 'lab/', 'dist/', 'helm/', 'scripts/', 'docs/', 'lib/', 'build/test/', 'build/scripts/']) {
       expect(files.filter((f) => f.startsWith(folder))).toEqual([]);
     }
@@ -97,22 +114,26 @@ describe('npm pack', () => {
     const parse = (file: string) => ts.createSourceFile(file, fs.readFileSync(file, 'utf-8'), ts.ScriptTarget.Latest, true);
     // Guards against a vacuous pass: the scan must see the main construct and its props.
     expect([...publicDeclarations(entry, parse).keys()]).toEqual(expect.arrayContaining(['EdgeIngress', 'EdgeIngressProps']));
-    const violations = checkConventions(entry, pkgDir)
-      .map((v) => `${v.file} ${v.symbol}: ${v.rule}`);
+    const violations = checkConventions(entry, pkgDir).map((v) => `${v.file} ${v.symbol}: ${v.rule}`);
     expect(violations).toEqual([]);
   });
 });
 
 describe('the README library example, compiled against the shipped .d.ts and run', () => {
   test('compiles with the `cdk8s init` tsconfig (no skipLibCheck, no @types/node) and synthesizes its own edge', () => {
-    const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', consumer],
-      { cwd: consumer, encoding: 'utf-8' });
+    const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', consumer], {
+      cwd: consumer,
+      encoding: 'utf-8',
+    });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
 
     const outdir = path.join(consumer, 'dist');
-    const run = spawnSync(process.execPath, [path.join(consumer, 'out', 'main.js')],
-      { cwd: consumer, encoding: 'utf-8', env: { ...process.env, CDK8S_OUTDIR: outdir } });
+    const run = spawnSync(process.execPath, [path.join(consumer, 'out', 'main.js')], {
+      cwd: consumer,
+      encoding: 'utf-8',
+      env: { ...process.env, CDK8S_OUTDIR: outdir },
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout.trim().split('\n')).toEqual([
@@ -131,7 +152,10 @@ describe('the README library example, compiled against the shipped .d.ts and run
       expect(ds.spec.template.spec.nodeSelector).toEqual({ edgenode: 'true' });
       expect(ds.spec.template.spec.hostNetwork).toBe(true);
     }
-    const conf = objects.filter((o) => o.kind === 'ConfigMap').flatMap((o) => Object.values(o.data ?? {})).join('\n');
+    const conf = objects
+      .filter((o) => o.kind === 'ConfigMap')
+      .flatMap((o) => Object.values(o.data ?? {}))
+      .join('\n');
     expect(conf).toContain('virtual_router_id 52');
     expect(conf).toContain('192.168.10.50');
     expect(conf).toContain('eno1');
@@ -143,23 +167,29 @@ describe('the README library example, compiled against the shipped .d.ts and run
   test('the README HTTPS example (https.ts) synthesizes: certificate, redirect, access log, metrics', () => {
     // Compiled by the test above (one tsconfig for both files).
     const outdir = path.join(consumer, 'dist-https');
-    const run = spawnSync(process.execPath, [path.join(consumer, 'out', 'https.js')],
-      { cwd: consumer, encoding: 'utf-8', env: { ...process.env, CDK8S_OUTDIR: outdir } });
+    const run = spawnSync(process.execPath, [path.join(consumer, 'out', 'https.js')], {
+      cwd: consumer,
+      encoding: 'utf-8',
+      env: { ...process.env, CDK8S_OUTDIR: outdir },
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const objects = parseAllDocuments(fs.readFileSync(path.join(outdir, 'edge-https.k8s.yaml'), 'utf-8')).map((d) => d.toJS());
     const traefik = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'traefik-ingress-lb').spec.template;
-    expect(traefik.spec.containers[0].args).toEqual(expect.arrayContaining([
-      '--entryPoints.websecure.address=:443/tcp',
-      '--entryPoints.websecure.http.tls=true',
-      '--entryPoints.metrics.address=[$(HOST_IP)]:9101/tcp',
-      '--providers.file.directory=/etc/traefik/dynamic',
-      '--accesslog.format=json',
-      '--accesslog.filters.statuscodes=400-599',
-    ]));
+    expect(traefik.spec.containers[0].args).toEqual(
+      expect.arrayContaining([
+        '--entryPoints.websecure.address=:443/tcp',
+        '--entryPoints.websecure.http.tls=true',
+        '--entryPoints.metrics.address=[$(HOST_IP)]:9101/tcp',
+        '--providers.file.directory=/etc/traefik/dynamic',
+        '--accesslog.format=json',
+        '--accesslog.filters.statuscodes=400-599',
+      ]),
+    );
     expect(traefik.spec.volumes.find((v: any) => v.name === 'dynamic').projected.sources[1].secret.name).toBe('edge-tls');
-    const dynamic = JSON.parse(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'traefik-ingress-lb-dynamic')
-      .data['dynamic.yaml']);
+    const dynamic = JSON.parse(
+      objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'traefik-ingress-lb-dynamic').data['dynamic.yaml'],
+    );
     expect(Object.keys(dynamic.http.routers)).toEqual(['redirect-to-websecure']);
     expect(dynamic.tls.stores.default.defaultCertificate.keyFile).toBe('/etc/traefik/dynamic/tls.key');
   }, 30_000);
@@ -179,16 +209,25 @@ describe('what Construct Hub needs from the tarball', () => {
     expect(assembly.bundled).toEqual({ 'ipaddr.js': pkg.dependencies['ipaddr.js'] });
     // The main construct, its props and the enums are in the type system the bindings are generated from;
     // the generated k8s API is the `k8s` submodule, as in cdk8s-plus.
-    expect(Object.keys(assembly.types ?? {})).toEqual(expect.arrayContaining([
-      'cdk8s-edge-ingress.EdgeIngress', 'cdk8s-edge-ingress.EdgeIngressProps', 'cdk8s-edge-ingress.VrrpVersion',
-      'cdk8s-edge-ingress.LvsScheduler', 'cdk8s-edge-ingress.KeepalivedPrivilege', 'cdk8s-edge-ingress.k8s.Toleration',
-    ]));
+    expect(Object.keys(assembly.types ?? {})).toEqual(
+      expect.arrayContaining([
+        'cdk8s-edge-ingress.EdgeIngress',
+        'cdk8s-edge-ingress.EdgeIngressProps',
+        'cdk8s-edge-ingress.VrrpVersion',
+        'cdk8s-edge-ingress.LvsScheduler',
+        'cdk8s-edge-ingress.KeepalivedPrivilege',
+        'cdk8s-edge-ingress.k8s.Toleration',
+      ]),
+    );
     expect(Object.keys(assembly.submodules ?? {})).toEqual(['cdk8s-edge-ingress.k8s']);
     // Every language target Construct Hub renders, with the published package names.
     expect(assembly.targets).toEqual({
       js: { npm: 'cdk8s-edge-ingress' },
       python: { distName: 'cdk8s-edge-ingress', module: 'cdk8s_edge_ingress' },
-      java: { package: 'io.github.cdk8s_edge_ingress', maven: { groupId: 'io.github.cdk8s-edge-ingress', artifactId: 'cdk8s-edge-ingress' } },
+      java: {
+        package: 'io.github.cdk8s_edge_ingress',
+        maven: { groupId: 'io.github.cdk8s-edge-ingress', artifactId: 'cdk8s-edge-ingress' },
+      },
       dotnet: { namespace: 'Cdk8sEdgeIngress', packageId: 'Cdk8sEdgeIngress' },
       go: { moduleName: 'github.com/cdk8s-edge-ingress/cdk8s-edge-ingress-go' },
     });

@@ -8,12 +8,22 @@ const README_MAX_LINES = 250;
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
 export function anchorOf(heading: string): string {
-  return heading.replace(/^#+\s*/, '').trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+  return heading
+    .replace(/^#+\s*/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
 }
 
 function anchorsIn(file: string): Set<string> {
   const text = fs.readFileSync(file, 'utf-8').replace(/```[\s\S]*?```/g, '');
-  return new Set(text.split('\n').filter((l) => /^#+ /.test(l)).map(anchorOf));
+  return new Set(
+    text
+      .split('\n')
+      .filter((l) => /^#+ /.test(l))
+      .map(anchorOf),
+  );
 }
 
 export function brokenLinks(file: string): string[] {
@@ -32,7 +42,14 @@ export function brokenLinks(file: string): string[] {
   return broken;
 }
 
-const pages = ['README.md', 'CONTRIBUTING.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...fs
+    .readdirSync(path.join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 test(`the README is a user's page of at most ${README_MAX_LINES} lines`, () => {
   const lines = fs.readFileSync(path.join(root, 'README.md'), 'utf-8').split('\n').length;
@@ -45,8 +62,14 @@ test.each(pages)('every relative link in %s resolves', (page) => {
 
 test('the link check finds a missing file and a missing heading', () => {
   const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'docs-links-'));
-  fs.writeFileSync(path.join(dir, 'a.md'), '# Top\n\n## Real heading\n\n[ok](#real-heading) [gone](b.md) [bad](#no-such) [web](https://x.test)\n');
-  expect(brokenLinks(path.join(dir, 'a.md')).map((l) => l.replace(/^.*: /, ''))).toEqual(['b.md (no such file)', '#no-such (no heading #no-such)']);
+  fs.writeFileSync(
+    path.join(dir, 'a.md'),
+    '# Top\n\n## Real heading\n\n[ok](#real-heading) [gone](b.md) [bad](#no-such) [web](https://x.test)\n',
+  );
+  expect(brokenLinks(path.join(dir, 'a.md')).map((l) => l.replace(/^.*: /, ''))).toEqual([
+    'b.md (no such file)',
+    '#no-such (no heading #no-such)',
+  ]);
   expect(anchorOf('## The defaults, and what they trade')).toBe('the-defaults-and-what-they-trade');
   fs.rmSync(dir, { recursive: true });
 });

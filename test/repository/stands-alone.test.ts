@@ -16,17 +16,21 @@ test('no committed text file refers to a path outside the repository', () => {
     if (!fs.existsSync(full) || fs.statSync(full).size > 5_000_000) continue;
     const text = fs.readFileSync(full);
     if (text.includes(0)) continue; // binary
-    text.toString('utf-8').split('\n').forEach((line, i) => {
-      if (OUTSIDE.test(line)) hits.push(`${file}:${i + 1}: ${line.trim().slice(0, 160)}`);
-    });
+    text
+      .toString('utf-8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (OUTSIDE.test(line)) hits.push(`${file}:${i + 1}: ${line.trim().slice(0, 160)}`);
+      });
   }
   expect(hits).toEqual([]);
 });
 
 test('the pattern catches the kinds of reference it is meant to', () => {
   // Written in capitals and lowered here, so that this file does not match itself.
-  for (const line of ['node ../SHARED/TOOLS/import.js', 'see /WORK/SHARED/NOTES/lab.md', 'copied from SHARED/DATA/x.yaml']
-    .map((text) => text.toLowerCase())) {
+  for (const line of ['node ../SHARED/TOOLS/import.js', 'see /WORK/SHARED/NOTES/lab.md', 'copied from SHARED/DATA/x.yaml'].map((text) =>
+    text.toLowerCase(),
+  )) {
     expect(OUTSIDE.test(line)).toBe(true);
   }
   expect(OUTSIDE.test('test/schema/k8s-1.27.0.json')).toBe(false);

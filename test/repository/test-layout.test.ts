@@ -16,13 +16,16 @@ const tests = testFiles(path.join(REPO_ROOT, 'test'));
 const WHOLE = /^test\/(package|repository)\//;
 
 test('every test folder under test/ (but package/, repository/) is a folder of the source', () => {
-  const orphans = tests.filter((t) => !WHOLE.test(t)).filter((t) => !fs.existsSync(path.join(REPO_ROOT, path.dirname(t).replace(/^test\/?/, ''))));
+  const orphans = tests
+    .filter((t) => !WHOLE.test(t))
+    .filter((t) => !fs.existsSync(path.join(REPO_ROOT, path.dirname(t).replace(/^test\/?/, ''))));
   expect(orphans).toEqual([]);
   // Not vacuous: a test in a folder the source does not have is reported.
   expect(fs.existsSync(path.join(REPO_ROOT, 'day2'))).toBe(false);
 });
 
 test('suites that need root are *.root.test.ts, and only those', () => {
-  const needsRoot = (t: string): boolean => /describeWithKeepalived\(|process\.getuid/.test(fs.readFileSync(path.join(REPO_ROOT, t), 'utf-8'));
+  const needsRoot = (t: string): boolean =>
+    /describeWithKeepalived\(|process\.getuid/.test(fs.readFileSync(path.join(REPO_ROOT, t), 'utf-8'));
   expect(tests.filter((t) => needsRoot(t) !== t.endsWith('.root.test.ts'))).toEqual([]);
 });

@@ -24,16 +24,25 @@ function tempDir(): string {
 }
 afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-interface Run { status: number | null; stdout: string; stderr: string }
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function runScript(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts', 'synth-helm.ts'), ...args],
-      { cwd: root });
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts', 'synth-helm.ts'), ...args], {
+      cwd: root,
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
@@ -67,7 +76,12 @@ describe('helm/cdk8s-edge-ingress', () => {
 
   test('templates/ are the plain manifests of dist/, byte for byte', () => {
     const dist = path.join(root, 'dist');
-    expect(fs.readdirSync(templates).sort()).toEqual(fs.readdirSync(dist).filter((f) => f.endsWith('.yaml')).sort());
+    expect(fs.readdirSync(templates).sort()).toEqual(
+      fs
+        .readdirSync(dist)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort(),
+    );
     for (const file of fs.readdirSync(templates)) {
       expect(fs.readFileSync(path.join(templates, file), 'utf-8')).toBe(fs.readFileSync(path.join(dist, file), 'utf-8'));
     }
@@ -84,7 +98,8 @@ describe('helm/cdk8s-edge-ingress', () => {
         expect(typeof object.kind).toBe('string');
         expect(typeof object.metadata.name).toBe('string');
         // `helm install --namespace` must not move anything: every namespaced object names its namespace.
-        if (!CLUSTER_SCOPED.includes(object.kind)) expect([object.kind, object.metadata.namespace]).toEqual([object.kind, expect.any(String)]);
+        if (!CLUSTER_SCOPED.includes(object.kind))
+          expect([object.kind, object.metadata.namespace]).toEqual([object.kind, expect.any(String)]);
       }
     }
     expect(fs.readdirSync(CHART_DIR).sort()).toEqual(['Chart.yaml', 'README.md', 'templates']);
@@ -107,13 +122,12 @@ describe('scripts/helm-chart.ts', () => {
   test('appVersion is the Traefik image tag (registry ports and digests handled), and there must be exactly one', () => {
     const ds = (image: string) =>
       `kind: DaemonSet\nspec:\n  template:\n    spec:\n      containers:\n        - name: t\n          image: ${image}\n`;
-    expect(traefikAppVersion(templatesWith({ 'a.yaml': ds('registry.local:5000/mirror/traefik:v3.7.11@sha256:abc') })))
-      .toBe('v3.7.11');
+    expect(traefikAppVersion(templatesWith({ 'a.yaml': ds('registry.local:5000/mirror/traefik:v3.7.11@sha256:abc') }))).toBe('v3.7.11');
     expect(traefikAppVersion(templatesWith({ 'a.yaml': ds('traefik@sha256:abc') }))).toBe('sha256:abc');
-    expect(() => traefikAppVersion(templatesWith({ 'a.yaml': ds('docker.io/osixia/keepalived:2.3.4') })))
-      .toThrow('found none');
-    expect(() => traefikAppVersion(templatesWith({ 'a.yaml': `${ds('traefik:v3.6.0')}---\n${ds('traefik:v3.7.11')}` })))
-      .toThrow('found v3.6.0, v3.7.11');
+    expect(() => traefikAppVersion(templatesWith({ 'a.yaml': ds('docker.io/osixia/keepalived:2.3.4') }))).toThrow('found none');
+    expect(() => traefikAppVersion(templatesWith({ 'a.yaml': `${ds('traefik:v3.6.0')}---\n${ds('traefik:v3.7.11')}` }))).toThrow(
+      'found v3.6.0, v3.7.11',
+    );
   });
 });
 
@@ -140,7 +154,7 @@ describe('npm run synth:helm (the cdk8s CLI)', () => {
     expect(diffDirectories(CHART_DIR, goodOut)).toEqual([]);
   });
 
-  test('a bad property fails with the app\'s message and leaves the previous chart untouched', () => {
+  test("a bad property fails with the app's message and leaves the previous chart untouched", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('helm synth failed: ');
     expect(bad.stderr).toContain('virtualRouterId 256 is outside 1-255');

@@ -17,15 +17,19 @@ let log: string;
 beforeAll(() => {
   bin = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-kubectl-'));
   log = path.join(bin, 'calls.log');
-  fs.writeFileSync(path.join(bin, 'kubectl'), [
-    '#!/bin/sh',
-    'echo "$*" >> "$FAKE_KUBECTL_LOG"',
-    'if [ -n "$FAKE_KUBECTL_FAIL_ON" ] && [ "$3" = "$FAKE_KUBECTL_FAIL_ON" ]; then',
-    '  echo "Error from server (NotFound): nodes \\"$3\\" not found" >&2; exit 1',
-    'fi',
-    'echo "node/$3 labeled"',
-    '',
-  ].join('\n'), { mode: 0o755 });
+  fs.writeFileSync(
+    path.join(bin, 'kubectl'),
+    [
+      '#!/bin/sh',
+      'echo "$*" >> "$FAKE_KUBECTL_LOG"',
+      'if [ -n "$FAKE_KUBECTL_FAIL_ON" ] && [ "$3" = "$FAKE_KUBECTL_FAIL_ON" ]; then',
+      '  echo "Error from server (NotFound): nodes \\"$3\\" not found" >&2; exit 1',
+      'fi',
+      'echo "node/$3 labeled"',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
 });
 
 afterAll(() => fs.rmSync(bin, { recursive: true, force: true }));
@@ -40,8 +44,12 @@ function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
   let stderr = '';
   const status = main(argv, {
-    stdout: (text) => { stdout += text; },
-    stderr: (text) => { stderr += text; },
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
     env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, FAKE_KUBECTL_LOG: log, ...env },
   });
   return { status, stdout, stderr };
@@ -63,11 +71,13 @@ test('prints one kubectl command per configured node (main.ts) and runs nothing'
 });
 
 test('honours a custom nodeLabel', () => {
-  expect(run(['--app', customApp]).stdout).toBe([
-    'kubectl label nodes edge-a example.com/edge=yes --overwrite',
-    'kubectl label nodes edge-b.example.com example.com/edge=yes --overwrite',
-    '',
-  ].join('\n'));
+  expect(run(['--app', customApp]).stdout).toBe(
+    [
+      'kubectl label nodes edge-a example.com/edge=yes --overwrite',
+      'kubectl label nodes edge-b.example.com example.com/edge=yes --overwrite',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('--apply runs kubectl once per node, in order', () => {
@@ -85,14 +95,12 @@ test('--apply runs kubectl once per node, in order', () => {
 test('--apply stops at the first failure and says what was and was not done', () => {
   const result = run(['--apply'], { FAKE_KUBECTL_FAIL_ON: '172.20.0.114' });
   expect(result.status).toBe(1);
-  expect(calls()).toEqual([
-    'label nodes 172.20.0.113 edgenode=true --overwrite',
-    'label nodes 172.20.0.114 edgenode=true --overwrite',
-  ]);
+  expect(calls()).toEqual(['label nodes 172.20.0.113 edgenode=true --overwrite', 'label nodes 172.20.0.114 edgenode=true --overwrite']);
   expect(result.stderr).toContain('nodes "172.20.0.114" not found');
   expect(result.stderr).toContain(
-    'label-nodes: `kubectl label nodes 172.20.0.114 edgenode=true --overwrite` failed (exit 1); '
-    + 'labelled 1 of 3 nodes, not attempted: 172.20.0.115');
+    'label-nodes: `kubectl label nodes 172.20.0.114 edgenode=true --overwrite` failed (exit 1); ' +
+      'labelled 1 of 3 nodes, not attempted: 172.20.0.115',
+  );
 });
 
 test('--apply without kubectl on PATH fails clearly', () => {
@@ -118,13 +126,15 @@ test('an unknown option is a usage error', () => {
 test('as a command: `npm run label-nodes -- --apply` exits non-zero on bad input, 0 otherwise', () => {
   const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, FAKE_KUBECTL_LOG: log };
   const script = path.join(root, 'scripts', 'label-nodes.ts');
-  const ok = spawnSync(process.execPath, ['-r', '@swc-node/register', script, '--apply', '--app', customApp],
-    { cwd: root, encoding: 'utf-8', env });
+  const ok = spawnSync(process.execPath, ['-r', '@swc-node/register', script, '--apply', '--app', customApp], {
+    cwd: root,
+    encoding: 'utf-8',
+    env,
+  });
   expect(ok.stderr).toBe('');
   expect(ok.status).toBe(0);
   expect(calls()).toHaveLength(2);
-  const bad = spawnSync(process.execPath, ['-r', '@swc-node/register', script, '--app', badApp],
-    { cwd: root, encoding: 'utf-8', env });
+  const bad = spawnSync(process.execPath, ['-r', '@swc-node/register', script, '--app', badApp], { cwd: root, encoding: 'utf-8', env });
   expect(bad.status).toBe(1);
   expect(bad.stderr).toContain('virtualRouterId 256 is outside 1-255');
 }, 20_000);

@@ -9,8 +9,9 @@
 import Ajv from 'ajv';
 
 const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
-const CONTROLLER_NAME = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9\\/\\-._~%!$&\'()*+,;=:]+$';
-const PROTOCOL = '^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]+$';
+const CONTROLLER_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9\\/\\-._~%!$&'()*+,;=:]+$";
+const PROTOCOL =
+  '^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]+$';
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 const metadata = (namespaced: boolean) => ({
@@ -130,8 +131,12 @@ function listenerRules(obj: any): string[] {
     if ((l.protocol === 'HTTPS' || l.protocol === 'TLS') && l.tls === undefined) {
       errors.push(`listeners[${i}]: tls mode must be set for protocol HTTPS and TLS`);
     }
-    if (l.tls !== undefined && (l.tls.mode ?? 'Terminate') === 'Terminate'
-      && (l.tls.certificateRefs ?? []).length === 0 && l.tls.options === undefined) {
+    if (
+      l.tls !== undefined &&
+      (l.tls.mode ?? 'Terminate') === 'Terminate' &&
+      (l.tls.certificateRefs ?? []).length === 0 &&
+      l.tls.options === undefined
+    ) {
       errors.push(`listeners[${i}]: certificateRefs or options must be specified when mode is Terminate`);
     }
   });

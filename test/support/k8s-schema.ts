@@ -85,7 +85,7 @@ function validateOne(obj: any, index: number): string[] {
   if (validate(obj)) {
     return [];
   }
-  const messages = foldUnions(validate.errors ?? []).map(e => `${label}: ${formatError(e)}`);
+  const messages = foldUnions(validate.errors ?? []).map((e) => `${label}: ${formatError(e)}`);
   return [...new Set(messages)];
 }
 
@@ -95,18 +95,16 @@ function validateOne(obj: any, index: number): string[] {
  * integer" so each mistake reads as one line.
  */
 function foldUnions(errors: ErrorObject[]): ErrorObject[] {
-  const unions = errors.filter(e => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  const unions = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
   const isBranchOf = (e: ErrorObject, u: ErrorObject) =>
     e !== u && e.instancePath === u.instancePath && e.schemaPath.startsWith(`${u.schemaPath}/`);
   return errors
-    .filter(e => !unions.some(u => isBranchOf(e, u)))
-    .map(e => {
+    .filter((e) => !unions.some((u) => isBranchOf(e, u)))
+    .map((e) => {
       if (!unions.includes(e)) {
         return e;
       }
-      const branches = errors
-        .filter(b => isBranchOf(b, e))
-        .map((b, i) => (i === 0 ? b.message : b.message?.replace(/^must be /, '')));
+      const branches = errors.filter((b) => isBranchOf(b, e)).map((b, i) => (i === 0 ? b.message : b.message?.replace(/^must be /, '')));
       return branches.length > 0 ? { ...e, message: branches.join(' or ') } : e;
     });
 }
@@ -153,10 +151,10 @@ function load(): Loaded {
     strictTypes: false,
     keywords: K8S_EXTENSION_KEYWORDS,
     formats: {
-      'int32': { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max },
-      'int64': { type: 'number', validate: (n: number) => Number.isSafeInteger(n) },
-      'double': { type: 'number', validate: (n: number) => Number.isFinite(n) },
-      'byte': /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+      int32: { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max },
+      int64: { type: 'number', validate: (n: number) => Number.isSafeInteger(n) },
+      double: { type: 'number', validate: (n: number) => Number.isFinite(n) },
+      byte: /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
       'date-time': /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/,
     },
   });

@@ -60,9 +60,16 @@ function run(cmd: string, args: string[]): Promise<RunResult> {
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code: code ?? (signal !== null ? 128 : 1), stdout, stderr });
@@ -118,9 +125,7 @@ function writeExtraFiles(dir: string, files: Record<string, string>): string[] {
  * `interfaceName`, and runs `keepalived -t -f FILE -i ID` inside it once per config-id.
  * The namespace and the temp files are always removed, also on error.
  */
-export async function checkKeepalivedConfig(
-  confText: string, options: KeepalivedCheckOptions,
-): Promise<KeepalivedCheckResult[]> {
+export async function checkKeepalivedConfig(confText: string, options: KeepalivedCheckOptions): Promise<KeepalivedCheckResult[]> {
   installExitHook();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kachk-'));
   const confFile = path.join(dir, 'keepalived.conf');
@@ -230,12 +235,14 @@ export function describeWithKeepalived(name: string, fn: () => void): void {
     });
     return;
   }
-  console.warn([
-    '*'.repeat(78),
-    `SKIPPED: "${name}" needs the real keepalived: ${a.reason}.`,
-    'These tests prove the generated keepalived.conf is accepted by keepalived 2.2.7.',
-    'Set EDGE_REQUIRE_KEEPALIVED=1 to make this a failure (CI does).',
-    '*'.repeat(78),
-  ].join('\n'));
+  console.warn(
+    [
+      '*'.repeat(78),
+      `SKIPPED: "${name}" needs the real keepalived: ${a.reason}.`,
+      'These tests prove the generated keepalived.conf is accepted by keepalived 2.2.7.',
+      'Set EDGE_REQUIRE_KEEPALIVED=1 to make this a failure (CI does).',
+      '*'.repeat(78),
+    ].join('\n'),
+  );
   describe.skip(name, fn);
 }

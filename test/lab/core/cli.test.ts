@@ -4,7 +4,9 @@ import { countOf, listOf, modeOf, outDirOf, parseLabArgs, REPO_ROOT, UsageError 
 test('unknown flags, bad lists and bad counts are usage errors that name the flag and the value', () => {
   expect(() => parseLabArgs(['--fast'], {})).toThrow(UsageError);
   expect(() => parseLabArgs(['--fast'], {})).toThrow("Unknown option '--fast'");
-  expect(() => listOf('scenarios', 'crash,oops', ['crash', 'spread'], ['crash'])).toThrow('--scenarios takes a comma-separated list of crash, spread; got "crash,oops"');
+  expect(() => listOf('scenarios', 'crash,oops', ['crash', 'spread'], ['crash'])).toThrow(
+    '--scenarios takes a comma-separated list of crash, spread; got "crash,oops"',
+  );
   expect(() => listOf('scenarios', '', ['crash'], ['crash'])).toThrow('--scenarios');
   expect(() => countOf('runs', 'NaN')).toThrow('--runs takes a whole number of at least 1; got "NaN"');
   expect(() => countOf('runs', '0')).toThrow('--runs');
@@ -13,7 +15,10 @@ test('unknown flags, bad lists and bad counts are usage errors that name the fla
 });
 
 test('the values a lab reads', () => {
-  const values = parseLabArgs(['--full', '--scenarios', 'crash', '--runs', '3'], { scenarios: { type: 'string' }, runs: { type: 'string' } });
+  const values = parseLabArgs(['--full', '--scenarios', 'crash', '--runs', '3'], {
+    scenarios: { type: 'string' },
+    runs: { type: 'string' },
+  });
   expect(modeOf(values)).toBe('full');
   expect(modeOf({})).toBe('short');
   expect(listOf('scenarios', values.scenarios, ['crash', 'spread'], ['spread'])).toEqual(['crash']);

@@ -31,13 +31,22 @@ function keepalivedConf(find: (kind: string, name?: string) => any): string {
 describe('EdgeIngress', () => {
   test('every synthesized object is valid Kubernetes 1.27', () => {
     expect(validateManifests(synth().manifests)).toEqual([]);
-    expect(validateManifests(synth({ namespace: 'edge', loadBalancing: {}, vrrpVersion: VrrpVersion.V2, vrrpAuthPassword: 's3cret' }).manifests)).toEqual([]);
+    expect(
+      validateManifests(synth({ namespace: 'edge', loadBalancing: {}, vrrpVersion: VrrpVersion.V2, vrrpAuthPassword: 's3cret' }).manifests),
+    ).toEqual([]);
   });
 
   test('synthesizes Traefik and keepalived, nothing else, in kube-system by default', () => {
     const { manifests } = synth();
-    expect(manifests.map((m) => m.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'DaemonSet', 'DaemonSet', 'IngressClass', 'ServiceAccount']);
+    expect(manifests.map((m) => m.kind).sort()).toEqual([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'DaemonSet',
+      'DaemonSet',
+      'IngressClass',
+      'ServiceAccount',
+    ]);
     for (const m of manifests.filter((o) => o.metadata.namespace !== undefined)) {
       expect(m.metadata.namespace).toBe('kube-system');
     }
@@ -70,7 +79,8 @@ describe('EdgeIngress', () => {
       expect.arrayContaining([
         '--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=9s',
         '--entryPoints.websecure.transport.lifeCycle.requestAcceptGraceTimeout=9s',
-      ]));
+      ]),
+    );
   });
 
   test('one config for every node: per-node priorities, 150/100/50 by default', () => {
@@ -83,7 +93,12 @@ describe('EdgeIngress', () => {
   });
 
   test('explicit priorities are kept', () => {
-    const { edge } = synth({ nodes: [{ name: 'a', address: '10.1.0.2', priority: 10 }, { name: 'b', address: '10.1.0.3', priority: 200 }] });
+    const { edge } = synth({
+      nodes: [
+        { name: 'a', address: '10.1.0.2', priority: 10 },
+        { name: 'b', address: '10.1.0.3', priority: 200 },
+      ],
+    });
     expect(edge.nodes.map((n) => n.priority)).toEqual([10, 200]);
     expect(edge.keepalivedConfig.preferredMaster.name).toBe('b');
   });
@@ -106,16 +121,21 @@ describe('EdgeIngress', () => {
     expect(keepalived.containers[0].command[2]).toContain('release_ipvs');
   });
 
-  test('load balancing: directors check each node\'s Traefik /ping on its own address, drain with weight 0', () => {
+  test("load balancing: directors check each node's Traefik /ping on its own address, drain with weight 0", () => {
     const { find } = synth({ loadBalancing: {} });
     const vs = keepalivedConf(find).split('virtual_server 10.1.0.100 80 {')[1];
     expect(vs).toContain('delay_loop 0.5\n');
-    expect(vs).toMatch(/real_server 10\.1\.0\.11 80 \{\s+weight 1\s+inhibit_on_failure\s+HTTP_GET \{\s+url \{\s+path \/ping\s+status_code 200\s+\}\s+connect_port 8581\s+connect_timeout 0\.5\s+retry 1\s+delay_before_retry 0\.2\s+\}/);
+    expect(vs).toMatch(
+      /real_server 10\.1\.0\.11 80 \{\s+weight 1\s+inhibit_on_failure\s+HTTP_GET \{\s+url \{\s+path \/ping\s+status_code 200\s+\}\s+connect_port 8581\s+connect_timeout 0\.5\s+retry 1\s+delay_before_retry 0\.2\s+\}/,
+    );
     const traefik = find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0];
-    expect(traefik.args).toEqual(expect.arrayContaining([
-      '--entryPoints.health.address=:8581/tcp', '--ping.entryPoint=health',
-      '--entryPoints.health.transport.lifeCycle.requestAcceptGraceTimeout=4s',
-    ]));
+    expect(traefik.args).toEqual(
+      expect.arrayContaining([
+        '--entryPoints.health.address=:8581/tcp',
+        '--ping.entryPoint=health',
+        '--entryPoints.health.transport.lifeCycle.requestAcceptGraceTimeout=4s',
+      ]),
+    );
     expect(traefik.ports).toContainEqual({ name: 'health', containerPort: 8581, hostPort: 8581, protocol: 'TCP' });
     // The VIP does not follow the local Traefik (the directors' checks do that job): no track script.
     expect(keepalivedConf(find)).not.toContain('chk_traefik');
@@ -132,7 +152,9 @@ describe('EdgeIngress', () => {
   test('without load balancing there is no health entrypoint unless asked for', () => {
     expect(synth().find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0].args.join(' ')).not.toContain('health');
     const withPort = synth({ traefik: { healthPort: 9000 } });
-    expect(withPort.find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0].args).toContain('--entryPoints.health.address=:9000/tcp');
+    expect(withPort.find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0].args).toContain(
+      '--entryPoints.health.address=:9000/tcp',
+    );
     expect(keepalivedConf(withPort.find)).toContain('http://127.0.0.1:9000/ping');
   });
 
@@ -178,8 +200,8 @@ describe('EdgeIngress', () => {
   });
 
   test('least privilege drops everything but what VRRP and the health script need', () => {
-    const container = synth({ keepalived: { privilege: KeepalivedPrivilege.LEAST_PRIVILEGE } })
-      .find('DaemonSet', 'keepalived').spec.template.spec.containers[0];
+    const container = synth({ keepalived: { privilege: KeepalivedPrivilege.LEAST_PRIVILEGE } }).find('DaemonSet', 'keepalived').spec
+      .template.spec.containers[0];
     expect(container.securityContext.privileged).toBe(false);
     expect(container.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW', 'SETUID', 'SETGID'] });
   });
@@ -195,7 +217,9 @@ describe('EdgeIngress', () => {
     const { find } = synth({ vrrpVersion: VrrpVersion.V2, vrrpAuthPassword: 'Xk9pQ2mZ' });
     expect(keepalivedConf(find)).not.toContain('Xk9pQ2mZ');
     expect(keepalivedConf(find)).toContain('includea vrrp-auth.conf');
-    expect(find('DaemonSet', 'keepalived').spec.template.spec.containers[0].command[2]).toContain('auth=/etc/keepalived/auth/vrrp-auth.conf');
+    expect(find('DaemonSet', 'keepalived').spec.template.spec.containers[0].command[2]).toContain(
+      'auth=/etc/keepalived/auth/vrrp-auth.conf',
+    );
     expect(find('Secret', 'keepalived-vrrp-auth').stringData['vrrp-auth.conf']).toContain('auth_pass Xk9pQ2mZ');
   });
 
@@ -215,16 +239,29 @@ describe('EdgeIngress', () => {
   test.each<[string, Partial<EdgeIngressProps>, string]>([
     ['no nodes', { nodes: [] }, 'nodes is empty: at least one node is required'],
     ['a bad VIP', { virtualIp: '10.1.0.300' }, 'virtualIp "10.1.0.300" is not a valid'],
-    ['an extra VIP outside the subnet', { additionalVirtualIps: ['10.2.0.1'] },
-      'additionalVirtualIps[0] "10.2.0.1" is outside subnet "10.1.0.0/24"'],
+    [
+      'an extra VIP outside the subnet',
+      { additionalVirtualIps: ['10.2.0.1'] },
+      'additionalVirtualIps[0] "10.2.0.1" is outside subnet "10.1.0.0/24"',
+    ],
     ['a subnet with host bits', { subnet: '10.1.0.1/24' }, 'subnet "10.1.0.1/24" has host bits set'],
-    ['a fractional advert interval with VRRP v2', { vrrpVersion: VrrpVersion.V2, advertIntervalSeconds: 0.5 },
-      'advertIntervalSeconds 0.5 is not a whole number of seconds'],
+    [
+      'a fractional advert interval with VRRP v2',
+      { vrrpVersion: VrrpVersion.V2, advertIntervalSeconds: 0.5 },
+      'advertIntervalSeconds 0.5 is not a whole number of seconds',
+    ],
     ['a fractional check interval', { healthCheck: { intervalSeconds: 0.5 } }, 'healthCheck.intervalSeconds 0.5 is not an integer'],
-    ['persistence 0', { loadBalancing: { persistenceTimeoutSeconds: 0 } },
-      'loadBalancing.persistenceTimeoutSeconds 0 is outside 1-2678400'],
+    [
+      'persistence 0',
+      { loadBalancing: { persistenceTimeoutSeconds: 0 } },
+      'loadBalancing.persistenceTimeoutSeconds 0 is outside 1-2678400',
+    ],
     ['an unpinned Traefik image', { traefik: { image: 'traefik' } }, 'traefik.image "traefik" must be pinned'],
-    ['a keepalived image tagged latest', { keepalived: { image: 'keepalived:latest' } }, 'keepalived.image "keepalived:latest" must be pinned'],
+    [
+      'a keepalived image tagged latest',
+      { keepalived: { image: 'keepalived:latest' } },
+      'keepalived.image "keepalived:latest" must be pinned',
+    ],
     ['clashing Traefik ports', { traefik: { webPort: 8580 } }, 'traefik.adminPort 8580 is already used by traefik.webPort'],
     ['a VIP that is a node address', { virtualIp: '10.1.0.12' }, '10.1.0.12'],
     ['a VIP outside the subnet', { virtualIp: '10.2.0.100' }, '10.2.0.100'],
@@ -236,17 +273,39 @@ describe('EdgeIngress', () => {
   });
 
   test.each<[string, Partial<EdgeIngressProps>, string]>([
-    ['a node name that is not a Kubernetes node name', { nodes: [{ name: 'edge-a', address: '10.1.0.11' }, { name: 'Edge_1', address: '10.1.0.12' }] },
-      'nodes[1].name "Edge_1" is not a valid Kubernetes node name'],
-    ['a node priority out of range', { nodes: [{ name: 'edge-a', address: '10.1.0.11', priority: 300 }] },
-      'nodes[0].priority 300 is outside 1-254'],
-    ['a node outside the subnet', { nodes: [{ name: 'edge-a', address: '10.9.0.11' }] },
-      'nodes[0].address "10.9.0.11" is outside subnet "10.1.0.0/24"'],
+    [
+      'a node name that is not a Kubernetes node name',
+      {
+        nodes: [
+          { name: 'edge-a', address: '10.1.0.11' },
+          { name: 'Edge_1', address: '10.1.0.12' },
+        ],
+      },
+      'nodes[1].name "Edge_1" is not a valid Kubernetes node name',
+    ],
+    [
+      'a node priority out of range',
+      { nodes: [{ name: 'edge-a', address: '10.1.0.11', priority: 300 }] },
+      'nodes[0].priority 300 is outside 1-254',
+    ],
+    [
+      'a node outside the subnet',
+      { nodes: [{ name: 'edge-a', address: '10.9.0.11' }] },
+      'nodes[0].address "10.9.0.11" is outside subnet "10.1.0.0/24"',
+    ],
     ['a VIP that is a node address', { virtualIp: '10.1.0.12' }, 'virtualIp "10.1.0.12" equals nodes[1].address'],
     ['a VIP outside the subnet', { virtualIp: '10.2.0.100' }, 'virtualIp "10.2.0.100" is outside subnet "10.1.0.0/24"'],
-    ['an extra VIP equal to the VIP', { additionalVirtualIps: ['10.1.0.100'] }, 'additionalVirtualIps[0] "10.1.0.100" duplicates virtualIp'],
+    [
+      'an extra VIP equal to the VIP',
+      { additionalVirtualIps: ['10.1.0.100'] },
+      'additionalVirtualIps[0] "10.1.0.100" duplicates virtualIp',
+    ],
     ['a bad interface', { interface: 'eth0:1' }, 'interface "eth0:1" is not a valid interface name'],
-    ['a fractional VRRPv3 advert below 10 ms steps', { advertIntervalSeconds: 0.015 }, 'advertIntervalSeconds 0.015 is not a multiple of 0.01'],
+    [
+      'a fractional VRRPv3 advert below 10 ms steps',
+      { advertIntervalSeconds: 0.015 },
+      'advertIntervalSeconds 0.015 is not a multiple of 0.01',
+    ],
     ['a fall of 0', { healthCheck: { fall: 0 } }, 'healthCheck.fall 0 is outside 1-1000'],
     ['a rise too large', { healthCheck: { rise: 5000 } }, 'healthCheck.rise 5000 is outside 1-1000'],
     ['an unknown scheduler', { loadBalancing: { scheduler: 'fifo' as any } }, 'loadBalancing.scheduler "fifo" is not one of'],
@@ -255,24 +314,57 @@ describe('EdgeIngress', () => {
     ['a Traefik port out of range', { traefik: { webPort: 70000 } }, 'traefik.webPort 70000 is outside 1-65535'],
     ['metrics on the web port', { traefik: { metricsPort: 80 } }, 'traefik.metricsPort 80 is already used by traefik.webPort'],
     ['a redirect without websecure', { traefik: { redirectToHttps: true } }, 'traefik.redirectToHttps true needs traefik.websecurePort'],
-    ['a certificate without websecure', { traefik: { defaultCertificateSecretName: 'tls' } },
-      'traefik.defaultCertificateSecretName "tls" needs traefik.websecurePort'],
-    ['a trusted CIDR that is not one', { traefik: { webTrustedProxies: { forwardedHeaders: ['10.0.0.0/33'] } } },
-      'traefik.webTrustedProxies.forwardedHeaders[0] "10.0.0.0/33" is not a valid CIDR subnet'],
-    ['an access-log filter that is no status', { traefik: { accessLog: true, accessLogStatusCodes: ['5xx'] } },
-      'traefik.accessLogStatusCodes[0] "5xx" is not a status code or range'],
-    ['an extra env var the construct sets', { traefik: { env: [{ name: 'HOST_IP', value: 'x' }] } },
-      'traefik.env[0].name "HOST_IP" is set by the construct itself'],
-    ['a Traefik ACME flag', { traefik: { additionalArguments: ['--certificatesResolvers.le.acme.httpChallenge=true'] } },
-      'traefik.additionalArguments[0] "--certificatesResolvers.le.acme.httpChallenge=true": Traefik\'s own ACME'],
+    [
+      'a certificate without websecure',
+      { traefik: { defaultCertificateSecretName: 'tls' } },
+      'traefik.defaultCertificateSecretName "tls" needs traefik.websecurePort',
+    ],
+    [
+      'a trusted CIDR that is not one',
+      { traefik: { webTrustedProxies: { forwardedHeaders: ['10.0.0.0/33'] } } },
+      'traefik.webTrustedProxies.forwardedHeaders[0] "10.0.0.0/33" is not a valid CIDR subnet',
+    ],
+    [
+      'an access-log filter that is no status',
+      { traefik: { accessLog: true, accessLogStatusCodes: ['5xx'] } },
+      'traefik.accessLogStatusCodes[0] "5xx" is not a status code or range',
+    ],
+    [
+      'an extra env var the construct sets',
+      { traefik: { env: [{ name: 'HOST_IP', value: 'x' }] } },
+      'traefik.env[0].name "HOST_IP" is set by the construct itself',
+    ],
+    [
+      'a Traefik ACME flag',
+      { traefik: { additionalArguments: ['--certificatesResolvers.le.acme.httpChallenge=true'] } },
+      'traefik.additionalArguments[0] "--certificatesResolvers.le.acme.httpChallenge=true": Traefik\'s own ACME',
+    ],
     ['a bad log level', { traefik: { logLevel: 'loud' as any } }, 'traefik.logLevel "loud" is not one of'],
-    ['a bad priority class', { traefik: { priorityClassName: 'Node_Critical' } }, 'traefik.priorityClassName "Node_Critical" is not a valid DNS-1123 subdomain'],
-    ['a bad GatewayClass name', { traefik: { gatewayApi: true, gatewayClassName: '-x' } }, 'traefik.gatewayClassName "-x" is not a valid DNS-1123 subdomain'],
-    ['Traefik options that are not an object (JavaScript callers)', { traefik: 'websecure' as any }, 'traefik "websecure" is not an object'],
-    ['trusting the edge subnet', { traefik: { webTrustedProxies: { forwardedHeaders: ['10.1.0.0/24'] } } },
-      'traefik.webTrustedProxies.forwardedHeaders[0] "10.1.0.0/24" contains the whole edge subnet "10.1.0.0/24"'],
-    ['trusting everyone', { traefik: { websecurePort: 443, websecureTrustedProxies: { proxyProtocol: ['0.0.0.0/0'] } } },
-      'traefik.websecureTrustedProxies.proxyProtocol[0] "0.0.0.0/0" contains the whole edge subnet'],
+    [
+      'a bad priority class',
+      { traefik: { priorityClassName: 'Node_Critical' } },
+      'traefik.priorityClassName "Node_Critical" is not a valid DNS-1123 subdomain',
+    ],
+    [
+      'a bad GatewayClass name',
+      { traefik: { gatewayApi: true, gatewayClassName: '-x' } },
+      'traefik.gatewayClassName "-x" is not a valid DNS-1123 subdomain',
+    ],
+    [
+      'Traefik options that are not an object (JavaScript callers)',
+      { traefik: 'websecure' as any },
+      'traefik "websecure" is not an object',
+    ],
+    [
+      'trusting the edge subnet',
+      { traefik: { webTrustedProxies: { forwardedHeaders: ['10.1.0.0/24'] } } },
+      'traefik.webTrustedProxies.forwardedHeaders[0] "10.1.0.0/24" contains the whole edge subnet "10.1.0.0/24"',
+    ],
+    [
+      'trusting everyone',
+      { traefik: { websecurePort: 443, websecureTrustedProxies: { proxyProtocol: ['0.0.0.0/0'] } } },
+      'traefik.websecureTrustedProxies.proxyProtocol[0] "0.0.0.0/0" contains the whole edge subnet',
+    ],
   ])('names its own property path for %s', (_name, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });
@@ -287,8 +379,9 @@ describe('EdgeIngress', () => {
   });
 
   test('healthCheck with loadBalancing is refused: the VIP does not follow the local Traefik there', () => {
-    expect(() => synth({ loadBalancing: {}, healthCheck: { fall: 3 } }))
-      .toThrow(/^healthCheck applies without loadBalancing only: .*; remove healthCheck$/);
+    expect(() => synth({ loadBalancing: {}, healthCheck: { fall: 3 } })).toThrow(
+      /^healthCheck applies without loadBalancing only: .*; remove healthCheck$/,
+    );
     // Without loadBalancing it drives keepalived's Traefik check, which moves the VIP.
     const { find } = synth({ healthCheck: { fall: 3 } });
     expect(keepalivedConf(find)).toMatch(/vrrp_script chk_traefik \{[^}]*fall 3/);
@@ -296,27 +389,40 @@ describe('EdgeIngress', () => {
   });
 
   test('every problem at once, one per line, each with its path', () => {
-    expect(() => synth({
-      nodes: [{ name: 'Edge_1', address: '10.1.0.11' }],
-      virtualIp: '10.1.0.300',
-      healthCheck: { fall: 0 },
-      traefik: { webPort: 0 },
-    })).toThrow(new Error([
-      'nodes[0].name "Edge_1" is not a valid Kubernetes node name (DNS-1123 subdomain: lowercase alphanumerics, \'-\' and \'.\', at most 253 characters)',
-      'virtualIp "10.1.0.300" is not a valid IP address',
-      'healthCheck.fall 0 is outside 1-1000',
-      'traefik.webPort 0 is outside 1-65535',
-    ].join('\n')));
+    expect(() =>
+      synth({
+        nodes: [{ name: 'Edge_1', address: '10.1.0.11' }],
+        virtualIp: '10.1.0.300',
+        healthCheck: { fall: 0 },
+        traefik: { webPort: 0 },
+      }),
+    ).toThrow(
+      new Error(
+        [
+          "nodes[0].name \"Edge_1\" is not a valid Kubernetes node name (DNS-1123 subdomain: lowercase alphanumerics, '-' and '.', at most 253 characters)",
+          'virtualIp "10.1.0.300" is not a valid IP address',
+          'healthCheck.fall 0 is outside 1-1000',
+          'traefik.webPort 0 is outside 1-65535',
+        ].join('\n'),
+      ),
+    );
   });
 
   test('node names that are IP addresses or FQDNs are valid Kubernetes node names', () => {
-    const { edge } = synth({ nodes: [{ name: '10.1.0.11', address: '10.1.0.11' }, { name: 'edge-b.example.com', address: '10.1.0.12' }] });
+    const { edge } = synth({
+      nodes: [
+        { name: '10.1.0.11', address: '10.1.0.11' },
+        { name: 'edge-b.example.com', address: '10.1.0.12' },
+      ],
+    });
     expect(edge.nodes.map((n) => n.name)).toEqual(['10.1.0.11', 'edge-b.example.com']);
   });
 
   test('a single proxy inside the edge subnet may be trusted', () => {
-    const args: string[] = synth({ traefik: { webTrustedProxies: { forwardedHeaders: ['10.1.0.50', '10.1.0.64/28'] } } })
-      .find('DaemonSet', 'traefik-ingress-lb').spec.template.spec.containers[0].args;
+    const args: string[] = synth({ traefik: { webTrustedProxies: { forwardedHeaders: ['10.1.0.50', '10.1.0.64/28'] } } }).find(
+      'DaemonSet',
+      'traefik-ingress-lb',
+    ).spec.template.spec.containers[0].args;
     expect(args).toContain('--entryPoints.web.forwardedHeaders.trustedIPs=10.1.0.50,10.1.0.64/28');
   });
 
@@ -324,11 +430,46 @@ describe('EdgeIngress', () => {
   // through EdgeIngress, whatever is wrong.
   test.each<[string, Partial<EdgeIngressProps>]>([
     ['an IPv6 VIP in an IPv4 subnet', { virtualIp: 'fd00::1' }],
-    ['VRRPv2 on IPv6', { nodes: [{ name: 'a', address: 'fd00::11' }], virtualIp: 'fd00::100', subnet: 'fd00::/64', vrrpVersion: VrrpVersion.V2 }],
-    ['mixed node families', { nodes: [{ name: 'a', address: '10.1.0.11' }, { name: 'b', address: 'fd00::12' }] }],
-    ['duplicate node names', { nodes: [{ name: 'a', address: '10.1.0.11' }, { name: 'a', address: '10.1.0.12' }] }],
-    ['duplicate node addresses', { nodes: [{ name: 'a', address: '10.1.0.11' }, { name: 'b', address: '10.1.0.11' }] }],
-    ['duplicate priorities', { nodes: [{ name: 'a', address: '10.1.0.11', priority: 5 }, { name: 'b', address: '10.1.0.12', priority: 5 }] }],
+    [
+      'VRRPv2 on IPv6',
+      { nodes: [{ name: 'a', address: 'fd00::11' }], virtualIp: 'fd00::100', subnet: 'fd00::/64', vrrpVersion: VrrpVersion.V2 },
+    ],
+    [
+      'mixed node families',
+      {
+        nodes: [
+          { name: 'a', address: '10.1.0.11' },
+          { name: 'b', address: 'fd00::12' },
+        ],
+      },
+    ],
+    [
+      'duplicate node names',
+      {
+        nodes: [
+          { name: 'a', address: '10.1.0.11' },
+          { name: 'a', address: '10.1.0.12' },
+        ],
+      },
+    ],
+    [
+      'duplicate node addresses',
+      {
+        nodes: [
+          { name: 'a', address: '10.1.0.11' },
+          { name: 'b', address: '10.1.0.11' },
+        ],
+      },
+    ],
+    [
+      'duplicate priorities',
+      {
+        nodes: [
+          { name: 'a', address: '10.1.0.11', priority: 5 },
+          { name: 'b', address: '10.1.0.12', priority: 5 },
+        ],
+      },
+    ],
     ['the network address as VIP', { virtualIp: '10.1.0.0' }],
     ['the broadcast address as VIP', { virtualIp: '10.1.0.255' }],
     ['an extra VIP with a short prefix', { additionalVirtualIps: ['10.1.0.101/16'] }],
@@ -346,7 +487,8 @@ describe('EdgeIngress', () => {
       message = (error as Error).message;
     }
     expect(message).not.toBe('');
-    expect(message).not.toMatch(/\binstance\.|\bscripts\[|\bvirtualServers\[|\bingressEndpointIp\b|\bauthPassword\b|\bnodeSelectorLabel\b|^(image|webPort|websecurePort|adminPort|password)\b/m);
+    expect(message).not.toMatch(
+      /\binstance\.|\bscripts\[|\bvirtualServers\[|\bingressEndpointIp\b|\bauthPassword\b|\bnodeSelectorLabel\b|^(image|webPort|websecurePort|adminPort|password)\b/m,
+    );
   });
 });
-

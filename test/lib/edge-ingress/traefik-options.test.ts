@@ -36,14 +36,20 @@ const coreOnly = (manifests: any[]) => manifests.filter((m) => !m.apiVersion.sta
 describe('EdgeIngress Traefik options', () => {
   test('metrics are on by default, on port 9101 of the node address, with scrape annotations', () => {
     const r = synth({});
-    expect(r.args).toEqual(expect.arrayContaining([
-      '--entryPoints.metrics.address=[$(HOST_IP)]:9101/tcp',
-      '--metrics.prometheus=true',
-      '--metrics.prometheus.entrypoint=metrics',
-    ]));
+    expect(r.args).toEqual(
+      expect.arrayContaining([
+        '--entryPoints.metrics.address=[$(HOST_IP)]:9101/tcp',
+        '--metrics.prometheus=true',
+        '--metrics.prometheus.entrypoint=metrics',
+      ]),
+    );
     expect(r.container.env).toContainEqual({ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
     expect(r.container.ports).toContainEqual({ name: 'metrics', containerPort: 9101, hostPort: 9101, protocol: 'TCP' });
-    expect(r.pod.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/port': '9101' });
+    expect(r.pod.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/path': '/metrics',
+      'prometheus.io/port': '9101',
+    });
   });
 
   test('metrics can move to another port or be turned off', () => {
@@ -56,11 +62,13 @@ describe('EdgeIngress Traefik options', () => {
   test('HTTPS with a cert-manager certificate and the redirect', () => {
     const r = synth({ websecurePort: 443, defaultCertificateSecretName: 'edge-tls', redirectToHttps: true });
     expect(validateManifests(r.manifests)).toEqual([]);
-    expect(r.args).toEqual(expect.arrayContaining([
-      '--entryPoints.websecure.address=:443/tcp',
-      '--entryPoints.websecure.http.tls=true',
-      '--providers.file.directory=/etc/traefik/dynamic',
-    ]));
+    expect(r.args).toEqual(
+      expect.arrayContaining([
+        '--entryPoints.websecure.address=:443/tcp',
+        '--entryPoints.websecure.http.tls=true',
+        '--providers.file.directory=/etc/traefik/dynamic',
+      ]),
+    );
     const config = JSON.parse(r.find('ConfigMap').find((c) => c.metadata.name === 'traefik-ingress-lb-dynamic').data['dynamic.yaml']);
     expect(config.http.routers['redirect-to-websecure'].rule).toBe('PathPrefix(`/`) && !PathPrefix(`/.well-known/acme-challenge/`)');
     expect(config.tls.stores.default.defaultCertificate.certFile).toBe('/etc/traefik/dynamic/tls.crt');
@@ -76,15 +84,17 @@ describe('EdgeIngress Traefik options', () => {
       websecureTrustedProxies: { proxyProtocol: ['192.0.2.0/28'], forwardedHeaders: ['192.0.2.0/28'] },
       logLevel: TraefikLogLevel.WARN,
     });
-    expect(r.args).toEqual(expect.arrayContaining([
-      '--accesslog=true',
-      '--accesslog.format=json',
-      '--accesslog.filters.statuscodes=500-599',
-      '--entryPoints.web.proxyProtocol.trustedIPs=192.0.2.0/28',
-      '--entryPoints.websecure.forwardedHeaders.trustedIPs=192.0.2.0/28',
-      '--entryPoints.websecure.proxyProtocol.trustedIPs=192.0.2.0/28',
-      '--log.level=WARN',
-    ]));
+    expect(r.args).toEqual(
+      expect.arrayContaining([
+        '--accesslog=true',
+        '--accesslog.format=json',
+        '--accesslog.filters.statuscodes=500-599',
+        '--entryPoints.web.proxyProtocol.trustedIPs=192.0.2.0/28',
+        '--entryPoints.websecure.forwardedHeaders.trustedIPs=192.0.2.0/28',
+        '--entryPoints.websecure.proxyProtocol.trustedIPs=192.0.2.0/28',
+        '--log.level=WARN',
+      ]),
+    );
   });
 
   test('the CRD provider and its RBAC', () => {
@@ -98,7 +108,10 @@ describe('EdgeIngress Traefik options', () => {
     expect(r.args).toContain('--providers.kubernetesgateway.statusaddress.ip=10.1.0.100');
     expect(r.find('GatewayClass')[0].metadata.name).toBe('edge');
     expect(r.find('Gateway')[0].metadata.namespace).toBe('edge');
-    expect(r.find('Gateway')[0].spec.listeners.map((l: any) => `${l.name}:${l.port}/${l.protocol}`)).toEqual(['web:80/HTTP', 'websecure:443/HTTPS']);
+    expect(r.find('Gateway')[0].spec.listeners.map((l: any) => `${l.name}:${l.port}/${l.protocol}`)).toEqual([
+      'web:80/HTTP',
+      'websecure:443/HTTPS',
+    ]);
     expect(validateGatewayApi(r.manifests.filter((m) => !coreOnly(r.manifests).includes(m)))).toEqual([]);
     expect(validateManifests(coreOnly(r.manifests))).toEqual([]);
   });
@@ -131,7 +144,10 @@ describe('EdgeIngress Traefik options', () => {
 test('IPv6 edge nodes: the metrics address is bracketed, so $(HOST_IP) expands to [fd00::11]:9101', () => {
   const chart = Testing.chart();
   new EdgeIngress(chart, 'Edge', {
-    nodes: [{ name: 'edge-a', address: 'fd00::11' }, { name: 'edge-b', address: 'fd00::12' }],
+    nodes: [
+      { name: 'edge-a', address: 'fd00::11' },
+      { name: 'edge-b', address: 'fd00::12' },
+    ],
     virtualIp: 'fd00::100',
     subnet: 'fd00::/64',
   });
@@ -143,7 +159,8 @@ test('the synth summary names the metrics endpoint', () => {
   const chart = Testing.chart();
   const edge = new EdgeIngress(chart, 'Edge', { ...base, traefik: { websecurePort: 443 } });
   expect(describeEdge(edge)).toContain(
-    'traefik: web :80, websecure :443, admin 127.0.0.1:8580 (kubectl port-forward), metrics <node-ip>:9101/metrics\n');
+    'traefik: web :80, websecure :443, admin 127.0.0.1:8580 (kubectl port-forward), metrics <node-ip>:9101/metrics\n',
+  );
 });
 
 test('every Traefik option at once: core objects pass the strict 1.27 schema, Gateway API objects their v1 shape', () => {
@@ -167,8 +184,17 @@ test('every Traefik option at once: core objects pass the strict 1.27 schema, Ga
     volumeMounts: [{ name: 'extra', mountPath: '/etc/traefik/extra', readOnly: true }],
   });
   expect(r.manifests.map((m) => m.kind).sort()).toEqual([
-    'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'DaemonSet', 'DaemonSet', 'Gateway', 'GatewayClass',
-    'IngressClass', 'Namespace', 'ServiceAccount',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'ConfigMap',
+    'ConfigMap',
+    'DaemonSet',
+    'DaemonSet',
+    'Gateway',
+    'GatewayClass',
+    'IngressClass',
+    'Namespace',
+    'ServiceAccount',
   ]);
   expect(validateManifests(coreOnly(r.manifests))).toEqual([]);
   expect(validateGatewayApi(r.manifests.filter((m) => !coreOnly(r.manifests).includes(m)))).toEqual([]);

@@ -81,7 +81,10 @@ describe('every emitted Traefik flag is known to Traefik v3.7', () => {
   test('EdgeIngress with every Traefik option on', () => {
     const chart = Testing.chart();
     new EdgeIngress(chart, 'Edge', {
-      nodes: [{ name: 'edge-a', address: '10.1.0.11' }, { name: 'edge-b', address: '10.1.0.12' }],
+      nodes: [
+        { name: 'edge-a', address: '10.1.0.11' },
+        { name: 'edge-b', address: '10.1.0.12' },
+      ],
       virtualIp: '10.1.0.100',
       subnet: '10.1.0.0/24',
       loadBalancing: { scheduler: LvsScheduler.ROUND_ROBIN },

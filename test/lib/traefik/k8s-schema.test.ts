@@ -13,7 +13,7 @@ function traefikManifests(): any[] {
 
 /** A fresh synthesized DaemonSet, mutated by `mutate`, validated on its own. */
 function validateBrokenDaemonSet(mutate: (ds: any) => void): string[] {
-  const ds = traefikManifests().find(m => m.kind === 'DaemonSet');
+  const ds = traefikManifests().find((m) => m.kind === 'DaemonSet');
   mutate(ds);
   return validateManifests([ds]);
 }
@@ -27,24 +27,30 @@ describe('validateManifests', () => {
   });
 
   test('rejects a port number given as a string', () => {
-    expect(validateBrokenDaemonSet(ds => {
-      ds.spec.template.spec.containers[0].ports[0].containerPort = '80';
-    })).toEqual([`${DS}: ${CONTAINER}/ports/0/containerPort must be integer`]);
+    expect(
+      validateBrokenDaemonSet((ds) => {
+        ds.spec.template.spec.containers[0].ports[0].containerPort = '80';
+      }),
+    ).toEqual([`${DS}: ${CONTAINER}/ports/0/containerPort must be integer`]);
   });
 
   test('rejects an int32 out of range', () => {
-    expect(validateBrokenDaemonSet(ds => {
-      ds.spec.template.spec.containers[0].ports[0].hostPort = 2 ** 31;
-    })).toEqual([`${DS}: ${CONTAINER}/ports/0/hostPort must match format "int32"`]);
+    expect(
+      validateBrokenDaemonSet((ds) => {
+        ds.spec.template.spec.containers[0].ports[0].hostPort = 2 ** 31;
+      }),
+    ).toEqual([`${DS}: ${CONTAINER}/ports/0/hostPort must match format "int32"`]);
   });
 
   test('rejects unknown fields at any depth', () => {
-    expect(validateBrokenDaemonSet(ds => {
-      ds.spec.template.spec.hostNetwrok = true;
-      ds.spec.template.spec.containers[0].securityContext.capabilities.added = ['NET_ADMIN'];
-      ds.spec.updateStrategy.rollingUpdate.maxSurges = 0;
-      ds.metadata.label = { a: 'b' };
-    })).toEqual([
+    expect(
+      validateBrokenDaemonSet((ds) => {
+        ds.spec.template.spec.hostNetwrok = true;
+        ds.spec.template.spec.containers[0].securityContext.capabilities.added = ['NET_ADMIN'];
+        ds.spec.updateStrategy.rollingUpdate.maxSurges = 0;
+        ds.metadata.label = { a: 'b' };
+      }),
+    ).toEqual([
       `${DS}: /metadata has unknown field "label"`,
       `${DS}: /spec/template/spec has unknown field "hostNetwrok"`,
       `${DS}: ${CONTAINER}/securityContext/capabilities has unknown field "added"`,
@@ -53,54 +59,63 @@ describe('validateManifests', () => {
   });
 
   test('rejects a missing required field', () => {
-    expect(validateBrokenDaemonSet(ds => {
-      delete ds.spec.template.spec.containers[0].name;
-      delete ds.spec.selector;
-    })).toEqual([
-      `${DS}: /spec is missing required field "selector"`,
-      `${DS}: ${CONTAINER} is missing required field "name"`,
-    ]);
+    expect(
+      validateBrokenDaemonSet((ds) => {
+        delete ds.spec.template.spec.containers[0].name;
+        delete ds.spec.selector;
+      }),
+    ).toEqual([`${DS}: /spec is missing required field "selector"`, `${DS}: ${CONTAINER} is missing required field "name"`]);
   });
 
   test('int-or-string accepts both forms and rejects anything else', () => {
-    expect(validateBrokenDaemonSet(ds => {
-      ds.spec.updateStrategy.rollingUpdate = { maxUnavailable: '10%', maxSurge: 0 };
-    })).toEqual([]);
-    expect(validateBrokenDaemonSet(ds => {
-      ds.spec.updateStrategy.rollingUpdate.maxUnavailable = true;
-    })).toEqual([`${DS}: /spec/updateStrategy/rollingUpdate/maxUnavailable must be string or integer`]);
+    expect(
+      validateBrokenDaemonSet((ds) => {
+        ds.spec.updateStrategy.rollingUpdate = { maxUnavailable: '10%', maxSurge: 0 };
+      }),
+    ).toEqual([]);
+    expect(
+      validateBrokenDaemonSet((ds) => {
+        ds.spec.updateStrategy.rollingUpdate.maxUnavailable = true;
+      }),
+    ).toEqual([`${DS}: /spec/updateStrategy/rollingUpdate/maxUnavailable must be string or integer`]);
   });
 
   test('maps stay open to any key but keep their value type', () => {
-    expect(validateBrokenDaemonSet(ds => {
-      ds.metadata.annotations = { 'example.com/anything': 'x' };
-      ds.spec.template.spec.nodeSelector = { 'node-role.kubernetes.io/edge': '' };
-      ds.spec.template.spec.containers[0].resources = { limits: { 'memory': '1Gi', 'cpu': 2, 'example.com/gpu': '1' } };
-    })).toEqual([]);
-    expect(validateBrokenDaemonSet(ds => {
-      ds.spec.template.spec.nodeSelector = { edgenode: true };
-    })).toEqual([`${DS}: /spec/template/spec/nodeSelector/edgenode must be string`]);
+    expect(
+      validateBrokenDaemonSet((ds) => {
+        ds.metadata.annotations = { 'example.com/anything': 'x' };
+        ds.spec.template.spec.nodeSelector = { 'node-role.kubernetes.io/edge': '' };
+        ds.spec.template.spec.containers[0].resources = { limits: { memory: '1Gi', cpu: 2, 'example.com/gpu': '1' } };
+      }),
+    ).toEqual([]);
+    expect(
+      validateBrokenDaemonSet((ds) => {
+        ds.spec.template.spec.nodeSelector = { edgenode: true };
+      }),
+    ).toEqual([`${DS}: /spec/template/spec/nodeSelector/edgenode must be string`]);
   });
 
   test('rejects a scalar where a list is expected', () => {
-    expect(validateBrokenDaemonSet(ds => {
-      ds.spec.template.spec.containers[0].args = '--ping=true';
-    })).toEqual([`${DS}: ${CONTAINER}/args must be array`]);
+    expect(
+      validateBrokenDaemonSet((ds) => {
+        ds.spec.template.spec.containers[0].args = '--ping=true';
+      }),
+    ).toEqual([`${DS}: ${CONTAINER}/args must be array`]);
   });
 
   test('rejects a wrong type in RBAC rules', () => {
-    const role = traefikManifests().find(m => m.kind === 'ClusterRole');
+    const role = traefikManifests().find((m) => m.kind === 'ClusterRole');
     role.rules[0].verbs = 'get';
-    expect(validateManifests([role])).toEqual([
-      'ClusterRole traefik-ingress-lb-kube-system: /rules/0/verbs must be array',
-    ]);
+    expect(validateManifests([role])).toEqual(['ClusterRole traefik-ingress-lb-kube-system: /rules/0/verbs must be array']);
   });
 
   test('unknown kinds and API versions that 1.27 no longer serves are errors', () => {
-    expect(validateManifests([
-      { apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name: 'r', namespace: 'n' } },
-      { apiVersion: 'extensions/v1beta1', kind: 'DaemonSet', metadata: { name: 'seed' } },
-    ])).toEqual([
+    expect(
+      validateManifests([
+        { apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name: 'r', namespace: 'n' } },
+        { apiVersion: 'extensions/v1beta1', kind: 'DaemonSet', metadata: { name: 'seed' } },
+      ]),
+    ).toEqual([
       'IngressRoute n/r: unknown apiVersion/kind traefik.io/v1alpha1 IngressRoute (not in the Kubernetes 1.27 schema)',
       'DaemonSet seed: unknown apiVersion/kind extensions/v1beta1 DaemonSet (not in the Kubernetes 1.27 schema)',
     ]);
@@ -116,8 +131,8 @@ describe('validateManifests', () => {
 
   test('errors from several objects are all reported', () => {
     const manifests = traefikManifests();
-    manifests.find(m => m.kind === 'ServiceAccount').automountServiceAccountToken = 'false';
-    manifests.find(m => m.kind === 'IngressClass').spec.controler = 'x';
+    manifests.find((m) => m.kind === 'ServiceAccount').automountServiceAccountToken = 'false';
+    manifests.find((m) => m.kind === 'IngressClass').spec.controler = 'x';
     expect(validateManifests(manifests)).toEqual([
       'ServiceAccount kube-system/traefik-ingress-lb: /automountServiceAccountToken must be boolean',
       'IngressClass traefik: /spec has unknown field "controler"',

@@ -12,7 +12,7 @@ function synth(props: Partial<TraefikDaemonSetProps> = {}) {
   const traefik = new TraefikDaemonSet(chart, 'Traefik', { namespace: 'kube-system', ...props });
   const manifests = Testing.synth(chart);
   const byKind = (kind: string) => {
-    const found = manifests.filter(m => m.kind === kind);
+    const found = manifests.filter((m) => m.kind === kind);
     expect(found).toHaveLength(1);
     return found[0];
   };
@@ -34,8 +34,16 @@ const READ = ['get', 'list', 'watch'];
 const CRD_RULE = {
   apiGroups: ['traefik.io'],
   resources: [
-    'ingressroutes', 'ingressroutetcps', 'ingressrouteudps', 'middlewares', 'middlewaretcps',
-    'serverstransports', 'serverstransporttcps', 'tlsoptions', 'tlsstores', 'traefikservices',
+    'ingressroutes',
+    'ingressroutetcps',
+    'ingressrouteudps',
+    'middlewares',
+    'middlewaretcps',
+    'serverstransports',
+    'serverstransporttcps',
+    'tlsoptions',
+    'tlsstores',
+    'traefikservices',
   ],
   verbs: READ,
 };
@@ -52,7 +60,7 @@ describe('TraefikDaemonSet defaults', () => {
   });
 
   test('synthesizes the five objects with readable names', () => {
-    expect(r.manifests.map(m => `${m.apiVersion} ${m.kind} ${m.metadata.namespace ?? '-'}/${m.metadata.name}`)).toEqual([
+    expect(r.manifests.map((m) => `${m.apiVersion} ${m.kind} ${m.metadata.namespace ?? '-'}/${m.metadata.name}`)).toEqual([
       'v1 ServiceAccount kube-system/traefik-ingress-lb',
       'rbac.authorization.k8s.io/v1 ClusterRole -/traefik-ingress-lb-kube-system',
       'rbac.authorization.k8s.io/v1 ClusterRoleBinding -/traefik-ingress-lb-kube-system',
@@ -62,8 +70,14 @@ describe('TraefikDaemonSet defaults', () => {
   });
 
   test('construct ids are stable', () => {
-    expect(r.traefik.node.children.map(c => c.node.id)).toEqual([
-      'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'IngressClass', 'DaemonSet', 'DataVolume', 'TmpVolume',
+    expect(r.traefik.node.children.map((c) => c.node.id)).toEqual([
+      'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'IngressClass',
+      'DaemonSet',
+      'DataVolume',
+      'TmpVolume',
     ]);
   });
 
@@ -145,21 +159,31 @@ describe('TraefikDaemonSet defaults', () => {
 
   test('optional features are off', () => {
     const args: string[] = r.container.args;
-    expect(args.filter(a => a.includes('websecure'))).toEqual([]);
-    expect(args.filter(a => a.includes('metrics'))).toEqual([]);
-    expect(args.filter(a => a.includes('kubernetescrd'))).toEqual([]);
-    expect(args.filter(a => a.includes('ingressendpoint'))).toEqual([]);
-    expect(args.filter(a => a.includes('lifeCycle'))).toEqual([]);
+    expect(args.filter((a) => a.includes('websecure'))).toEqual([]);
+    expect(args.filter((a) => a.includes('metrics'))).toEqual([]);
+    expect(args.filter((a) => a.includes('kubernetescrd'))).toEqual([]);
+    expect(args.filter((a) => a.includes('ingressendpoint'))).toEqual([]);
+    expect(args.filter((a) => a.includes('lifeCycle'))).toEqual([]);
     expect(r.daemonSet.spec.template.metadata.annotations).toBeUndefined();
   });
 
   test('readiness and liveness probe /ping on loopback with the chart timings; no startup probe', () => {
     const httpGet = { path: '/ping', port: 8580, host: '127.0.0.1', scheme: 'HTTP' };
     expect(r.container.readinessProbe).toEqual({
-      httpGet, failureThreshold: 1, initialDelaySeconds: 2, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 2,
+      httpGet,
+      failureThreshold: 1,
+      initialDelaySeconds: 2,
+      periodSeconds: 10,
+      successThreshold: 1,
+      timeoutSeconds: 2,
     });
     expect(r.container.livenessProbe).toEqual({
-      httpGet, failureThreshold: 3, initialDelaySeconds: 2, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 2,
+      httpGet,
+      failureThreshold: 3,
+      initialDelaySeconds: 2,
+      periodSeconds: 10,
+      successThreshold: 1,
+      timeoutSeconds: 2,
     });
     expect(r.container.startupProbe).toBeUndefined();
   });
@@ -222,11 +246,11 @@ describe('TraefikDaemonSet defaults', () => {
 
   test('cluster role binding names the service account namespace explicitly', () => {
     expect(r.clusterRoleBinding.roleRef).toEqual({
-      apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'traefik-ingress-lb-kube-system',
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'traefik-ingress-lb-kube-system',
     });
-    expect(r.clusterRoleBinding.subjects).toEqual([
-      { kind: 'ServiceAccount', name: 'traefik-ingress-lb', namespace: 'kube-system' },
-    ]);
+    expect(r.clusterRoleBinding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'traefik-ingress-lb', namespace: 'kube-system' }]);
   });
 
   test('ingress class for the Traefik controller, not the default class', () => {
@@ -388,7 +412,9 @@ describe('TraefikDaemonSet individual options', () => {
   });
 
   test('custom resources drive GOMEMLIMIT', () => {
-    const r = synth({ resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } } });
+    const r = synth({
+      resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
+    });
     expect(r.container.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } });
     expect(r.container.env).toContainEqual({ name: 'GOMEMLIMIT', value: '921MiB' });
   });
@@ -403,8 +429,8 @@ describe('TraefikDaemonSet individual options', () => {
     new TraefikDaemonSet(chart, 'A', { namespace: 'edge-a', ingressClassName: 'edge-a' });
     new TraefikDaemonSet(chart, 'B', { namespace: 'edge-b', ingressClassName: 'edge-b' });
     const clusterScoped = Testing.synth(chart)
-      .filter(m => m.metadata.namespace === undefined)
-      .map(m => `${m.kind}/${m.metadata.name}`);
+      .filter((m) => m.metadata.namespace === undefined)
+      .map((m) => `${m.kind}/${m.metadata.name}`);
     expect(new Set(clusterScoped).size).toBe(clusterScoped.length);
   });
 });
@@ -420,35 +446,77 @@ describe('TraefikDaemonSet rejects bad props', () => {
     ['websecurePort equal to webPort', { websecurePort: 80 }, 'websecurePort 80 is already used by webPort'],
     ['adminPort equal to webPort', { adminPort: 80 }, 'adminPort 80 is already used by webPort'],
     ['metricsPort equal to adminPort', { metricsPort: 8580 }, 'metricsPort 8580 is already used by adminPort'],
-    ['image without tag', { image: 'docker.io/traefik' },
-      'image "docker.io/traefik" must be pinned to a tag or sha256 digest other than latest'],
-    ['image with latest tag', { image: 'docker.io/traefik:latest' },
-      'image "docker.io/traefik:latest" must be pinned to a tag or sha256 digest other than latest'],
-    ['registry port but no tag', { image: 'registry.local:5000/traefik' },
-      'image "registry.local:5000/traefik" must be pinned to a tag or sha256 digest other than latest'],
-    ['namespace not a DNS label', { namespace: 'Kube_System' },
-      'namespace "Kube_System" is not a valid DNS-1123 label (lowercase alphanumerics and \'-\', at most 63 characters)'],
-    ['name not a DNS label', { name: 'traefik.lb' },
-      'name "traefik.lb" is not a valid DNS-1123 label (lowercase alphanumerics and \'-\', at most 63 characters)'],
-    ['ingressEndpointIp not an address', { ingressEndpointIp: '172.20.0.300' },
-      'ingressEndpointIp "172.20.0.300" is not a valid IPv4 or IPv6 address'],
-    ['ingressEndpointIp a hostname', { ingressEndpointIp: 'vip.example.com' },
-      'ingressEndpointIp "vip.example.com" is not a valid IPv4 or IPv6 address'],
+    [
+      'image without tag',
+      { image: 'docker.io/traefik' },
+      'image "docker.io/traefik" must be pinned to a tag or sha256 digest other than latest',
+    ],
+    [
+      'image with latest tag',
+      { image: 'docker.io/traefik:latest' },
+      'image "docker.io/traefik:latest" must be pinned to a tag or sha256 digest other than latest',
+    ],
+    [
+      'registry port but no tag',
+      { image: 'registry.local:5000/traefik' },
+      'image "registry.local:5000/traefik" must be pinned to a tag or sha256 digest other than latest',
+    ],
+    [
+      'namespace not a DNS label',
+      { namespace: 'Kube_System' },
+      'namespace "Kube_System" is not a valid DNS-1123 label (lowercase alphanumerics and \'-\', at most 63 characters)',
+    ],
+    [
+      'name not a DNS label',
+      { name: 'traefik.lb' },
+      'name "traefik.lb" is not a valid DNS-1123 label (lowercase alphanumerics and \'-\', at most 63 characters)',
+    ],
+    [
+      'ingressEndpointIp not an address',
+      { ingressEndpointIp: '172.20.0.300' },
+      'ingressEndpointIp "172.20.0.300" is not a valid IPv4 or IPv6 address',
+    ],
+    [
+      'ingressEndpointIp a hostname',
+      { ingressEndpointIp: 'vip.example.com' },
+      'ingressEndpointIp "vip.example.com" is not a valid IPv4 or IPv6 address',
+    ],
     ['ingressClassName invalid', { ingressClassName: 'Traefik' }, 'ingressClassName "Traefik" is not a valid DNS-1123 subdomain'],
-    ['nodeSelectorLabel key invalid', { nodeSelectorLabel: { key: 'edge node', value: 'true' } },
-      'nodeSelectorLabel.key "edge node" is not a valid Kubernetes label key'],
-    ['nodeSelectorLabel value invalid', { nodeSelectorLabel: { key: 'edgenode', value: 'yes please' } },
-      'nodeSelectorLabel.value "yes please" is not a valid Kubernetes label value'],
-    ['terminationGracePeriodSeconds negative', { terminationGracePeriodSeconds: -1 },
-      'terminationGracePeriodSeconds -1 must be a non-negative integer'],
-    ['requestAcceptGraceSeconds negative', { requestAcceptGraceSeconds: -2 },
-      'requestAcceptGraceSeconds -2 must be a non-negative integer'],
-    ['requestAcceptGraceSeconds not below the grace period', { requestAcceptGraceSeconds: 30, terminationGracePeriodSeconds: 30 },
-      'requestAcceptGraceSeconds 30 must be shorter than terminationGracePeriodSeconds 30'],
-    ['priorityClassName invalid', { priorityClassName: 'System_Critical' },
-      'priorityClassName "System_Critical" is not a valid DNS-1123 subdomain'],
-    ['logLevel unknown', { logLevel: 'LOUD' as TraefikLogLevel },
-      'logLevel "LOUD" is not one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, PANIC'],
+    [
+      'nodeSelectorLabel key invalid',
+      { nodeSelectorLabel: { key: 'edge node', value: 'true' } },
+      'nodeSelectorLabel.key "edge node" is not a valid Kubernetes label key',
+    ],
+    [
+      'nodeSelectorLabel value invalid',
+      { nodeSelectorLabel: { key: 'edgenode', value: 'yes please' } },
+      'nodeSelectorLabel.value "yes please" is not a valid Kubernetes label value',
+    ],
+    [
+      'terminationGracePeriodSeconds negative',
+      { terminationGracePeriodSeconds: -1 },
+      'terminationGracePeriodSeconds -1 must be a non-negative integer',
+    ],
+    [
+      'requestAcceptGraceSeconds negative',
+      { requestAcceptGraceSeconds: -2 },
+      'requestAcceptGraceSeconds -2 must be a non-negative integer',
+    ],
+    [
+      'requestAcceptGraceSeconds not below the grace period',
+      { requestAcceptGraceSeconds: 30, terminationGracePeriodSeconds: 30 },
+      'requestAcceptGraceSeconds 30 must be shorter than terminationGracePeriodSeconds 30',
+    ],
+    [
+      'priorityClassName invalid',
+      { priorityClassName: 'System_Critical' },
+      'priorityClassName "System_Critical" is not a valid DNS-1123 subdomain',
+    ],
+    [
+      'logLevel unknown',
+      { logLevel: 'LOUD' as TraefikLogLevel },
+      'logLevel "LOUD" is not one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, PANIC',
+    ],
   ];
 
   test.each(cases)('%s', (_title, props, message) => {
@@ -456,7 +524,8 @@ describe('TraefikDaemonSet rejects bad props', () => {
   });
 
   test('memory limit below the request', () => {
-    expect(() => synth({ resources: { memory: { request: Size.mebibytes(128), limit: Size.mebibytes(64) } } }))
-      .toThrow(new Error('resources memory limit 64Mi is below the request 128Mi'));
+    expect(() => synth({ resources: { memory: { request: Size.mebibytes(128), limit: Size.mebibytes(64) } } })).toThrow(
+      new Error('resources memory limit 64Mi is below the request 128Mi'),
+    );
   });
 });

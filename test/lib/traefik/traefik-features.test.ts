@@ -39,11 +39,13 @@ describe('HTTPS: default certificate and redirect through the file provider', ()
   });
 
   test('the file provider watches the mounted directory; websecure terminates TLS', () => {
-    expect(r.args).toEqual(expect.arrayContaining([
-      '--providers.file.directory=/etc/traefik/dynamic',
-      '--providers.file.watch=true',
-      '--entryPoints.websecure.http.tls=true',
-    ]));
+    expect(r.args).toEqual(
+      expect.arrayContaining([
+        '--providers.file.directory=/etc/traefik/dynamic',
+        '--providers.file.watch=true',
+        '--entryPoints.websecure.http.tls=true',
+      ]),
+    );
   });
 
   test('one projected volume holds the dynamic config and the optional certificate Secret', () => {
@@ -53,7 +55,16 @@ describe('HTTPS: default certificate and redirect through the file provider', ()
       projected: {
         sources: [
           { configMap: { name: 'traefik-ingress-lb-dynamic' } },
-          { secret: { name: 'edge-wildcard-tls', items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }], optional: true } },
+          {
+            secret: {
+              name: 'edge-wildcard-tls',
+              items: [
+                { key: 'tls.crt', path: 'tls.crt' },
+                { key: 'tls.key', path: 'tls.key' },
+              ],
+              optional: true,
+            },
+          },
         ],
       },
     });
@@ -97,8 +108,9 @@ describe('HTTPS: default certificate and redirect through the file provider', ()
 describe('access logs', () => {
   test('JSON to stdout, optionally filtered by status code', () => {
     expect(synth({ accessLog: true }).args.slice(-2)).toEqual(['--accesslog=true', '--accesslog.format=json']);
-    expect(synth({ accessLog: true, accessLogStatusCodes: ['400-599', '302'] }).args)
-      .toContain('--accesslog.filters.statuscodes=400-599,302');
+    expect(synth({ accessLog: true, accessLogStatusCodes: ['400-599', '302'] }).args).toContain(
+      '--accesslog.filters.statuscodes=400-599,302',
+    );
     expect(synth().args.filter((a) => a.startsWith('--accesslog'))).toEqual([]);
   });
 });
@@ -122,17 +134,18 @@ describe('Gateway API provider', () => {
   const r = synth({ ...HTTPS, gatewayApi: true, ingressEndpointIp: '10.1.0.100' });
 
   test('the provider publishes the VIP as the Gateway address', () => {
-    expect(r.args).toEqual(expect.arrayContaining([
-      '--providers.kubernetesgateway',
-      '--providers.kubernetesgateway.statusaddress.ip=10.1.0.100',
-    ]));
+    expect(r.args).toEqual(
+      expect.arrayContaining(['--providers.kubernetesgateway', '--providers.kubernetesgateway.statusaddress.ip=10.1.0.100']),
+    );
   });
 
   test('a GatewayClass for Traefik and a Gateway with a listener per entrypoint', () => {
-    expect(r.find('GatewayClass')[0]).toEqual(expect.objectContaining({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      spec: { controllerName: 'traefik.io/gateway-controller' },
-    }));
+    expect(r.find('GatewayClass')[0]).toEqual(
+      expect.objectContaining({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        spec: { controllerName: 'traefik.io/gateway-controller' },
+      }),
+    );
     expect(r.find('GatewayClass')[0].metadata.name).toBe('traefik');
     const gateway = r.find('Gateway')[0];
     expect(gateway.metadata).toEqual(expect.objectContaining({ name: 'traefik-ingress-lb', namespace: 'edge' }));
@@ -166,7 +179,7 @@ describe('Gateway API provider', () => {
     gateway.spec.listeners[0].prot = 'HTTP';
     expect(validateGatewayApi([gateway])).toEqual([
       'Gateway traefik-ingress-lb: /apiVersion must be equal to constant',
-      'Gateway traefik-ingress-lb: /spec must have required property \'gatewayClassName\'',
+      "Gateway traefik-ingress-lb: /spec must have required property 'gatewayClassName'",
       'Gateway traefik-ingress-lb: /spec/listeners/0 must NOT have additional properties',
       'Gateway traefik-ingress-lb: listeners[1]: tls mode must be set for protocol HTTPS and TLS',
     ]);
@@ -180,8 +193,14 @@ describe('Gateway API provider', () => {
     });
     expect(r.rules).toContainEqual({
       apiGroups: ['gateway.networking.k8s.io'],
-      resources: ['backendtlspolicies/status', 'gatewayclasses/status', 'gateways/status', 'grpcroutes/status',
-        'httproutes/status', 'tlsroutes/status'],
+      resources: [
+        'backendtlspolicies/status',
+        'gatewayclasses/status',
+        'gateways/status',
+        'grpcroutes/status',
+        'httproutes/status',
+        'tlsroutes/status',
+      ],
       verbs: ['update'],
     });
     expect(r.rules[0].resources).toContain('configmaps');
@@ -218,7 +237,7 @@ describe('escape hatches', () => {
     expect(r.args).toContain('--log.level=INFO');
   });
 
-  test('env, volumes and mounts are added after the construct\'s own', () => {
+  test("env, volumes and mounts are added after the construct's own", () => {
     expect(r.container.env.map((e: any) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'GOMEMLIMIT', 'TZ']);
     expect(r.podSpec.volumes).toContainEqual({ name: 'plugins', emptyDir: { sizeLimit: '64Mi' } });
     expect(r.container.volumeMounts).toContainEqual({ name: 'plugins', mountPath: '/plugins-storage' });
@@ -233,39 +252,76 @@ describe('escape hatches', () => {
 
 describe('TraefikDaemonSet rejects bad feature props, naming its own props', () => {
   test.each<[string, Partial<TraefikDaemonSetProps>, string]>([
-    ['a certificate without websecure', { defaultCertificateSecretName: 'tls' },
-      'defaultCertificateSecretName "tls" needs websecurePort'],
+    ['a certificate without websecure', { defaultCertificateSecretName: 'tls' }, 'defaultCertificateSecretName "tls" needs websecurePort'],
     ['a redirect without websecure', { redirectToHttps: true }, 'redirectToHttps true needs websecurePort'],
-    ['a certificate Secret name that is not a DNS subdomain', { websecurePort: 443, defaultCertificateSecretName: 'Edge_TLS' },
-      'defaultCertificateSecretName "Edge_TLS" is not a valid DNS-1123 subdomain'],
+    [
+      'a certificate Secret name that is not a DNS subdomain',
+      { websecurePort: 443, defaultCertificateSecretName: 'Edge_TLS' },
+      'defaultCertificateSecretName "Edge_TLS" is not a valid DNS-1123 subdomain',
+    ],
     ['a status filter without access log', { accessLogStatusCodes: ['500'] }, 'accessLogStatusCodes ["500"] needs accessLog true'],
-    ['a bad status range', { accessLog: true, accessLogStatusCodes: ['599-500'] },
-      'accessLogStatusCodes[0] "599-500" is not a status code or range'],
-    ['a trusted CIDR with host bits', { webTrustedProxies: { forwardedHeaders: ['10.0.0.1/8'] } },
-      'webTrustedProxies.forwardedHeaders[0] "10.0.0.1/8" has host bits set'],
-    ['a trusted entry that is no address', { webTrustedProxies: { proxyProtocol: ['lb.example.com'] } },
-      'webTrustedProxies.proxyProtocol[0] "lb.example.com" is not a valid IP address or CIDR'],
-    ['websecure trust without websecure', { websecureTrustedProxies: { forwardedHeaders: ['10.0.0.0/8'] } },
-      'websecureTrustedProxies needs websecurePort'],
-    ['an argument that is not a flag', { additionalArguments: ['log.level=DEBUG'] },
-      'additionalArguments[0] "log.level=DEBUG" must be one Traefik flag'],
-    ['Traefik ACME in a DaemonSet', { additionalArguments: ['--certificatesresolvers.le.acme.email=a@b.c'] },
-      'Traefik\'s own ACME does not work in a DaemonSet'],
-    ['an env var the construct sets', { env: [{ name: 'GOMEMLIMIT', value: '1GiB' }] },
-      'env[0].name "GOMEMLIMIT" is set by the construct itself'],
-    ['a volume name the construct uses', { volumes: [{ name: 'tmp', emptyDir: {} }] },
-      'volumes[0].name "tmp" is used by the construct itself'],
-    ['a mount of an unknown volume', { volumeMounts: [{ name: 'nope', mountPath: '/x' }] },
-      'volumeMounts[0].name "nope" is not the name of one of the extra volumes'],
-    ['a mount over the dynamic config', { volumes: [{ name: 'x', emptyDir: {} }], volumeMounts: [{ name: 'x', mountPath: '/etc/traefik/dynamic/x' }] },
-      'volumeMounts[0].mountPath "/etc/traefik/dynamic/x" is inside a path the construct mounts'],
-    ['a bad GatewayClass name', { gatewayApi: true, gatewayClassName: 'Traefik' }, 'gatewayClassName "Traefik" is not a valid DNS-1123 subdomain'],
+    [
+      'a bad status range',
+      { accessLog: true, accessLogStatusCodes: ['599-500'] },
+      'accessLogStatusCodes[0] "599-500" is not a status code or range',
+    ],
+    [
+      'a trusted CIDR with host bits',
+      { webTrustedProxies: { forwardedHeaders: ['10.0.0.1/8'] } },
+      'webTrustedProxies.forwardedHeaders[0] "10.0.0.1/8" has host bits set',
+    ],
+    [
+      'a trusted entry that is no address',
+      { webTrustedProxies: { proxyProtocol: ['lb.example.com'] } },
+      'webTrustedProxies.proxyProtocol[0] "lb.example.com" is not a valid IP address or CIDR',
+    ],
+    [
+      'websecure trust without websecure',
+      { websecureTrustedProxies: { forwardedHeaders: ['10.0.0.0/8'] } },
+      'websecureTrustedProxies needs websecurePort',
+    ],
+    [
+      'an argument that is not a flag',
+      { additionalArguments: ['log.level=DEBUG'] },
+      'additionalArguments[0] "log.level=DEBUG" must be one Traefik flag',
+    ],
+    [
+      'Traefik ACME in a DaemonSet',
+      { additionalArguments: ['--certificatesresolvers.le.acme.email=a@b.c'] },
+      "Traefik's own ACME does not work in a DaemonSet",
+    ],
+    [
+      'an env var the construct sets',
+      { env: [{ name: 'GOMEMLIMIT', value: '1GiB' }] },
+      'env[0].name "GOMEMLIMIT" is set by the construct itself',
+    ],
+    [
+      'a volume name the construct uses',
+      { volumes: [{ name: 'tmp', emptyDir: {} }] },
+      'volumes[0].name "tmp" is used by the construct itself',
+    ],
+    [
+      'a mount of an unknown volume',
+      { volumeMounts: [{ name: 'nope', mountPath: '/x' }] },
+      'volumeMounts[0].name "nope" is not the name of one of the extra volumes',
+    ],
+    [
+      'a mount over the dynamic config',
+      { volumes: [{ name: 'x', emptyDir: {} }], volumeMounts: [{ name: 'x', mountPath: '/etc/traefik/dynamic/x' }] },
+      'volumeMounts[0].mountPath "/etc/traefik/dynamic/x" is inside a path the construct mounts',
+    ],
+    [
+      'a bad GatewayClass name',
+      { gatewayApi: true, gatewayClassName: 'Traefik' },
+      'gatewayClassName "Traefik" is not a valid DNS-1123 subdomain',
+    ],
   ])('%s', (_title, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });
 
   test('all problems are reported at once', () => {
     expect(() => synth({ webPort: 0, redirectToHttps: true })).toThrow(
-      new Error('webPort 0 is outside 1-65535\nredirectToHttps true needs websecurePort (there is no HTTPS entrypoint to redirect to)'));
+      new Error('webPort 0 is outside 1-65535\nredirectToHttps true needs websecurePort (there is no HTTPS entrypoint to redirect to)'),
+    );
   });
 });

@@ -7,12 +7,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  KeepalivedConfig, KeepalivedConfigProps, LvsMethod, LvsProtocol, LvsScheduler, VrrpState,
+  KeepalivedConfig,
+  KeepalivedConfigProps,
+  LvsMethod,
+  LvsProtocol,
+  LvsScheduler,
+  VrrpState,
   VrrpVersion,
 } from '../../../../lib/keepalived';
 import { SEED_NODES, seedProps as seedTopologyProps } from '../../../fixtures/seed-topology';
 import {
-  checkKeepalivedConfig, describeWithKeepalived, KeepalivedCheckResult, keepalivedAvailability,
+  checkKeepalivedConfig,
+  describeWithKeepalived,
+  KeepalivedCheckResult,
+  keepalivedAvailability,
 } from '../../../support/keepalived-check';
 import { FIXTURES } from '../../../support/paths';
 
@@ -26,14 +34,16 @@ function seedProps(): KeepalivedConfigProps {
 function expectClean(results: KeepalivedCheckResult[], ids: string[]): void {
   expect(results.map((r) => r.configId)).toEqual(ids);
   for (const r of results) {
-    expect({ configId: r.configId, stderr: r.stderr, exitCode: r.exitCode })
-      .toEqual({ configId: r.configId, stderr: '', exitCode: 0 });
+    expect({ configId: r.configId, stderr: r.stderr, exitCode: r.exitCode }).toEqual({ configId: r.configId, stderr: '', exitCode: 0 });
   }
 }
 
 function ourNamespaces(): string[] {
   const out = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  return out.split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(`kachk${process.pid}n`));
+  return out
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter((n) => n.startsWith(`kachk${process.pid}n`));
 }
 
 let tmp: string;
@@ -54,7 +64,9 @@ describeWithKeepalived('generated keepalived.conf passes the real keepalived -t'
     const config = new KeepalivedConfig(seedProps());
     expect(config.directRouting).toBeDefined();
     const results = await checkKeepalivedConfig(config.render(), {
-      interfaceName: 'eth0', configIds: SEED_IDS, nodeAddresses: SEED_ADDRESSES,
+      interfaceName: 'eth0',
+      configIds: SEED_IDS,
+      nodeAddresses: SEED_ADDRESSES,
     });
     expectClean(results, SEED_IDS);
   });
@@ -83,7 +95,9 @@ describeWithKeepalived('generated keepalived.conf passes the real keepalived -t'
     });
     expect(config.render()).toContain(`includea ${authFile}`);
     const results = await checkKeepalivedConfig(config.render(), {
-      interfaceName: 'eth0', configIds: SEED_IDS, nodeAddresses: SEED_ADDRESSES,
+      interfaceName: 'eth0',
+      configIds: SEED_IDS,
+      nodeAddresses: SEED_ADDRESSES,
       extraFiles: { [authFile]: config.renderAuthenticationFile('Xk9pQ2mZ') },
     });
     expectClean(results, SEED_IDS);
@@ -101,7 +115,7 @@ describeWithKeepalived('generated keepalived.conf passes the real keepalived -t'
     expect(r.exitCode).not.toBe(0);
   });
 
-  test('the seed document\'s keepalived.conf fails the checker', async () => {
+  test("the seed document's keepalived.conf fails the checker", async () => {
     const seedConf = fs.readFileSync(path.join(FIXTURES, 'seed-keepalived.conf'), 'utf8');
     const results = await checkKeepalivedConfig(seedConf, { interfaceName: 'eth0', configIds: SEED_IDS });
     for (const r of results) {
@@ -121,44 +135,80 @@ describeWithKeepalived('generated keepalived.conf passes the real keepalived -t'
   const variants: Array<[string, (p: KeepalivedConfigProps) => KeepalivedConfigProps]> = [
     ['VRRP only', (p) => ({ ...p, virtualServers: undefined })],
     ['multicast', (p) => ({ ...p, instance: { ...p.instance, unicast: false } })],
-    ['initial MASTER with preemption', (p) => ({
-      ...p, instance: { ...p.instance, initialState: VrrpState.MASTER, preempt: true },
-    })],
-    ['preempt_delay, 10 ms adverts, notify', (p) => ({
-      ...p,
-      instance: {
-        ...p.instance, preempt: true, preemptDelaySeconds: 60.25, advertIntervalSeconds: 0.01,
-        notifyCommand: '/bin/true VI_EDGE',
-      },
-      scripts: [{ name: 'chk_traefik', command: '/bin/true', weight: -60, intervalSeconds: 2, timeoutSeconds: 2 }],
-    })],
-    ['several VIPs, NAT wlc with persistence, UDP, HTTP_GET', (p) => ({
-      ...p,
-      instance: { ...p.instance, virtualIpAddresses: ['172.20.0.119/17', '172.20.0.120'], trackScripts: [] },
-      virtualServers: [
-        {
-          address: '172.20.0.119', port: 443, method: LvsMethod.NAT, scheduler: LvsScheduler.WEIGHTED_LEAST_CONNECTION,
-          persistenceTimeoutSeconds: 1800, delayLoopSeconds: 0.5,
-          realServers: SEED_NODES.map((n) => ({
-            address: n.address, port: 8443, weight: 2, inhibitOnFailure: true,
-            httpGet: { path: '/ping', connectPort: 8080, statusCode: 200, connectTimeoutSeconds: 1, retry: 0, delayBeforeRetrySeconds: 0.5 },
-          })),
+    [
+      'initial MASTER with preemption',
+      (p) => ({
+        ...p,
+        instance: { ...p.instance, initialState: VrrpState.MASTER, preempt: true },
+      }),
+    ],
+    [
+      'preempt_delay, 10 ms adverts, notify',
+      (p) => ({
+        ...p,
+        instance: {
+          ...p.instance,
+          preempt: true,
+          preemptDelaySeconds: 60.25,
+          advertIntervalSeconds: 0.01,
+          notifyCommand: '/bin/true VI_EDGE',
         },
-        {
-          address: '172.20.0.120', port: 53, protocol: LvsProtocol.UDP, scheduler: LvsScheduler.SOURCE_HASHING,
-          realServers: SEED_NODES.map((n) => ({ address: n.address, port: 53, tcpCheck: { connectPort: 53, retry: 0 } })),
-        },
-      ],
-    })],
-    ['non-default global_defs', (p) => ({
-      ...p, globalDefs: { garpMasterDelaySeconds: 0, garpMasterRepeat: 1, garpMasterRefreshSeconds: 0 },
-    })],
+        scripts: [{ name: 'chk_traefik', command: '/bin/true', weight: -60, intervalSeconds: 2, timeoutSeconds: 2 }],
+      }),
+    ],
+    [
+      'several VIPs, NAT wlc with persistence, UDP, HTTP_GET',
+      (p) => ({
+        ...p,
+        instance: { ...p.instance, virtualIpAddresses: ['172.20.0.119/17', '172.20.0.120'], trackScripts: [] },
+        virtualServers: [
+          {
+            address: '172.20.0.119',
+            port: 443,
+            method: LvsMethod.NAT,
+            scheduler: LvsScheduler.WEIGHTED_LEAST_CONNECTION,
+            persistenceTimeoutSeconds: 1800,
+            delayLoopSeconds: 0.5,
+            realServers: SEED_NODES.map((n) => ({
+              address: n.address,
+              port: 8443,
+              weight: 2,
+              inhibitOnFailure: true,
+              httpGet: {
+                path: '/ping',
+                connectPort: 8080,
+                statusCode: 200,
+                connectTimeoutSeconds: 1,
+                retry: 0,
+                delayBeforeRetrySeconds: 0.5,
+              },
+            })),
+          },
+          {
+            address: '172.20.0.120',
+            port: 53,
+            protocol: LvsProtocol.UDP,
+            scheduler: LvsScheduler.SOURCE_HASHING,
+            realServers: SEED_NODES.map((n) => ({ address: n.address, port: 53, tcpCheck: { connectPort: 53, retry: 0 } })),
+          },
+        ],
+      }),
+    ],
+    [
+      'non-default global_defs',
+      (p) => ({
+        ...p,
+        globalDefs: { garpMasterDelaySeconds: 0, garpMasterRepeat: 1, garpMasterRefreshSeconds: 0 },
+      }),
+    ],
   ];
 
   test.each(variants)('variant: %s', async (_name, change) => {
     const config = new KeepalivedConfig(change(seedProps()));
     const results = await checkKeepalivedConfig(config.render(), {
-      interfaceName: 'eth0', configIds: SEED_IDS, nodeAddresses: SEED_ADDRESSES,
+      interfaceName: 'eth0',
+      configIds: SEED_IDS,
+      nodeAddresses: SEED_ADDRESSES,
     });
     expectClean(results, SEED_IDS);
   });
@@ -171,13 +221,18 @@ describeWithKeepalived('generated keepalived.conf passes the real keepalived -t'
     const config = new KeepalivedConfig({
       nodes,
       instance: { interface: 'bond0.100', virtualRouterId: 7, virtualIpAddresses: ['2001:db8::119'], subnet: '2001:db8::/64' },
-      virtualServers: [{
-        address: '2001:db8::119', port: 443, realServers: nodes.map((n) => ({ address: n.address, port: 443 })),
-      }],
+      virtualServers: [
+        {
+          address: '2001:db8::119',
+          port: 443,
+          realServers: nodes.map((n) => ({ address: n.address, port: 443 })),
+        },
+      ],
     });
     const ids = nodes.map((n) => n.name);
     const results = await checkKeepalivedConfig(config.render(), {
-      interfaceName: 'bond0.100', configIds: ids,
+      interfaceName: 'bond0.100',
+      configIds: ids,
       nodeAddresses: Object.fromEntries(nodes.map((n) => [n.name, `${n.address}/64`])),
     });
     expectClean(results, ids);
@@ -195,7 +250,9 @@ describeWithKeepalived('generated keepalived.conf passes the real keepalived -t'
 
   test('a 100-node config passes for its first, middle and last node', async () => {
     const nodes = Array.from({ length: 100 }, (_, i) => ({
-      name: `edge-${i}`, address: `10.1.${Math.floor(i / 50)}.${(i % 50) + 10}`, priority: 254 - i * 2,
+      name: `edge-${i}`,
+      address: `10.1.${Math.floor(i / 50)}.${(i % 50) + 10}`,
+      priority: 254 - i * 2,
     }));
     const config = new KeepalivedConfig({
       nodes,

@@ -1,9 +1,13 @@
 import {
-  KeepalivedConfig, KeepalivedConfigProps, LvsMethod, LvsProtocol, LvsScheduler, VrrpState,
+  KeepalivedConfig,
+  KeepalivedConfigProps,
+  LvsMethod,
+  LvsProtocol,
+  LvsScheduler,
+  VrrpState,
   VrrpVersion,
 } from '../../../../lib/keepalived';
 import { SEED_NODES, seedProps as seedTopologyProps } from '../../../fixtures/seed-topology';
-
 
 function seedProps(): KeepalivedConfigProps {
   return seedTopologyProps('/usr/bin/curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:8080/ping');
@@ -89,7 +93,11 @@ describe('KeepalivedConfig rendering', () => {
   });
 
   test('startup delays by priority rank only without preemption (the preferred node starts at once)', () => {
-    const delays = (c: string) => c.split('\n').filter((l) => l.includes('vrrp_startup_delay')).map((l) => l.trim());
+    const delays = (c: string) =>
+      c
+        .split('\n')
+        .filter((l) => l.includes('vrrp_startup_delay'))
+        .map((l) => l.trim());
     expect(linesFor(conf, '172.20.0.113').some((l) => l.startsWith('vrrp_startup_delay'))).toBe(false);
     expect(linesFor(conf, '172.20.0.115')).toContain('vrrp_startup_delay 10');
     const props = seedProps();
@@ -99,7 +107,11 @@ describe('KeepalivedConfig rendering', () => {
   test('vrrp_script with defaults', () => {
     expect(block(conf, 'vrrp_script chk_traefik')).toEqual([
       'script "/usr/bin/curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:8080/ping"',
-      'interval 1', 'timeout 1', 'fall 2', 'rise 2', 'weight 0',
+      'interval 1',
+      'timeout 1',
+      'fall 2',
+      'rise 2',
+      'weight 0',
     ]);
   });
 
@@ -147,10 +159,21 @@ describe('KeepalivedConfig rendering', () => {
 
   test('virtual_server: lvs_sched mh with mh-port, lvs_method DR, TCP_CHECK defaults, no obsolete keywords', () => {
     expect(block(conf, 'virtual_server 172.20.0.119 80')).toEqual([
-      'delay_loop 3', 'lvs_sched mh', 'mh-port', 'mh-fallback', 'lvs_method DR', 'protocol TCP',
+      'delay_loop 3',
+      'lvs_sched mh',
+      'mh-port',
+      'mh-fallback',
+      'lvs_method DR',
+      'protocol TCP',
       ...SEED_NODES.flatMap((n) => [
-        `real_server ${n.address} 80 {`, 'weight 1', 'TCP_CHECK {',
-        'connect_timeout 2', 'retry 2', 'delay_before_retry 1', '}', '}',
+        `real_server ${n.address} 80 {`,
+        'weight 1',
+        'TCP_CHECK {',
+        'connect_timeout 2',
+        'retry 2',
+        'delay_before_retry 1',
+        '}',
+        '}',
       ]),
     ]);
     for (const banned of ['lb_algo', 'lb_kind', 'nat_mask', 'persistence_timeout', 'authentication']) {
@@ -211,47 +234,92 @@ describe('KeepalivedConfig rendering', () => {
   test('persistence, UDP, weights, connect port, HTTP_GET', () => {
     const c = new KeepalivedConfig({
       ...seedProps(),
-      virtualServers: [{
-        address: '172.20.0.119',
-        port: 443,
-        protocol: LvsProtocol.UDP,
-        persistenceTimeoutSeconds: 600,
-        delayLoopSeconds: 1.5,
-        realServers: [
-          { address: '172.20.0.113', port: 443, weight: 3, tcpCheck: { connectPort: 8443, connectTimeoutSeconds: 0.5, retry: 0 } },
-          { address: '172.20.0.114', port: 443, httpGet: { path: '/ping', connectPort: 8080 } },
-        ],
-      }],
+      virtualServers: [
+        {
+          address: '172.20.0.119',
+          port: 443,
+          protocol: LvsProtocol.UDP,
+          persistenceTimeoutSeconds: 600,
+          delayLoopSeconds: 1.5,
+          realServers: [
+            { address: '172.20.0.113', port: 443, weight: 3, tcpCheck: { connectPort: 8443, connectTimeoutSeconds: 0.5, retry: 0 } },
+            { address: '172.20.0.114', port: 443, httpGet: { path: '/ping', connectPort: 8080 } },
+          ],
+        },
+      ],
     });
     expect(block(c.render(), 'virtual_server 172.20.0.119 443')).toEqual([
-      'delay_loop 1.5', 'lvs_sched mh', 'mh-port', 'mh-fallback', 'lvs_method DR', 'protocol UDP', 'persistence_timeout 600',
-      'real_server 172.20.0.113 443 {', 'weight 3', 'TCP_CHECK {',
-      'connect_port 8443', 'connect_timeout 0.5', 'retry 0', 'delay_before_retry 1', '}', '}',
-      'real_server 172.20.0.114 443 {', 'weight 1', 'HTTP_GET {', 'url {', 'path /ping', 'status_code 200', '}',
-      'connect_port 8080', 'connect_timeout 2', '}', '}',
+      'delay_loop 1.5',
+      'lvs_sched mh',
+      'mh-port',
+      'mh-fallback',
+      'lvs_method DR',
+      'protocol UDP',
+      'persistence_timeout 600',
+      'real_server 172.20.0.113 443 {',
+      'weight 3',
+      'TCP_CHECK {',
+      'connect_port 8443',
+      'connect_timeout 0.5',
+      'retry 0',
+      'delay_before_retry 1',
+      '}',
+      '}',
+      'real_server 172.20.0.114 443 {',
+      'weight 1',
+      'HTTP_GET {',
+      'url {',
+      'path /ping',
+      'status_code 200',
+      '}',
+      'connect_port 8080',
+      'connect_timeout 2',
+      '}',
+      '}',
     ]);
   });
 
   test('HTTP_GET retry and delay, inhibit_on_failure', () => {
     const c = new KeepalivedConfig({
       ...seedProps(),
-      virtualServers: [{
-        address: '172.20.0.119',
-        port: 80,
-        realServers: [{
-          address: '172.20.0.113', port: 80, inhibitOnFailure: true,
-          httpGet: { path: '/ping', connectPort: 8581, connectTimeoutSeconds: 1, retry: 0, delayBeforeRetrySeconds: 0.5 },
-        }],
-      }],
+      virtualServers: [
+        {
+          address: '172.20.0.119',
+          port: 80,
+          realServers: [
+            {
+              address: '172.20.0.113',
+              port: 80,
+              inhibitOnFailure: true,
+              httpGet: { path: '/ping', connectPort: 8581, connectTimeoutSeconds: 1, retry: 0, delayBeforeRetrySeconds: 0.5 },
+            },
+          ],
+        },
+      ],
     });
     expect(block(c.render(), 'real_server 172.20.0.113 80')).toEqual([
-      'weight 1', 'inhibit_on_failure', 'HTTP_GET {', 'url {', 'path /ping', 'status_code 200', '}',
-      'connect_port 8581', 'connect_timeout 1', 'retry 0', 'delay_before_retry 0.5', '}',
+      'weight 1',
+      'inhibit_on_failure',
+      'HTTP_GET {',
+      'url {',
+      'path /ping',
+      'status_code 200',
+      '}',
+      'connect_port 8581',
+      'connect_timeout 1',
+      'retry 0',
+      'delay_before_retry 0.5',
+      '}',
     ]);
   });
 
   test.each([
-    [0.2, '0.2'], [0.07, '0.07'], [0.1 + 0.2, '0.3'], [1, '1'], [40.95, '40.95'], [0.01, '0.01'],
+    [0.2, '0.2'],
+    [0.07, '0.07'],
+    [0.1 + 0.2, '0.3'],
+    [1, '1'],
+    [40.95, '40.95'],
+    [0.01, '0.01'],
   ])('VRRPv3 advert_int %s renders as %s', (advert, text) => {
     const props = vrrpOnlyProps();
     const c = new KeepalivedConfig({ ...props, instance: { ...props.instance, advertIntervalSeconds: advert } });
@@ -263,7 +331,9 @@ describe('KeepalivedConfig rendering', () => {
     const c = new KeepalivedConfig({
       ...props,
       instance: {
-        ...props.instance, version: VrrpVersion.V2, authenticationFile: '/etc/keepalived/auth/vrrp-auth.conf',
+        ...props.instance,
+        version: VrrpVersion.V2,
+        authenticationFile: '/etc/keepalived/auth/vrrp-auth.conf',
       },
     });
     const conf2 = c.render();
@@ -279,7 +349,8 @@ describe('KeepalivedConfig rendering', () => {
   test('initial state MASTER: only the preferred master starts as MASTER, no nopreempt', () => {
     const props = vrrpOnlyProps();
     const c = new KeepalivedConfig({
-      ...props, instance: { ...props.instance, initialState: VrrpState.MASTER, preempt: true },
+      ...props,
+      instance: { ...props.instance, initialState: VrrpState.MASTER, preempt: true },
     });
     const body = block(c.render(), 'vrrp_instance');
     expect(body.slice(0, 2)).toEqual(['@172.20.0.113 state MASTER', '@^172.20.0.113 state BACKUP']);
@@ -290,7 +361,8 @@ describe('KeepalivedConfig rendering', () => {
   test('preempt with delay renders preempt_delay instead of nopreempt', () => {
     const props = vrrpOnlyProps();
     const c = new KeepalivedConfig({
-      ...props, instance: { ...props.instance, preempt: true, preemptDelaySeconds: 30.5 },
+      ...props,
+      instance: { ...props.instance, preempt: true, preemptDelaySeconds: 30.5 },
     });
     const body = block(c.render(), 'vrrp_instance');
     expect(body).toContain('preempt_delay 30.5');
@@ -315,10 +387,17 @@ describe('KeepalivedConfig rendering', () => {
     const all = new KeepalivedConfig({ ...props, scripts });
     expect(block(all.render(), 'track_script')).toEqual(['chk_a', 'chk_b']);
     expect(block(all.render(), 'vrrp_script chk_b')).toEqual([
-      'script "/bin/true"', 'interval 2', 'timeout 3', 'fall 4', 'rise 5', 'weight 0',
+      'script "/bin/true"',
+      'interval 2',
+      'timeout 3',
+      'fall 4',
+      'rise 5',
+      'weight 0',
     ]);
     const none = new KeepalivedConfig({
-      ...props, scripts, instance: { ...props.instance, trackScripts: [], notifyCommand: '/usr/local/bin/notify.sh edge' },
+      ...props,
+      scripts,
+      instance: { ...props.instance, trackScripts: [], notifyCommand: '/usr/local/bin/notify.sh edge' },
     });
     expect(none.render()).not.toContain('track_script');
     expect(block(none.render(), 'vrrp_instance')).toContain('notify "/usr/local/bin/notify.sh edge"');
@@ -343,7 +422,10 @@ describe('KeepalivedConfig rendering', () => {
         { name: 'edge-b', address: '2001:db8::114', priority: 100 },
       ],
       instance: {
-        interface: 'ens3', virtualRouterId: 7, virtualIpAddresses: ['2001:db8::119'], subnet: '2001:db8::/64',
+        interface: 'ens3',
+        virtualRouterId: 7,
+        virtualIpAddresses: ['2001:db8::119'],
+        subnet: '2001:db8::/64',
       },
       virtualServers: [{ address: '2001:db8::119', port: 443, realServers: [{ address: '2001:db8::113', port: 443 }] }],
     });
@@ -359,7 +441,8 @@ describe('KeepalivedConfig rendering', () => {
   test('VIP with an explicit prefix keeps it', () => {
     const props = vrrpOnlyProps();
     const c = new KeepalivedConfig({
-      ...props, instance: { ...props.instance, virtualIpAddresses: ['172.20.0.119/17', '172.20.0.120/32'] },
+      ...props,
+      instance: { ...props.instance, virtualIpAddresses: ['172.20.0.119/17', '172.20.0.120/32'] },
     });
     expect(block(c.render(), 'virtual_ipaddress {')).toEqual(['172.20.0.119/17 dev eth0']);
     expect(block(c.render(), 'virtual_ipaddress_excluded')).toEqual(['172.20.0.120/32 dev eth0']);
@@ -369,7 +452,8 @@ describe('KeepalivedConfig rendering', () => {
     const props = vrrpOnlyProps();
     const one = new KeepalivedConfig(props).render();
     const two = new KeepalivedConfig({
-      ...props, instance: { ...props.instance, virtualIpAddresses: [...props.instance.virtualIpAddresses, '172.20.0.120'] },
+      ...props,
+      instance: { ...props.instance, virtualIpAddresses: [...props.instance.virtualIpAddresses, '172.20.0.120'] },
     }).render();
     // The advertised list (what a backup compares with the master's adverts) is the same in both files.
     expect(block(two, 'virtual_ipaddress {')).toEqual(block(one, 'virtual_ipaddress {'));

@@ -37,10 +37,24 @@ function startPod(ipvsHandover: boolean, ipvsTable = '/nonexistent'): Pod {
   fs.symlinkSync(path.join(FIXTURES, 'fake-keepalived.py'), path.join(bin, 'keepalived'));
   const log = path.join(dir, 'keepalived.log');
   fs.writeFileSync(log, '');
-  const script = renderStartScript({ configDir, configFileName: 'keepalived.conf', runDir }, ipvsHandover ? IPVS_HANDOVER_SECONDS : undefined);
-  const args = ['--dont-fork', '--config-id', 'edge-1', '--use-file', `${runDir}/active/keepalived.conf`,
-    '--pid', `${runDir}/keepalived.pid`, '--vrrp_pid', `${runDir}/vrrp.pid`, '--checkers_pid', `${runDir}/checkers.pid`,
-    ...(ipvsHandover ? ['--dont-release-ipvs'] : ['--vrrp'])];
+  const script = renderStartScript(
+    { configDir, configFileName: 'keepalived.conf', runDir },
+    ipvsHandover ? IPVS_HANDOVER_SECONDS : undefined,
+  );
+  const args = [
+    '--dont-fork',
+    '--config-id',
+    'edge-1',
+    '--use-file',
+    `${runDir}/active/keepalived.conf`,
+    '--pid',
+    `${runDir}/keepalived.pid`,
+    '--vrrp_pid',
+    `${runDir}/vrrp.pid`,
+    '--checkers_pid',
+    `${runDir}/checkers.pid`,
+    ...(ipvsHandover ? ['--dont-release-ipvs'] : ['--vrrp']),
+  ];
   const child = spawn('/bin/sh', ['-c', script, 'keepalived', ...args], {
     env: { PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, NODE_NAME: 'edge-1', FAKE_KEEPALIVED_LOG: log, IPVS_TABLE: ipvsTable },
     stdio: 'ignore',
@@ -57,10 +71,15 @@ interface LogLine {
 }
 
 function readLog(pod: Pod): LogLine[] {
-  return fs.readFileSync(pod.log, 'utf8').trim().split('\n').filter(Boolean).map((l) => {
-    const [t, pid, ...rest] = l.split(' ');
-    return { t: Number(t) * 1000, pid: Number(pid), event: rest.join(' ') };
-  });
+  return fs
+    .readFileSync(pod.log, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [t, pid, ...rest] = l.split(' ');
+      return { t: Number(t) * 1000, pid: Number(pid), event: rest.join(' ') };
+    });
 }
 
 async function until(what: string, check: () => boolean, timeoutMs = UNTIL_TIMEOUT_MS): Promise<void> {
@@ -118,8 +137,14 @@ describe('start command with virtual servers (IPVS handover)', () => {
     process.kill(pod.child.pid!, 'SIGTERM');
     expect(await pod.exited).toBe(0);
     const lines = readLog(pod);
-    expect(lines.map((l) => l.event.split(' ').slice(0, 2).join(' ')))
-      .toEqual(['start main', 'term main', 'exit main', 'start release', 'term release', 'exit release']);
+    expect(lines.map((l) => l.event.split(' ').slice(0, 2).join(' '))).toEqual([
+      'start main',
+      'term main',
+      'exit main',
+      'start release',
+      'term release',
+      'exit release',
+    ]);
     const [main, , mainExit, release, releaseTerm] = lines;
     // keepalived runs as the shell's child and gets the SIGTERM at once.
     expect(main.pid).not.toBe(pod.child.pid);
@@ -128,7 +153,9 @@ describe('start command with virtual servers (IPVS handover)', () => {
     expect(release.t - mainExit.t).toBeGreaterThanOrEqual(IPVS_HANDOVER_SECONDS * 1000 - 50);
     // Same file and node as the keepalived that left them, checker only, and this time releasing them.
     const releaseArgs = release.event.split(' ').slice(2);
-    expect(releaseArgs).toEqual(expect.arrayContaining(['--check', '--config-id', 'edge-1', '--use-file', path.join(pod.dir, 'run/active/keepalived.conf')]));
+    expect(releaseArgs).toEqual(
+      expect.arrayContaining(['--check', '--config-id', 'edge-1', '--use-file', path.join(pod.dir, 'run/active/keepalived.conf')]),
+    );
     expect(releaseArgs).not.toContain('--dont-release-ipvs');
     expect(releaseArgs[releaseArgs.indexOf('--use-file') + 1]).toBe(path.join(pod.dir, 'run/active/keepalived.conf'));
     expect(releaseTerm.pid).toBe(release.pid);
@@ -146,15 +173,22 @@ describe('start command with virtual servers (IPVS handover)', () => {
 
   test('services left by a killed keepalived are released before keepalived starts', async () => {
     const table = path.join(os.tmpdir(), `ip_vs-${process.pid}`);
-    fs.writeFileSync(table, 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n'
-      + '  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\nTCP  0A4D0064:0050 mh (mh-fallback,mh-port)\n'
-      + '  -> 0A4D000C:0050      Route   0      0          0\n');
+    fs.writeFileSync(
+      table,
+      'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n' +
+        '  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\nTCP  0A4D0064:0050 mh (mh-fallback,mh-port)\n' +
+        '  -> 0A4D000C:0050      Route   0      0          0\n',
+    );
     try {
       const pod = startPod(true, table);
       pods.push(pod);
       await until('keepalived started', () => started(pod));
-      expect(readLog(pod).map((l) => l.event.split(' ').slice(0, 2).join(' ')))
-        .toEqual(['start release', 'term release', 'exit release', 'start main']);
+      expect(readLog(pod).map((l) => l.event.split(' ').slice(0, 2).join(' '))).toEqual([
+        'start release',
+        'term release',
+        'exit release',
+        'start main',
+      ]);
     } finally {
       fs.rmSync(table);
     }
@@ -162,8 +196,11 @@ describe('start command with virtual servers (IPVS handover)', () => {
 
   test('an empty IPVS table starts keepalived at once', async () => {
     const table = path.join(os.tmpdir(), `ip_vs-empty-${process.pid}`);
-    fs.writeFileSync(table, 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n'
-      + '  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n');
+    fs.writeFileSync(
+      table,
+      'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n' +
+        '  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n',
+    );
     try {
       const pod = startPod(true, table);
       pods.push(pod);

@@ -58,7 +58,10 @@ describeWithKeepalived('HostPreparation script in a network namespace', () => {
     fs.mkdirSync(bin);
     fs.writeFileSync(path.join(bin, 'modprobe'), '#!/bin/sh\necho "modprobe: FATAL: Module $1 not found" >&2\nexit 1\n', { mode: 0o755 });
     const env = {
-      ...process.env, SYSCTL_DIR: path.join(dir, 'nosys'), MODULE_DIR: path.join(dir, 'nomodules'), HOST_ROOT: '/',
+      ...process.env,
+      SYSCTL_DIR: path.join(dir, 'nosys'),
+      MODULE_DIR: path.join(dir, 'nomodules'),
+      HOST_ROOT: '/',
       PATH: `${bin}:${process.env.PATH}`,
     };
     const r = spawnSync('ip', ['netns', 'exec', ns, 'sh', scriptFile], { env, encoding: 'utf8' });

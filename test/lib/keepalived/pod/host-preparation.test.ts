@@ -18,9 +18,10 @@ describe('HostPreparation', () => {
     expect(prep.loopbackAddresses).toEqual(['172.20.0.119/32']);
   });
 
-  test('a VLAN interface uses sysctl\'s slash notation and the real /proc/sys path', () => {
+  test("a VLAN interface uses sysctl's slash notation and the real /proc/sys path", () => {
     const prep = new HostPreparation({
-      interface: 'bond0.100', loopbackAddresses: ['10.0.0.5/24', '10.0.0.5'],
+      interface: 'bond0.100',
+      loopbackAddresses: ['10.0.0.5/24', '10.0.0.5'],
       schedulers: [LvsScheduler.WEIGHTED_LEAST_CONNECTION, LvsScheduler.WEIGHTED_LEAST_CONNECTION],
     });
     expect(prep.sysctls.map((s) => s.name)).toContain('net.ipv4.conf.bond0/100.arp_ignore');
@@ -32,19 +33,25 @@ describe('HostPreparation', () => {
 
   test('IPv6-only VIPs need no ARP sysctls', () => {
     const prep = new HostPreparation({ interface: 'eth0', loopbackAddresses: ['2001:db8::119'] });
-    expect(prep.sysctls.map((s) => s.name)).toEqual(['net.ipv4.vs.backup_only', 'net.ipv4.vs.sloppy_tcp', 'net.ipv4.vs.expire_nodest_conn']);
+    expect(prep.sysctls.map((s) => s.name)).toEqual([
+      'net.ipv4.vs.backup_only',
+      'net.ipv4.vs.sloppy_tcp',
+      'net.ipv4.vs.expire_nodest_conn',
+    ]);
     expect(prep.loopbackAddresses).toEqual(['2001:db8::119/128']);
   });
 
   test('invalid props are rejected', () => {
-    expect(() => new HostPreparation({ interface: 'eth 0', loopbackAddresses: ['10.0.0.5'] }))
-      .toThrow('interface "eth 0" is not a valid interface name');
-    expect(() => new HostPreparation({ interface: 'eth0', loopbackAddresses: [] }))
-      .toThrow('loopbackAddresses is empty');
-    expect(() => new HostPreparation({ interface: 'eth0', loopbackAddresses: ['10.0.0.300'] }))
-      .toThrow('loopbackAddresses[0] "10.0.0.300" is not a valid IP address');
-    expect(() => new HostPreparation({ interface: 'eth0', loopbackAddresses: ['10.0.0.5'], schedulers: ['magic' as LvsScheduler] }))
-      .toThrow('schedulers[0] "magic" is not one of');
+    expect(() => new HostPreparation({ interface: 'eth 0', loopbackAddresses: ['10.0.0.5'] })).toThrow(
+      'interface "eth 0" is not a valid interface name',
+    );
+    expect(() => new HostPreparation({ interface: 'eth0', loopbackAddresses: [] })).toThrow('loopbackAddresses is empty');
+    expect(() => new HostPreparation({ interface: 'eth0', loopbackAddresses: ['10.0.0.300'] })).toThrow(
+      'loopbackAddresses[0] "10.0.0.300" is not a valid IP address',
+    );
+    expect(
+      () => new HostPreparation({ interface: 'eth0', loopbackAddresses: ['10.0.0.5'], schedulers: ['magic' as LvsScheduler] }),
+    ).toThrow('schedulers[0] "magic" is not one of');
   });
 
   test('the script is strict POSIX sh: set -eu, and sh -n accepts it', () => {
@@ -55,7 +62,7 @@ describe('HostPreparation', () => {
     const r = spawnSync('sh', ['-n'], { input: script, encoding: 'utf8' });
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
     // ARP settings come before the VIP appears on lo; backup_only after ip_vs (it exists only then).
-    const order = ['load_module \'ip_vs\'', 'backup_only', 'arp_ignore', 'add_loopback_address \''].map((s) => script.indexOf(s));
+    const order = ["load_module 'ip_vs'", 'backup_only', 'arp_ignore', "add_loopback_address '"].map((s) => script.indexOf(s));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 });

@@ -6,12 +6,18 @@ import { seedProps } from '../../../fixtures/seed-topology';
 
 function v2Config(authenticationFile?: string): KeepalivedConfig {
   const props = seedProps('/usr/bin/true');
-  return new KeepalivedConfig({ ...props, instance: { ...props.instance, version: VrrpVersion.V2, advertIntervalSeconds: 1, authenticationFile } });
+  return new KeepalivedConfig({
+    ...props,
+    instance: { ...props.instance, version: VrrpVersion.V2, advertIntervalSeconds: 1, authenticationFile },
+  });
 }
 
 function daemonSet(authPassword: string, config = v2Config()) {
   return new KeepalivedDaemonSet(Testing.chart(), 'Keepalived', {
-    namespace: 'kube-system', config, nodeSelectorLabel: { key: 'edgenode', value: 'true' }, authPassword,
+    namespace: 'kube-system',
+    config,
+    nodeSelectorLabel: { key: 'edgenode', value: 'true' },
+    authPassword,
   });
 }
 
@@ -23,7 +29,7 @@ test.each([
   expect(() => daemonSet(password)).toThrow(new Error(message));
 });
 
-test('a valid password ends up in the Secret, and the DaemonSet includes it in the ConfigMap\'s keepalived.conf', () => {
+test("a valid password ends up in the Secret, and the DaemonSet includes it in the ConfigMap's keepalived.conf", () => {
   const ds = daemonSet('Xk9pQ2mZ');
   expect(ds.authSecret).toBeDefined();
   expect(ds.configText).toContain(`    includea ${KEEPALIVED_AUTH_FILE}\n`);
@@ -35,7 +41,8 @@ test('a valid password ends up in the Secret, and the DaemonSet includes it in t
 
 test('a config that names its own authentication file is refused: the DaemonSet provides the include', () => {
   expect(() => daemonSet('Xk9pQ2mZ', v2Config(KEEPALIVED_AUTH_FILE))).toThrow(
-    'config.instance.authenticationFile "vrrp-auth.conf": the DaemonSet provides the authentication include itself from authPassword');
+    'config.instance.authenticationFile "vrrp-auth.conf": the DaemonSet provides the authentication include itself from authPassword',
+  );
 });
 
 test('the IPVS handover follows vrrp_garp_master_delay, and the grace period covers it', () => {
@@ -43,7 +50,9 @@ test('the IPVS handover follows vrrp_garp_master_delay, and the grace period cov
     const props = seedProps('/usr/bin/true');
     const config = new KeepalivedConfig({ ...props, globalDefs: { garpMasterDelaySeconds } });
     const ds = new KeepalivedDaemonSet(Testing.chart(), 'Keepalived', {
-      namespace: 'kube-system', config, nodeSelectorLabel: { key: 'edgenode', value: 'true' },
+      namespace: 'kube-system',
+      config,
+      nodeSelectorLabel: { key: 'edgenode', value: 'true' },
     });
     const spec = ds.daemonSet.toJson().spec.template.spec;
     return { grace: spec.terminationGracePeriodSeconds, script: spec.containers[0].command[2] as string };

@@ -8,7 +8,10 @@ import { shellScript } from '../../../../lib/keepalived/pod/shell-script';
 import { REPO_ROOT } from '../../../support/paths';
 
 const SCRIPT_DIR = path.join(REPO_ROOT, 'lib', 'keepalived', 'pod', 'scripts');
-const scripts = fs.readdirSync(SCRIPT_DIR).filter((f) => f.endsWith('.sh')).sort();
+const scripts = fs
+  .readdirSync(SCRIPT_DIR)
+  .filter((f) => f.endsWith('.sh'))
+  .sort();
 const shellcheck = spawnSync('shellcheck', ['--version'], { encoding: 'utf-8' });
 const available = shellcheck.status === 0;
 
@@ -27,17 +30,24 @@ if (available) {
     throw new Error(`shellcheck cannot run: ${shellcheck.error?.message ?? shellcheck.stderr} (apt-get install shellcheck)`);
   });
 } else {
-  console.warn(['*'.repeat(78), 'SKIPPED: the shellcheck tests of lib/keepalived/pod/scripts: shellcheck is not installed',
-    '(apt-get install shellcheck). Set EDGE_REQUIRE_KEEPALIVED=1 to make this a failure (CI does).', '*'.repeat(78)].join('\n'));
+  console.warn(
+    [
+      '*'.repeat(78),
+      'SKIPPED: the shellcheck tests of lib/keepalived/pod/scripts: shellcheck is not installed',
+      '(apt-get install shellcheck). Set EDGE_REQUIRE_KEEPALIVED=1 to make this a failure (CI does).',
+      '*'.repeat(78),
+    ].join('\n'),
+  );
   test.skip('shellcheck finds nothing in the pod scripts', () => undefined);
 }
 
-test('the rendered script has no maintainers\' header and no placeholder left', () => {
+test("the rendered script has no maintainers' header and no placeholder left", () => {
   const text = shellScript('prepare-host.sh', { STEPS: "load_module 'ip_vs'" });
   expect(text.split('\n')[0]).toBe('#!/bin/sh');
   expect(text).not.toMatch(/^#:|^# shellcheck |@@/m);
   expect(text.trimEnd().split('\n').pop()).toBe("load_module 'ip_vs'");
-  for (const file of scripts) expect(fs.readFileSync(path.join(SCRIPT_DIR, file), 'utf-8')).toMatch(/^(#!\/bin\/sh\n)?(#:.*\n|# shellcheck .*\n)+\n/);
+  for (const file of scripts)
+    expect(fs.readFileSync(path.join(SCRIPT_DIR, file), 'utf-8')).toMatch(/^(#!\/bin\/sh\n)?(#:.*\n|# shellcheck .*\n)+\n/);
 });
 
 test('a missing or an unused value is an error naming the placeholder', () => {
