@@ -11,11 +11,11 @@
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
-import { stripVTControlCharacters } from 'util';
 import { BIN_DIR, CONTROL_PLANE_BINARIES, ControlPlane, SERVICE_CIDR } from '../e2e/control-plane';
 import { exec } from '../e2e/exec';
 import { applyObjects, backendIngress, daemonSetPodOn, externalBackend, waitForDaemonSetPods, waitUntil } from '../e2e/objects';
 import { RunningContainer, runContainer } from '../e2e/pod-runner';
+import { troubleLines } from '../e2e/scenarios/traefik';
 import { EdgeIngress, EdgeIngressProps } from '../lib';
 import { pickFreeAddress } from './addr';
 import { synthesizeEdge } from './core/synthesized-edge';
@@ -231,16 +231,7 @@ export class RealTraefik implements TraefikFleet {
    * conflict; `checkAfterStart` shows the status is right in the end).
    */
   errorLines(): string[] {
-    // ANSI colours off: Traefik colours its level when the log is not a terminal too.
-    return this.started
-      .flatMap((c) => c.log().split('\n'))
-      .map((l) => stripVTControlCharacters(l))
-      .filter(
-        (l) =>
-          / ERR |forbidden/.test(l) &&
-          !/Error appending dashboard/.test(l) &&
-          !/failed to update ingress status .* the object has been modified/.test(l),
-      );
+    return this.started.flatMap((c) => troubleLines(c.log()));
   }
 
   /** The Ingress reports the VIP (Traefik's ingressEndpoint.ip), as its status writes must leave it. */
