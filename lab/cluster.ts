@@ -25,13 +25,12 @@ import {
 import { ipn, nowMs, removeNamespaces, run, sleep, track, waitFor } from './sys';
 import { addBridge, addNamespaces, attachToBridge } from './core/network';
 import { TraefikFleet } from './traefik-fleet';
+import { LAB_DIR, REPO_ROOT } from './core/cli';
 import { killGroup, stopGroup } from './core/processes';
 import { startVipMonitor } from './core/vip-monitor';
 
 export const KEEPALIVED = '/usr/sbin/keepalived';
 export const SETPRIV = '/usr/bin/setpriv';
-const LAB_DIR = __dirname;
-const REPO_ROOT = path.resolve(LAB_DIR, '..');
 
 export interface ClusterOptions {
   /** `edgelab-<pid>-` */

@@ -11,8 +11,8 @@ import { LabCluster } from './cluster';
 import { KeepalivedPodSpec, execInPod, podCommand, podVolumes, writeProjectedVolume } from './day2-pod';
 import { EdgeUnderTest } from './edge-under-test';
 import { ipn, nowMs, waitFor } from './sys';
+import { REPO_ROOT } from './core/cli';
 
-const REPO_ROOT = path.resolve(__dirname, '..');
 export const KUBECTL_BIN = path.join(__dirname, 'day2-bin');
 
 /** The start command's config-status file of a node. */

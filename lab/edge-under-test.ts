@@ -23,9 +23,9 @@ export interface EdgeUnderTest {
   readonly subnetPrefix: number;
   /** 'eth0' inside each node namespace. */
   readonly interfaceName: string;
-  /** Stand-in Traefik HTTP port. */
+  /** Traefik's HTTP port on every node (and the VIP). */
   readonly webPort: number;
-  /** Stand-in ping endpoint (keepalived's vrrp_script curls it on 127.0.0.1). */
+  /** Traefik's ping endpoint (keepalived's vrrp_script asks it on 127.0.0.1). */
   readonly pingPort: number;
   readonly pingPath: string;
   /** Exactly the DaemonSet's keepalived arguments. */

@@ -225,11 +225,7 @@ export class RealTraefik implements TraefikFleet {
     this.restarting.set(node, restart);
   }
 
-  /**
-   * Traefik's error lines so far. Two are expected: the build here has no web UI assets, and every replica writes
-   * the same Ingress status, so one that starts with the others may lose the write race (a resourceVersion
-   * conflict; `checkAfterStart` shows the status is right in the end).
-   */
+  /** Traefik's error lines so far, less the expected ones (e2e/scenarios/traefik.ts); `checkAfterStart` reads the status. */
   errorLines(): string[] {
     return this.started.flatMap((c) => troubleLines(c.log()));
   }

@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import * as ts from 'typescript';
 import { KEEPALIVED } from '../cluster';
+import { REPO_ROOT } from '../core/cli';
 import { killGroup, stopGroup } from '../core/processes';
 import { startVipMonitor } from '../core/vip-monitor';
 import { addBridge, addNamespaces } from '../core/network';
@@ -26,9 +27,6 @@ import {
   parseCheckerChange,
 } from './lvs-analysis';
 import { LVS_LAB, LvsEdge } from './lvs-edge';
-
-const LAB_DIR = path.resolve(__dirname, '..');
-const REPO_ROOT = path.resolve(LAB_DIR, '..');
 
 /** A spawn error (e.g. a missing command) names the command instead of crashing the lab without context. */
 function onSpawnError(child: ChildProcess): ChildProcess {
