@@ -1,6 +1,6 @@
 /**
  * `npm run lab -- <suite> [flags]`: the HA labs, real keepalived on network-namespace edge nodes.
- *   vrrp  the failover scenarios (lab/run.ts)           lvs  LVS direct routing, in User-Mode Linux without IP_VS
+ *   vrrp  the failover scenarios (lab/vrrp/vrrp-run.ts)           lvs  LVS direct routing, in User-Mode Linux without IP_VS
  *   day2  config changes, rollouts, status (day2-run.ts) all  vrrp and lvs in one report, then day2
  * Every suite takes --short (default) or --full, and --out DIR or --write-results (the committed lab/results).
  * Exit codes: 0 every target met, 1 a target missed, 2 the lab could not run.
@@ -8,8 +8,8 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { EXIT_CANNOT_RUN, UsageError, runLabCli } from './core/cli';
-import { DAY2_USAGE, runDay2Lab } from './day2-run';
-import { VRRP_USAGE, parseVrrpArgs, runVrrpLab } from './run';
+import { DAY2_USAGE, runDay2Lab } from './day2/day2-run';
+import { VRRP_USAGE, parseVrrpArgs, runVrrpLab } from './vrrp/vrrp-run';
 
 const SUITES = ['vrrp', 'lvs', 'day2', 'all'] as const;
 type Suite = (typeof SUITES)[number];

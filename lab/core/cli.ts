@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
-import { cleanupSync } from '../sys';
+import { cleanupSync } from './sys';
 
 /** 0: every target met; 1: a target missed or a run failed; 2: the lab could not run (bad usage, missing tool). */
 export const EXIT_MET = 0;

@@ -2,7 +2,7 @@
  * The lab's network: namespaces hanging off one bridge namespace (`br0`), veth pairs created inside lab namespaces
  * only, never in the host's.
  */
-import { ipn, run } from '../sys';
+import { ipn, run } from './sys';
 
 /** Creates `namespaces` with lo up; IPv4-only unless asked (fewer moving parts: no DAD, no v6 noise in the monitors). */
 export function addNamespaces(namespaces: readonly string[], opts: { ipv6?: boolean } = {}): void {

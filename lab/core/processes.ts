@@ -1,6 +1,6 @@
 /** Stopping the lab's container-like processes: each leads its own process group (spawned detached). */
 import { ChildProcess } from 'child_process';
-import { sleep } from '../sys';
+import { sleep } from './sys';
 
 function killGroupQuietly(child: ChildProcess): void {
   try {

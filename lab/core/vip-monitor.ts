@@ -1,8 +1,8 @@
 /** Where the VIP is: each node namespace's `ip monitor address link`, read into one sorted event list. */
 import { ChildProcess, spawn } from 'child_process';
 import * as readline from 'readline';
-import { NodeEvent, NodeState, parseMonitorLine } from '../timeline';
-import { track } from '../sys';
+import { NodeEvent, NodeState, parseMonitorLine } from './timeline';
+import { track } from './sys';
 
 export interface VipMonitorOptions {
   readonly node: string;

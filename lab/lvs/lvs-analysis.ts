@@ -1,5 +1,6 @@
 /** Pure logic of the LVS lab: parsing tool output, per-run figures, medians and the target check. */
-import { median } from '../stats';
+import { LabTarget, statusOf } from '../core/outcome';
+import { median } from '../core/stats';
 
 export interface LoadSample {
   readonly start: number;
@@ -243,32 +244,18 @@ export interface LvsRun {
   readonly checkerEvents?: CheckerEvent[];
 }
 
-export interface LvsTarget {
-  readonly id: string;
-  readonly description: string;
-  readonly measured: string;
-  readonly required: string;
-  readonly met: boolean | null;
-}
-
 const good = (runs: readonly LvsRun[], s: LvsScenario, v: string): LvsRun[] =>
   runs.filter((r) => r.scenario === s && r.variant === v && !r.labFault && !r.error);
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
 const sec = (x: number | null): string => (x === null ? '–' : `${x.toFixed(2)} s`);
 
-/** One word for a target's status, as printed and in results.md. */
-export function targetStatus(t: LvsTarget): string {
-  if (t.met === null) return 'not run';
-  return t.met ? 'met' : 'missed';
-}
-
 /**
  * Medians over the good runs of `variant`, compared with the issue's targets. With `portReuseVariant` (the
  * same defaults, every new connection reusing a recent client port) the rollout and SIGKILL targets are
  * also required of its runs.
  */
-export function evaluateLvsTargets(runs: readonly LvsRun[], variant: string, portReuseVariant?: string): LvsTarget[] {
+export function evaluateLvsTargets(runs: readonly LvsRun[], variant: string, portReuseVariant?: string): LabTarget[] {
   const out = measureLvsTargets(runs, variant);
   if (portReuseVariant !== undefined) {
     out.push(rolloutTarget(runs, portReuseVariant, 'rollout-port-reuse', ', every new connection reusing a recent client port'));
@@ -277,7 +264,7 @@ export function evaluateLvsTargets(runs: readonly LvsRun[], variant: string, por
   return out;
 }
 
-function rolloutTarget(runs: readonly LvsRun[], variant: string, id: string, how: string): LvsTarget {
+function rolloutTarget(runs: readonly LvsRun[], variant: string, id: string, how: string): LabTarget {
   const ro = good(runs, 'traefik-rollout', variant);
   const failed = ro.reduce((s, r) => s + (r.failedNew ?? 0), 0);
   return {
@@ -285,23 +272,23 @@ function rolloutTarget(runs: readonly LvsRun[], variant: string, id: string, how
     description: `Traefik rollout node by node under load${how}: failed requests (all runs)`,
     measured: ro.length ? `${failed} of ${ro.reduce((s, r) => s + (r.requests ?? 0), 0)}` : 'not run',
     required: '0',
-    met: ro.length ? failed === 0 : null,
+    status: statusOf(ro.length ? failed === 0 : null),
   };
 }
 
-function killTarget(runs: readonly LvsRun[], variant: string, id: string, how: string): LvsTarget {
+function killTarget(runs: readonly LvsRun[], variant: string, id: string, how: string): LabTarget {
   const k = median(good(runs, 'traefik-kill', variant).map((r) => r.failuresStopS ?? null));
   return {
     id,
     description: `Traefik SIGKILL on a backup node under load${how}: failures stop within (median)`,
     measured: sec(k),
     required: '≤ 2 s',
-    met: k === null ? null : k <= 2,
+    status: statusOf(k === null ? null : k <= 2),
   };
 }
 
-function measureLvsTargets(runs: readonly LvsRun[], variant: string): LvsTarget[] {
-  const out: LvsTarget[] = [];
+function measureLvsTargets(runs: readonly LvsRun[], variant: string): LabTarget[] {
+  const out: LabTarget[] = [];
   const spread = good(runs, 'spread', variant);
   const nodes = [...new Set(spread.flatMap((r) => Object.keys(r.perNode ?? {})))].sort();
   const worstShare =
@@ -326,7 +313,7 @@ function measureLvsTargets(runs: readonly LvsRun[], variant: string): LvsTarget[
           .join('; ')} %`
       : 'not run',
     required: '|share − 33.3 %| ≤ 5 points',
-    met: worstShare === null ? null : worstShare <= 0.05,
+    status: statusOf(worstShare === null ? null : worstShare <= 0.05),
   });
   const loops = spread.map((r) => Object.values(r.schedulingNodes ?? {}).filter((n) => n > 0).length);
   const extra = spread.map((r) => r.extraAnswers ?? 0);
@@ -337,7 +324,9 @@ function measureLvsTargets(runs: readonly LvsRun[], variant: string): LvsTarget[
       ? `scheduling nodes per run [${loops.join(',')}], extra answers [${extra.join(',')}], failed [${spread.map((r) => r.failed).join(',')}]`
       : 'not run',
     required: '1 scheduling node, 0 extra answers, 0 failed',
-    met: spread.length ? loops.every((n) => n === 1) && extra.every((e) => e === 0) && spread.every((r) => r.failed === 0) : null,
+    status: statusOf(
+      spread.length ? loops.every((n) => n === 1) && extra.every((e) => e === 0) && spread.every((r) => r.failed === 0) : null,
+    ),
   });
   const arp = runs.filter((r) => r.variant === variant && !r.labFault && !r.error).flatMap((r) => r.arpResponders ?? []);
   out.push({
@@ -347,7 +336,7 @@ function measureLvsTargets(runs: readonly LvsRun[], variant: string): LvsTarget[
       ? `${arp.filter((n) => n === 1).length} of ${arp.length} checks had exactly one (counts seen: ${[...new Set(arp)].sort().join(',')})`
       : 'not run',
     required: 'every check: 1',
-    met: arp.length ? arp.every((n) => n === 1) : null,
+    status: statusOf(arp.length ? arp.every((n) => n === 1) : null),
   });
   const surv = (s: LvsScenario): number | null =>
     median(
@@ -361,7 +350,7 @@ function measureLvsTargets(runs: readonly LvsRun[], variant: string): LvsTarget[
     description: "graceful stop of the VIP holder's keepalived: established connections that survive (median)",
     measured: pct(g),
     required: '≥ 99 %',
-    met: g === null ? null : g >= 0.99,
+    status: statusOf(g === null ? null : g >= 0.99),
   });
   const stops = good(runs, 'graceful-stop', variant).filter((r) => r.stoppedNodeServices !== undefined);
   out.push({
@@ -369,7 +358,7 @@ function measureLvsTargets(runs: readonly LvsRun[], variant: string): LvsTarget[
     description: 'graceful stop: the stopped node releases its IPVS services after the handover (every run)',
     measured: stops.length ? `services left per run [${stops.map((r) => r.stoppedNodeServices).join(',')}]` : 'not run',
     required: '0 in every run',
-    met: stops.length ? stops.every((r) => r.stoppedNodeServices === 0) : null,
+    status: statusOf(stops.length ? stops.every((r) => r.stoppedNodeServices === 0) : null),
   });
   const c = surv('crash');
   out.push({
@@ -377,7 +366,7 @@ function measureLvsTargets(runs: readonly LvsRun[], variant: string): LvsTarget[
     description: 'crash of the VIP holder: established connections to surviving nodes that survive (median)',
     measured: pct(c),
     required: '≥ 99 %',
-    met: c === null ? null : c >= 0.99,
+    status: statusOf(c === null ? null : c >= 0.99),
   });
   const cs = median(good(runs, 'crash', variant).map((r) => r.failuresStopS ?? null));
   out.push({
@@ -385,7 +374,7 @@ function measureLvsTargets(runs: readonly LvsRun[], variant: string): LvsTarget[
     description: 'crash of the VIP holder: new connections fail until (median, s after the fault)',
     measured: sec(cs),
     required: '≤ 2 s',
-    met: cs === null ? null : cs <= 2,
+    status: statusOf(cs === null ? null : cs <= 2),
   });
   out.push(rolloutTarget(runs, variant, 'rollout', ''));
   out.push(killTarget(runs, variant, 'traefik-kill', ''));

@@ -9,14 +9,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import * as ts from 'typescript';
-import { KEEPALIVED } from '../cluster';
+import { KEEPALIVED } from '../core/cluster';
 import { REPO_ROOT } from '../core/cli';
 import { killGroup, stopGroup } from '../core/processes';
 import { startVipMonitor } from '../core/vip-monitor';
 import { addBridge, addNamespaces } from '../core/network';
-import { podCommand, podVolumes, writeProjectedVolume } from '../day2-pod';
-import { ipn, killNamespacePids, nowMs, run, sleep, track, waitFor } from '../sys';
-import { NodeEvent, NodeState, Timeline, effectiveHolders, parseKeepalivedState } from '../timeline';
+import { podCommand, podVolumes, writeProjectedVolume } from '../core/keepalived-pod';
+import { ipn, killNamespacePids, nowMs, run, sleep, track, waitFor } from '../core/sys';
+import { NodeEvent, NodeState, Timeline, effectiveHolders, parseKeepalivedState } from '../core/timeline';
 import {
   LoadSample,
   arpResponders,

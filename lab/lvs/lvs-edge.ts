@@ -7,8 +7,8 @@
  */
 import { KeepalivedPrivilege, LvsScheduler } from '../../lib';
 import { synthesizeEdge } from '../core/synthesized-edge';
-import { KeepalivedPodSpec } from '../day2-pod';
-import { seedVrrpConf } from '../edge-under-test';
+import { KeepalivedPodSpec } from '../core/keepalived-pod';
+import { seedVrrpConf } from '../core/edge-under-test';
 
 export interface LvsEdge {
   readonly label: string;
@@ -24,7 +24,7 @@ export interface LvsEdge {
   readonly health?: { readonly address: string; readonly port: number };
   /** requestAcceptGraceTimeout of the web entrypoint, ms. */
   readonly graceMs: number;
-  /** The keepalived container as the kubelet runs it (lab/day2-pod.ts podCommand). */
+  /** The keepalived container as the kubelet runs it (lab/core/keepalived-pod.ts podCommand). */
   readonly pod: Pick<KeepalivedPodSpec, 'mounts' | 'args' | 'command' | 'capabilities'>;
   /** The init container's host-preparation script, or undefined without LVS (and for the seed, which has none). */
   readonly hostPreparation?: string;

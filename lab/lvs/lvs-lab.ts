@@ -2,17 +2,19 @@
  * LVS lab: the synthesized LVS-DR edge on three simulated nodes, in a kernel with IP_VS.
  *   node -r @swc-node/register lab/lvs/lvs-lab.ts [--short|--full] --out DIR [--host-root DIR] [--module-roots xz=DIR,zst=DIR]
  *        [--scenarios spread,crash,...] [--variants project,seed,...] (LVS_VARIANTS below)
- * Usually started by lab/run.ts, directly or inside User-Mode Linux (lab/lvs/uml.ts) when the host
+ * Usually started by lab/vrrp/vrrp-run.ts, directly or inside User-Mode Linux (lab/lvs/uml.ts) when the host
  * kernel has no IP_VS. Exit 0: every target met; 1: a target missed or a run failed; 2: cannot run.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { countOf, listOf, modeOf, parseLabArgs, UsageError } from '../core/cli';
-import { renderTimelineSvg } from '../svg';
-import { cleanupSync, installCleanupHandlers, run, runPrefix, trackPrefix, trackTempDir } from '../sys';
-import { holdingIntervals, linkDownIntervals } from '../timeline';
-import { LvsRun, LvsScenario, LvsTarget, evaluateLvsTargets, targetStatus } from './lvs-analysis';
+import { renderTimelineSvg } from '../core/svg';
+import { cleanupSync, installCleanupHandlers, run, runPrefix, trackPrefix, trackTempDir } from '../core/sys';
+import { holdingIntervals, linkDownIntervals } from '../core/timeline';
+import { LvsRun, LvsScenario, evaluateLvsTargets } from './lvs-analysis';
+import { LabTarget, concludeLab, writeResults } from '../core/outcome';
+import { VariantPlan, runPlans } from '../core/runner';
 import { LvsCluster } from './lvs-cluster';
 import { LvsEdge, seedLvsEdge, synthesizeLvsEdge } from './lvs-edge';
 import { LvsReport, renderLvsMarkdown, rolloutTimeline } from './lvs-report';
@@ -150,7 +152,7 @@ function parse(argv: string[]): {
       runs: { spread: runs, crash: runs, 'graceful-stop': runs, 'traefik-rollout': runs, 'traefik-kill': runs },
     };
   }
-  if (values.out === undefined) throw new UsageError('--out DIR is required (lab/run.ts passes it)');
+  if (values.out === undefined) throw new UsageError('--out DIR is required (lab/vrrp/vrrp-run.ts passes it)');
   return {
     mode,
     out: path.resolve(String(values.out)),
@@ -186,19 +188,20 @@ function summary(r: LvsRun): string {
 }
 
 /** The targets, of the project defaults and, when it ran, of the same defaults with reused client ports. */
-function targetsOf(runs: readonly LvsRun[], variants: readonly string[]): LvsTarget[] {
+function targetsOf(runs: readonly LvsRun[], variants: readonly string[], allScenarios: boolean): LabTarget[] {
   if (!variants.includes('project')) return [];
-  return evaluateLvsTargets(runs, 'project', variants.includes('port-reuse') ? 'port-reuse' : undefined);
+  const targets = evaluateLvsTargets(runs, 'project', variants.includes('port-reuse') ? 'port-reuse' : undefined);
+  // A target of a scenario left out with --scenarios has no data because it was not run, not because it failed.
+  return allScenarios ? targets : targets.map((t) => (t.status === 'no-data' ? { ...t, status: 'not-run' } : t));
 }
 
 /** results.md and the targets again from the runs in DIR/results.json (no measuring). */
 function rerender(dir: string): void {
   const file = path.join(dir, 'results.json');
   const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as LvsReport & { runs: LvsRun[] };
-  const report = { ...doc, targets: targetsOf(doc.runs, Object.keys(doc.variants)) };
-  fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-  fs.writeFileSync(path.join(dir, 'results.md'), renderLvsMarkdown(report));
-  for (const t of report.targets) process.stdout.write(`[${targetStatus(t).toUpperCase()}] ${t.description}: ${t.measured}\n`);
+  const report = { ...doc, targets: targetsOf(doc.runs, Object.keys(doc.variants), true) };
+  writeResults(dir, report, renderLvsMarkdown(report));
+  concludeLab({ suite: 'lvs lab', targets: report.targets, errors: report.errors }, (line) => process.stdout.write(`${line}\n`));
 }
 
 async function main(): Promise<void> {
@@ -237,6 +240,7 @@ async function main(): Promise<void> {
     );
     if (m.rc !== 0 || !m.loaded) errors.push(`ip_vs did not load from .ko.${format} modules: rc ${m.rc} ${m.output}`);
   }
+  const plans: VariantPlan<LvsRun>[] = [];
   for (const variant of args.variants) {
     const row = VARIANTS[variant];
     const scenarios = row.scenarios.filter((s) => args.scenarios.includes(s));
@@ -255,56 +259,60 @@ async function main(): Promise<void> {
       mode: row.seedLike ? { ...args.mode, spreadConnections: SEED_SPREAD_CONNECTIONS } : args.mode,
       progress,
     };
-    try {
-      progress(`${variant}: setting up (${edge.label})`);
-      await cluster.setup();
-      setupInfo[variant] = {
-        configTest: cluster.configTest,
-        hostPreparation: cluster.hostPreparation,
-        health: edge.health ?? null,
-        graceMs: edge.graceMs,
-      };
-      for (const t of cluster.configTest) {
-        progress(`${variant}: keepalived -t --config-id ${t.node}: rc ${t.rc}${t.output ? `: ${t.output.split('\n')[0]}` : ''}`);
-        if (t.rc !== 0 || t.output) errors.push(`${variant}: keepalived -t on ${t.node}: rc ${t.rc} ${t.output}`);
+    const measured: LvsRun[] = [];
+    const once = async (s: LvsScenario, i: number): Promise<LvsRun> => {
+      const record = await measure(s, i);
+      measured.push(record);
+      return record;
+    };
+    const measure = async (s: LvsScenario, i: number): Promise<LvsRun> => {
+      if (s === 'spread') return (await spread(ctx, i)).record;
+      if (s === 'crash' || s === 'graceful-stop') {
+        const o = await holderFault(ctx, s, i);
+        traces.set(o.record, o.trace);
+        return o.record;
       }
-      for (const h of cluster.hostPreparation)
-        progress(`${variant}: host preparation on ${h.node}: rc ${h.rc}${h.output ? `: ${h.output}` : ''}`);
-      for (const s of scenarios) {
-        const wanted = runsOf(row, s, args.mode);
-        let good = 0;
-        // A run spoiled by a lab fault is reported and replaced, at most twice per scenario.
-        for (let i = 1; good < wanted && i <= wanted + 2; i++) {
-          let rec: LvsRun;
-          try {
-            if (s === 'spread') rec = (await spread(ctx, i)).record;
-            else if (s === 'crash' || s === 'graceful-stop') {
-              const o = await holderFault(ctx, s, i);
-              rec = o.record;
-              traces.set(rec, o.trace);
-            } else if (s === 'traefik-rollout') rec = (await traefikRollout(ctx, i)).record;
-            else rec = (await traefikKill(ctx, i)).record;
-          } catch (e) {
-            rec = { scenario: s, variant, run: i, labFault: null, error: (e as Error).message };
-            errors.push(`${variant} ${s} ${i}: ${(e as Error).message}`);
-          }
-          runs.push(rec);
-          if (!rec.labFault && !rec.error) good++;
-          progress(`${variant} | ${s} ${i}: ${summary(rec)}`);
-          if (rec.error && runs.filter((r) => r.variant === variant && r.error).length >= 4)
-            throw new Error(`${variant}: 4 runs failed, giving up`);
+      if (s === 'traefik-rollout') return (await traefikRollout(ctx, i)).record;
+      return (await traefikKill(ctx, i)).record;
+    };
+    plans.push({
+      variant,
+      setup: async () => {
+        progress(`${variant}: setting up (${edge.label})`);
+        await cluster.setup();
+        setupInfo[variant] = {
+          configTest: cluster.configTest,
+          hostPreparation: cluster.hostPreparation,
+          health: edge.health ?? null,
+          graceMs: edge.graceMs,
+        };
+        for (const t of cluster.configTest) {
+          progress(`${variant}: keepalived -t --config-id ${t.node}: rc ${t.rc}${t.output ? `: ${t.output.split('\n')[0]}` : ''}`);
+          if (t.rc !== 0 || t.output) errors.push(`${variant}: keepalived -t on ${t.node}: rc ${t.rc} ${t.output}`);
         }
-      }
-      if (variant === 'project') crashSvg = writeCrashSvg(args.out, cluster, runs, traces);
-    } catch (e) {
-      errors.push(`${variant}: ${(e as Error).message}`);
-      progress(`${variant}: ERROR ${(e as Error).message}`);
-    } finally {
-      await cluster.teardown();
-    }
+        for (const h of cluster.hostPreparation)
+          progress(`${variant}: host preparation on ${h.node}: rc ${h.rc}${h.output ? `: ${h.output}` : ''}`);
+      },
+      scenarios: () =>
+        scenarios.map((s) => ({ scenario: s, runs: runsOf(row, s, args.mode), run: async (i: number) => [await once(s, i)] })),
+      teardown: async () => {
+        // Drawn before teardown, while the cluster's timeline is still there.
+        if (variant === 'project') crashSvg = writeCrashSvg(args.out, cluster, measured, traces);
+        await cluster.teardown();
+      },
+    });
   }
+  const ran = await runPlans(plans, {
+    progress,
+    describe: summary,
+    // A run a lab fault spoiled (e.g. the client itself stalled) is reported and replaced.
+    spoiled: (r) => Boolean(r.labFault),
+    errored: (variant, scenario, run, error) => ({ scenario: scenario as LvsScenario, variant, run, labFault: null, error }),
+  });
+  runs.push(...ran.records);
+  errors.push(...ran.errors);
 
-  const targets = targetsOf(runs, args.variants);
+  const targets = targetsOf(runs, args.variants, args.scenarios.length === LVS_SCENARIOS.length);
   const report = {
     startedAt: new Date(started).toISOString(),
     durationS: (Date.now() - started) / 1000,
@@ -319,14 +327,10 @@ async function main(): Promise<void> {
     errors,
     crashSvg: crashSvg ?? null,
   };
-  fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify(report, null, 2) + '\n');
-  fs.writeFileSync(path.join(args.out, 'results.md'), renderLvsMarkdown(report));
-  progress('targets:');
-  for (const t of targets) progress(`  [${targetStatus(t).toUpperCase()}] ${t.description}: ${t.measured} (required ${t.required})`);
-  for (const e of errors) progress(`  lab error: ${e}`);
+  writeResults(args.out, report, renderLvsMarkdown(report));
+  const code = concludeLab({ suite: 'lvs lab', targets, errors }, progress);
   cleanupSync();
-  const missed = targets.some((t) => t.met === false || (args.scenarios.length === LVS_SCENARIOS.length && t.met === null));
-  process.exit(missed || errors.length ? 1 : 0);
+  process.exit(code);
 }
 
 /** The crash timeline of the median crash run of the project defaults. */

@@ -1,6 +1,7 @@
 /** results.md of the LVS lab. */
-import { median } from '../stats';
-import { LvsRun, LvsTarget, shares, targetStatus } from './lvs-analysis';
+import { median } from '../core/stats';
+import { LabTarget, STATUS_WORDS } from '../core/outcome';
+import { LvsRun, shares } from './lvs-analysis';
 import { ModuleLoad } from './module-formats';
 
 export interface LvsReport {
@@ -11,7 +12,7 @@ export interface LvsReport {
   readonly keepalived: string;
   readonly variants: Record<string, string>;
   readonly runs: LvsRun[];
-  readonly targets: LvsTarget[];
+  readonly targets: LabTarget[];
   readonly errors: string[];
   readonly crashSvg: string | null;
   /** ip_vs loaded from each node root's compressed modules (module-formats.ts). */
@@ -80,8 +81,7 @@ export function renderLvsMarkdown(r: LvsReport): string {
     );
   }
   out.push('', '## Targets (project defaults)', '', '| target | measured | required | status |', '|---|---|---|---|');
-  for (const t of r.targets)
-    out.push(`| ${t.description} | ${t.measured} | ${t.required} | ${t.met === false ? `**${targetStatus(t)}**` : targetStatus(t)} |`);
+  for (const t of r.targets) out.push(`| ${t.description} | ${t.measured} | ${t.required} | ${STATUS_WORDS[t.status]} |`);
   if (r.moduleLoads?.length) {
     out.push(
       '',

@@ -1,5 +1,5 @@
 /** The LVS scenarios, each on a freshly reset cluster. */
-import { nowMs, sleep } from '../sys';
+import { nowMs, sleep } from '../core/sys';
 import {
   CheckerEvent,
   HeldConn,

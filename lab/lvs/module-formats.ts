@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { run } from '../sys';
+import { run } from '../core/sys';
 
 export interface ModuleLoad {
   /** Compression of the module files, e.g. 'xz' or 'zst'. */

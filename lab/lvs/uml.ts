@@ -13,7 +13,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
-import { run, track, trackTempDir } from '../sys';
+import { run, track, trackTempDir } from '../core/sys';
 
 export const UML_BINARY = '/usr/bin/linux.uml';
 const UML_MODULES = '/usr/lib/uml/modules';

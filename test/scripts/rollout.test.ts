@@ -1,5 +1,5 @@
 // The order `npm run rollout` restarts pods in, and when it moves on. The commands themselves are exercised against
-// real keepalived in the day-2 lab (lab/day2-run.ts, through the kubectl stand-in lab/day2-bin/kubectl).
+// real keepalived in the day-2 lab (lab/day2/day2-run.ts, through the kubectl stand-in lab/day2/bin/kubectl).
 import { EdgeView, NodeView } from '../../scripts/edge-view';
 import { notSettled, rolloutPlan } from '../../scripts/rollout';
 import { main as status } from '../../scripts/status';
