@@ -6,9 +6,9 @@
  * controller and the scheduler then create and bind the pods, and e2e/pod-runner.ts runs a pod's container on its
  * node's namespace as a kubelet would.
  */
-import { pickFreeAddress } from '../lab/addr';
+import { pickFreeAddress } from '../lab/core/addr';
 import { addBridge, addNamespaces, attachToBridge } from '../lab/core/network';
-import { ipn, trackPrefix } from '../lab/sys';
+import { ipn, trackPrefix } from '../lab/core/sys';
 import { ControlPlane, SERVICE_CIDR } from './control-plane';
 
 export { BIN_DIR, E2E_DIR, KUBERNETES_SERVICE_IP, REPO_ROOT, SERVICE_CIDR } from './control-plane';

@@ -10,7 +10,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ipn, sleep, track } from '../lab/sys';
+import { ipn, sleep, track } from '../lab/core/sys';
 import { exec, ExecResult } from './exec';
 import { createPki, Pki, writeKubeconfig } from './pki';
 

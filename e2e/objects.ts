@@ -1,7 +1,7 @@
 /** Applying, reading and removing the synthesized objects on the e2e cluster. */
 import * as fs from 'fs';
 import { parseAllDocuments } from 'yaml';
-import { sleep } from '../lab/sys';
+import { sleep } from '../lab/core/sys';
 import { ControlPlane } from './control-plane';
 
 export interface ObjectRef {

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { run } from '../lab/sys';
+import { run } from '../lab/core/sys';
 
 export interface ClientIdentity {
   /** The user name (certificate CN). */

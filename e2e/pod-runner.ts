@@ -12,7 +12,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { track } from '../lab/sys';
+import { track } from '../lab/core/sys';
 import { BIN_DIR } from './control-plane';
 import { ExecResult } from './exec';
 

@@ -5,7 +5,7 @@
  */
 import { Checks, expect } from '../checks';
 import { E2eCluster } from '../cluster';
-import { sleep } from '../../lab/sys';
+import { sleep } from '../../lab/core/sys';
 import { RunningContainer } from '../pod-runner';
 import { Synthesized } from '../variants';
 import { readManifests } from '../objects';

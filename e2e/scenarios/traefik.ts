@@ -6,7 +6,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import { stripVTControlCharacters } from 'util';
-import { ipn, run, track } from '../../lab/sys';
+import { ipn, run, track } from '../../lab/core/sys';
 import { Checks, expect } from '../checks';
 import { E2E_DIR, E2eCluster, REPO_ROOT } from '../cluster';
 import { exec } from '../exec';

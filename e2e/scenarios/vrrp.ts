@@ -7,7 +7,7 @@
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { ipn, sleep, track } from '../../lab/sys';
+import { ipn, sleep, track } from '../../lab/core/sys';
 import { Checks, expect } from '../checks';
 import { BIN_DIR, E2E_DIR, E2eCluster, REPO_ROOT } from '../cluster';
 import { daemonSetPodOn, waitUntil } from '../objects';
