@@ -1,4 +1,5 @@
 /** The e2e suite's results: named checks that passed or failed, each with what was seen. */
+import { LabTarget } from '../lab/core/outcome';
 
 export interface CheckResult {
   readonly group: string;
@@ -38,6 +39,17 @@ export class Checks {
 
   get failed(): CheckResult[] {
     return this.results.filter((r) => !r.ok);
+  }
+
+  /** Each check as a lab target (lab/core/outcome.ts): it must pass; what it saw is what was measured. */
+  targets(): LabTarget[] {
+    return this.results.map((r) => ({
+      id: `${r.group}: ${r.name}`,
+      description: `${r.group}: ${r.name}`,
+      required: 'passes',
+      measured: r.detail.split('\n')[0],
+      status: r.ok ? 'met' : 'missed',
+    }));
   }
 
   /** Markdown: one table per group. */

@@ -1,5 +1,5 @@
 /**
- * `npm run e2e [-- --short] [--out DIR] [--write-results]`: the edge against real components. Builds (or reuses)
+ * `npm run e2e [-- --short|--full] [--out DIR | --write-results]`: the edge against real components. Builds (or reuses)
  * the pinned upstream tools, starts a real control plane in network namespaces, applies every topology, runs the
  * real Traefik as its pod, proves each RBAC grant, installs the Helm chart, and tears everything down.
  *
@@ -9,8 +9,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { pickFreeAddress } from '../lab/core/addr';
+import { EXIT_CANNOT_RUN, EXIT_MET, listOf, modeOf, outDirOf, parseLabArgs, runLabCli } from '../lab/core/cli';
+import { concludeLab, writeResults } from '../lab/core/outcome';
 import { cleanupSync, installCleanupHandlers, listNamespaces, runPrefix, trackTempDir } from '../lab/core/sys';
 import { Checks, expect } from './checks';
 import { BIN_DIR, E2E_DIR, E2eCluster, REPO_ROOT } from './cluster';
@@ -24,28 +25,31 @@ import { APPS_NAMESPACE, appObjects, applyList, createDefaultCertificate, startB
 import { synthesizeVariant, Synthesized, VARIANTS } from './variants';
 
 const SECTIONS = ['dist', 'vrrp', 'namespaced', 'https', 'crd', 'gateway', 'helm'] as const;
-const USAGE = `usage: npm run e2e [-- --short] [--only ${SECTIONS.join(',')}] [--out DIR] [--write-results]`;
+const USAGE = `usage: npm run e2e -- [--short|--full] [--only ${SECTIONS.join(',')}] [--out DIR | --write-results]
+  --short      what CI runs: every section, fewer RBAC probes of the variants; --full (default: --short) probes all
+  --out DIR    results folder (default .lab-out/e2e-<mode>); --write-results: e2e/results, the run the docs quote`;
 const RESULTS_DIR = path.join(E2E_DIR, 'results');
 const TOOLS = ['ip', 'nsenter', 'unshare', 'setpriv', 'openssl', 'curl', 'go'];
 
-function parse(): { short: boolean; out?: string; writeResults: boolean; only: Set<string> } {
-  try {
-    const { values } = parseArgs({
-      options: {
-        short: { type: 'boolean', default: false },
-        out: { type: 'string' },
-        'write-results': { type: 'boolean', default: false },
-        only: { type: 'string', default: SECTIONS.join(',') },
-      },
-    });
-    const only = new Set(values.only!.split(',').filter(Boolean));
-    const unknown = [...only].filter((x) => !(SECTIONS as readonly string[]).includes(x));
-    if (unknown.length || only.size === 0) throw new Error(`--only takes ${SECTIONS.join(', ')}; got ${values.only}`);
-    return { short: values.short!, out: values.out, writeResults: values['write-results']!, only };
-  } catch (error) {
-    process.stderr.write(`e2e: ${(error as Error).message}\n${USAGE}\n`);
-    process.exit(2);
+interface E2eArgs {
+  readonly mode: 'short' | 'full';
+  readonly out: string;
+  readonly only: ReadonlySet<string>;
+}
+
+/** The labs' command line (lab/core/cli.ts): the same flags, validation and exit codes. */
+export function parseE2eArgs(argv: readonly string[]): E2eArgs {
+  const values = parseLabArgs(argv, { only: { type: 'string' } });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(EXIT_MET);
   }
+  const mode = modeOf(values);
+  return {
+    mode,
+    out: outDirOf(values, RESULTS_DIR, `e2e-${mode}`),
+    only: new Set(listOf('only', values.only, SECTIONS, SECTIONS)),
+  };
 }
 
 function preflight(): void {
@@ -56,12 +60,12 @@ function preflight(): void {
   }
   if (problems.length) {
     process.stderr.write(`e2e: cannot run:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
-    process.exit(2);
+    process.exit(EXIT_CANNOT_RUN);
   }
   const build = spawnSync(path.join(E2E_DIR, 'tools', 'build.sh'), [], { stdio: 'inherit' });
   if (build.status !== 0) {
     process.stderr.write('e2e: building the upstream tools failed\n');
-    process.exit(2);
+    process.exit(EXIT_CANNOT_RUN);
   }
 }
 
@@ -106,7 +110,8 @@ function versions(): string {
 }
 
 async function main(): Promise<number> {
-  const opts = parse();
+  const opts = parseE2eArgs(process.argv.slice(2));
+  const short = opts.mode === 'short';
   preflight();
   installCleanupHandlers();
   const prefix = `${runPrefix()}e2e-`;
@@ -127,7 +132,7 @@ async function main(): Promise<number> {
     },
     { prefix, workDir: work },
   );
-  process.stdout.write(`e2e: ${versions()}${opts.short ? ' (short mode)' : ''}\n`);
+  process.stdout.write(`e2e: ${versions()}${short ? ' (short mode)' : ''}\n`);
 
   checks.section('Control plane and nodes');
   const up = await checks.check('etcd, kube-apiserver (RBAC, PodSecurity), controller manager and scheduler start', async () => {
@@ -221,7 +226,7 @@ async function main(): Promise<number> {
     const apps = appObjects(s);
     applyList(cluster, apps, 'apply');
     await traefikChecks(checks, cluster, name, s, work);
-    if (!opts.short && name !== 'https') {
+    if (!short && name !== 'https') {
       // The grants dist/ already proved are the same here; probe what the variant adds.
       const base = new Set(clusterRoleOf(dist).rules.flatMap((r: any) => r.resources as string[]));
       await rbacChecks(checks, cluster, name, s, clusterRoleOf(s), work, (g) => !base.has(g.resource));
@@ -249,7 +254,7 @@ function workerAddress(dist: Synthesized): string {
   ]);
 }
 
-async function finish(checks: Checks, opts: ReturnType<typeof parse>, started: number, cluster: E2eCluster): Promise<number> {
+async function finish(checks: Checks, opts: E2eArgs, started: number, cluster: E2eCluster): Promise<number> {
   cluster.stop();
   cleanupSync();
   const left = listNamespaces().filter((n) => n.startsWith(runPrefix()));
@@ -261,25 +266,16 @@ async function finish(checks: Checks, opts: ReturnType<typeof parse>, started: n
   });
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   const md = checks.markdown(
-    `e2e ${opts.short ? 'short' : 'full'} run`,
-    `${versions()}. ${new Date().toISOString().slice(0, 10)}, ${minutes} min on ${os.cpus().length} cores. Reproduce: \`npm run e2e${opts.short ? ' -- --short' : ''}\`.`,
+    `e2e ${opts.mode} run`,
+    `${versions()}. ${new Date().toISOString().slice(0, 10)}, ${minutes} min on ${os.cpus().length} cores. Reproduce: \`npm run e2e -- --${opts.mode}\`.`,
   );
-  const outDir = opts.out ?? (opts.writeResults ? RESULTS_DIR : undefined);
-  if (outDir) {
-    fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, opts.short ? 'short.md' : 'full.md'), md);
-  }
-  process.stdout.write(
-    `\ne2e run took ${minutes} min\ne2e: ${checks.results.length - checks.failed.length} passed, ${checks.failed.length} failed\n`,
+  const targets = checks.targets();
+  writeResults(opts.out, { mode: opts.mode, versions: versions(), minutes: Number(minutes), targets }, md, opts.mode);
+  process.stdout.write(`\ne2e run took ${minutes} min; results in ${path.join(opts.out, `${opts.mode}.md`)}\n`);
+  // Every check is a target; a failed one is printed with what was seen.
+  return concludeLab({ suite: 'e2e', targets: targets.filter((t) => t.status !== 'met'), errors: [] }, (line) =>
+    process.stdout.write(`${line}\n`),
   );
-  return checks.failed.length ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`e2e: ${(error as Error).stack ?? error}\n`);
-    cleanupSync();
-    process.exit(2);
-  },
-);
+runLabCli('e2e', USAGE, main);

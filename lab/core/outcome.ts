@@ -47,11 +47,11 @@ export interface LabOutcome {
   readonly errors: readonly string[];
 }
 
-/** results.json (the document) and results.md, in `out`. */
-export function writeResults(out: string, document: object, markdown: string): void {
+/** `<name>.json` (the document) and `<name>.md` in `out`; `name` is results unless a suite keeps one file per mode. */
+export function writeResults(out: string, document: object, markdown: string, name = 'results'): void {
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify(document, null, 2) + '\n');
-  fs.writeFileSync(path.join(out, 'results.md'), markdown);
+  fs.writeFileSync(path.join(out, `${name}.json`), JSON.stringify(document, null, 2) + '\n');
+  fs.writeFileSync(path.join(out, `${name}.md`), markdown);
 }
 
 /** The target lines and lab errors on the console; EXIT_MET only when nothing failed. */
