@@ -11,7 +11,7 @@
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
-import { BIN_DIR, CONTROL_PLANE_BINARIES, ControlPlane, SERVICE_CIDR } from '../../e2e/control-plane';
+import { BIN_DIR, CONTROL_PLANE_BINARIES, ControlPlane, E2E_DIR, SERVICE_CIDR } from '../../e2e/control-plane';
 import { exec } from '../../e2e/exec';
 import { applyObjects, backendIngress, daemonSetPodOn, externalBackend, waitForDaemonSetPods, waitUntil } from '../../e2e/objects';
 import { RunningContainer, runContainer } from '../../e2e/pod-runner';
@@ -136,8 +136,9 @@ export class RealTraefik implements TraefikFleet {
         process.execPath,
         '-r',
         require.resolve('@swc-node/register'),
-        path.join(__dirname, 'backend.ts'),
+        path.join(E2E_DIR, 'backend-server.ts'),
         String(BACKEND_PORT),
+        'forwarding-node',
       ],
       { stdio: ['pipe', 'ignore', 'inherit'] },
     );
