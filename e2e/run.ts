@@ -267,7 +267,8 @@ async function finish(checks: Checks, opts: E2eArgs, started: number, cluster: E
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   const md = checks.markdown(
     `e2e ${opts.mode} run`,
-    `${versions()}. ${new Date().toISOString().slice(0, 10)}, ${minutes} min on ${os.cpus().length} cores. Reproduce: \`npm run e2e -- --${opts.mode}\`.`,
+    `${versions()}. ${new Date().toISOString().slice(0, 10)}, ${minutes} min on ${os.cpus().length} cores. ` +
+      `Reproduce: \`npm run e2e -- --${opts.mode}\`.`,
   );
   const targets = checks.targets();
   writeResults(opts.out, { mode: opts.mode, versions: versions(), minutes: Number(minutes), targets }, md, opts.mode);

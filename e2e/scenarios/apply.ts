@@ -70,7 +70,8 @@ export async function applyAndCheck(
         .filter((l) => !l.endsWith(' unchanged'));
       expect(notUnchanged.length === 0, `not unchanged: ${notUnchanged.join('; ')}`);
     }
-    return `${keys.length} objects, none changed${moved.length ? `; stored again with the same content: ${moved.join(', ')}` : ', no resourceVersion moved'}`;
+    const movedNote = moved.length ? `; stored again with the same content: ${moved.join(', ')}` : ', no resourceVersion moved';
+    return `${keys.length} objects, none changed${movedNote}`;
   });
   return { files, objects, namespace };
 }

@@ -213,7 +213,8 @@ export async function traefikChecks(checks: Checks, cluster: E2eCluster, label: 
             cluster.clientNs,
             'sh',
             '-c',
-            `openssl s_client -connect ${vip}:${traefik.websecurePort} -servername unknown.example </dev/null 2>/dev/null | openssl x509 -noout -subject`,
+            `openssl s_client -connect ${vip}:${traefik.websecurePort} -servername unknown.example </dev/null 2>/dev/null` +
+              ' | openssl x509 -noout -subject',
           ],
           { allowFail: true },
         );

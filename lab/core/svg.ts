@@ -67,7 +67,8 @@ export function renderTimelineSvg(inp: TimelineSvgInput): string {
   const out: string[] = [];
 
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}"` +
+      ' font-family="sans-serif" font-size="12">',
     `<rect width="${W}" height="${height}" fill="#fff"/>`,
     `<text x="${LEFT}" y="20" font-size="15" font-weight="bold">${escapeXml(inp.title)}</text>`,
   );
@@ -89,14 +90,16 @@ export function renderTimelineSvg(inp: TimelineSvgInput): string {
     const i = laneOf(d.node);
     if (i < 0) continue;
     out.push(
-      `<rect x="${f(x(d.from))}" y="${laneY(i)}" width="${f(Math.max(1, x(d.to) - x(d.from)))}" height="${LANE - 6}" fill="#bbb" opacity="0.8"><title>link down</title></rect>`,
+      `<rect x="${f(x(d.from))}" y="${laneY(i)}" width="${f(Math.max(1, x(d.to) - x(d.from)))}" height="${LANE - 6}"` +
+        ' fill="#bbb" opacity="0.8"><title>link down</title></rect>',
     );
   }
   for (const h of inp.holding) {
     const i = laneOf(h.node);
     if (i < 0) continue;
     out.push(
-      `<rect x="${f(x(h.from))}" y="${laneY(i) + 4}" width="${f(Math.max(1, x(h.to) - x(h.from)))}" height="${LANE - 20}" fill="#2b6cb0"><title>${escapeXml(h.node)} holds the VIP</title></rect>`,
+      `<rect x="${f(x(h.from))}" y="${laneY(i) + 4}" width="${f(Math.max(1, x(h.to) - x(h.from)))}" height="${LANE - 20}"` +
+        ` fill="#2b6cb0"><title>${escapeXml(h.node)} holds the VIP</title></rect>`,
     );
   }
 
@@ -142,9 +145,8 @@ export function renderTimelineSvg(inp: TimelineSvgInput): string {
       `<text x="${f(tx)}" y="${axisY + 18}" text-anchor="middle">${label}</text>`,
     );
   }
-  out.push(
-    `<text x="${LEFT + plotW}" y="${axisY + 34}" text-anchor="end" fill="#444">${escapeXml(inp.axisLabel ?? 'seconds after the fault')}</text>`,
-  );
+  const axisLabel = escapeXml(inp.axisLabel ?? 'seconds after the fault');
+  out.push(`<text x="${LEFT + plotW}" y="${axisY + 34}" text-anchor="end" fill="#444">${axisLabel}</text>`);
 
   // Markers last so they stay visible.
   inp.markers.forEach((m, k) => {
@@ -162,8 +164,10 @@ export function renderTimelineSvg(inp: TimelineSvgInput): string {
   out.push(
     `<rect x="${LEFT}" y="${ly - 9}" width="18" height="10" fill="#2b6cb0"/><text x="${LEFT + 24}" y="${ly}">holds VIP (link up)</text>`,
     `<rect x="${LEFT + 170}" y="${ly - 9}" width="18" height="10" fill="#bbb"/><text x="${LEFT + 194}" y="${ly}">link down</text>`,
-    `<rect x="${LEFT + 290}" y="${ly - 6}" width="8" height="5" fill="#2a2"/><text x="${LEFT + 304}" y="${ly}">answered via this node</text>`,
-    `<circle cx="${LEFT + 470}" cy="${ly - 4}" r="3" fill="#2a2"/><circle cx="${LEFT + 480}" cy="${ly - 4}" r="3" fill="#d22"/><text x="${LEFT + 490}" y="${ly}">client request ok / failed</text>`,
+    `<rect x="${LEFT + 290}" y="${ly - 6}" width="8" height="5" fill="#2a2"/>` +
+      `<text x="${LEFT + 304}" y="${ly}">answered via this node</text>`,
+    `<circle cx="${LEFT + 470}" cy="${ly - 4}" r="3" fill="#2a2"/><circle cx="${LEFT + 480}" cy="${ly - 4}" r="3" fill="#d22"/>` +
+      `<text x="${LEFT + 490}" y="${ly}">client request ok / failed</text>`,
   );
   out.push('</svg>');
   return out.join('\n') + '\n';

@@ -104,8 +104,9 @@ function gapStart(samples: ReadonlyArray<{ end: number; ok: boolean }>, from: nu
   return Math.round(at - from);
 }
 
-export const DAY2_USAGE = `usage: npm run lab -- day2 [--short|--full] [--out DIR | --write-results] [--scenarios a,b] [--runs N] [--traefik real|standin]
-  --short          the CI runs (default); --full: every scenario's full count, nodes see a change 0-90 s apart
+export const DAY2_USAGE =
+  'usage: npm run lab -- day2 [--short|--full] [--out DIR | --write-results] [--scenarios a,b] [--runs N] [--traefik real|standin]\n' +
+  `  --short          the CI runs (default); --full: every scenario's full count, nodes see a change 0-90 s apart
   --out DIR        results folder (default .lab-out/day2-<mode>); --write-results: lab/results/day2, the committed run
   --scenarios a,b  ${DAY2_SCENARIOS.join(', ')}
   --runs N         runs per scenario instead of the mode's
@@ -512,7 +513,8 @@ function describeRun(r: Day2Run): string {
   const missed = r.checks.filter((c) => !c.ok);
   return (
     `holder ${r.holderBefore} -> ${r.holderAfter}, ${r.vipMoves} moves, two holders ${r.doubleHoldingMs} ms, ` +
-    `${r.failedRequests} failed of ${r.requests}, gap ${r.clientGapMs} ms at ${r.clientGapAtMs} ms, all nodes ${r.allNodesMs === null ? '-' : (r.allNodesMs / 1000).toFixed(1)} s` +
+    `${r.failedRequests} failed of ${r.requests}, gap ${r.clientGapMs} ms at ${r.clientGapAtMs} ms, ` +
+    `all nodes ${r.allNodesMs === null ? '-' : (r.allNodesMs / 1000).toFixed(1)} s` +
     `${r.handoverMs !== undefined ? `, handover ${r.handoverMs} ms (holder reloaded at ${r.holderReloadMs} ms)` : ''}` +
     `${missed.length ? `  MISSED: ${missed.map((c) => `${c.name} (${c.detail.split('\n')[0]})`).join('; ')}` : ''}`
   );

@@ -321,7 +321,8 @@ function measureLvsTargets(runs: readonly LvsRun[], variant: string): LabTarget[
     id: 'no-loops',
     description: 'no director loops: only the VIP holder schedules, every request answered once',
     measured: spread.length
-      ? `scheduling nodes per run [${loops.join(',')}], extra answers [${extra.join(',')}], failed [${spread.map((r) => r.failed).join(',')}]`
+      ? `scheduling nodes per run [${loops.join(',')}], extra answers [${extra.join(',')}], ` +
+        `failed [${spread.map((r) => r.failed).join(',')}]`
       : 'not run',
     required: '1 scheduling node, 0 extra answers, 0 failed',
     status: statusOf(

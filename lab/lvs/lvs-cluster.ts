@@ -342,7 +342,8 @@ export class LvsCluster {
     this.keepalived[node] = child;
     const log = (this.logs[node] ??= fs.createWriteStream(path.join(this.opts.logDir, `${node}.keepalived.log`), { flags: 'a' }));
     log.write(
-      `${new Date().toISOString()} lab: start the keepalived container: ${command.slice(0, 8).join(' ')} ... ${this.edge.pod.args.join(' ')}\n`,
+      `${new Date().toISOString()} lab: start the keepalived container: ` +
+        `${command.slice(0, 8).join(' ')} ... ${this.edge.pod.args.join(' ')}\n`,
     );
     const onLine = (line: string): void => {
       const t = nowMs();
@@ -445,10 +446,10 @@ export class LvsCluster {
       timeoutMs,
       50,
     );
-    if (!ok || !holder)
-      throw new Error(
-        `cluster not stable after ${timeoutMs} ms (holders [${this.holders().join(',')}], ${this.nodes.map((n) => `${n}=${this.vrrpState[n] ?? 'down'}`).join(' ')})`,
-      );
+    if (!ok || !holder) {
+      const states = this.nodes.map((n) => `${n}=${this.vrrpState[n] ?? 'down'}`).join(' ');
+      throw new Error(`cluster not stable after ${timeoutMs} ms (holders [${this.holders().join(',')}], ${states})`);
+    }
     return holder;
   }
 

@@ -170,12 +170,14 @@ function summary(r: LvsRun): string {
   if (r.note) parts.push(`note: ${r.note}`);
   if (r.perNode)
     parts.push(
-      `per node ${JSON.stringify(r.perNode)}, failed ${r.failed}/${r.total}, scheduling ${JSON.stringify(r.schedulingNodes)}, extra answers ${r.extraAnswers}`,
+      `per node ${JSON.stringify(r.perNode)}, failed ${r.failed}/${r.total}, ` +
+        `scheduling ${JSON.stringify(r.schedulingNodes)}, extra answers ${r.extraAnswers}`,
     );
   if (r.survival) {
     const s = r.survival;
     parts.push(
-      `held to surviving nodes ${s.survivedSurviving}/${s.toSurviving} survived, to dead node ${s.lostDead}/${s.toDead} lost, lost per node ${JSON.stringify(s.lostPerNode)}`,
+      `held to surviving nodes ${s.survivedSurviving}/${s.toSurviving} survived, to dead node ${s.lostDead}/${s.toDead} lost, ` +
+        `lost per node ${JSON.stringify(s.lostPerNode)}`,
     );
   }
   if (r.stoppedNodeServices !== undefined) parts.push(`IPVS services left on the stopped node ${r.stoppedNodeServices}`);
@@ -236,7 +238,8 @@ async function main(): Promise<void> {
     const m = loadIpvsFrom(format, root, `${prefix}mod`, project.interfaceName, project.hostPreparation!);
     moduleLoads.push(m);
     progress(
-      `ip_vs from .ko.${format} modules (${m.file ?? 'no ip_vs file'}): script rc ${m.rc}, ${m.loaded ? 'loaded' : 'NOT loaded'}${m.output ? `: ${m.output}` : ''}`,
+      `ip_vs from .ko.${format} modules (${m.file ?? 'no ip_vs file'}): ` +
+        `script rc ${m.rc}, ${m.loaded ? 'loaded' : 'NOT loaded'}${m.output ? `: ${m.output}` : ''}`,
     );
     if (m.rc !== 0 || !m.loaded) errors.push(`ip_vs did not load from .ko.${format} modules: rc ${m.rc} ${m.output}`);
   }
@@ -351,7 +354,10 @@ function writeCrashSvg(out: string, cluster: LvsCluster, runs: LvsRun[], traces:
   const s = rep.survival!;
   const svg = renderTimelineSvg({
     title: 'LVS-DR: VIP holder crash with connections open — project defaults',
-    subtitle: `run ${rep.run}: ${s.survivedSurviving}/${s.toSurviving} held connections to surviving nodes survived, ${s.toDead} to the dead node; new-connection failures stop ${rep.failuresStopS?.toFixed(2)} s after the fault (client lane: new connections every 50 ms)`,
+    subtitle:
+      `run ${rep.run}: ${s.survivedSurviving}/${s.toSurviving} held connections to surviving nodes survived, ` +
+      `${s.toDead} to the dead node; new-connection failures stop ${rep.failuresStopS?.toFixed(2)} s after the fault ` +
+      '(client lane: new connections every 50 ms)',
     nodes: cluster.nodes,
     from: tr.from,
     to: tr.to,

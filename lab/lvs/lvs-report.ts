@@ -24,7 +24,9 @@ const pct = (x: number | null | undefined): string => (x === null || x === undef
 /** One row per variant and scenario: medians over the good runs, plus the runs left out. */
 export function lvsTable(runs: readonly LvsRun[], variants: Record<string, string>): string[] {
   const out = [
-    '| variant | scenario | good runs (lab faults) | held connections survived, surviving nodes (median) | to the dead node, lost | new-connection failures stop after (median) | failed new connections (all runs) | answered after > 1 s, all runs (slowest) | ARP responders seen |',
+    '| variant | scenario | good runs (lab faults) | held connections survived, surviving nodes (median) | to the dead node, lost ' +
+      '| new-connection failures stop after (median) | failed new connections (all runs) ' +
+      '| answered after > 1 s, all runs (slowest) | ARP responders seen |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const v of Object.keys(variants)) {
@@ -46,8 +48,12 @@ export function lvsTable(runs: readonly LvsRun[], variants: Record<string, strin
         ? `${withSlow.reduce((n, r) => n + r.slowNew!.slow, 0)} (${Math.max(0, ...withSlow.map((r) => r.slowNew!.slowestMs ?? 0))} ms)`
         : '–';
       const arp = [...new Set(good.flatMap((r) => r.arpResponders ?? []))].sort().join(', ');
+      const survivedCell = surv.length ? `${pct(survived)} (${surv.join(', ')})` : '–';
+      const deadCell = dead.length ? dead.join(', ') : '–';
+      const stopCell = stop === null ? '–' : `${stop.toFixed(2)} s (${good.map((r) => r.failuresStopS?.toFixed(2)).join(', ')})`;
       out.push(
-        `| ${variants[v]} | ${s} | ${good.length} (${faults}) | ${surv.length ? `${pct(survived)} (${surv.join(', ')})` : '–'} | ${dead.length ? dead.join(', ') : '–'} | ${stop === null ? '–' : `${stop.toFixed(2)} s (${good.map((r) => r.failuresStopS?.toFixed(2)).join(', ')})`} | ${failed} of ${total} | ${slow} | ${arp || '–'} |`,
+        `| ${variants[v]} | ${s} | ${good.length} (${faults}) | ${survivedCell} | ${deadCell} | ${stopCell} ` +
+          `| ${failed} of ${total} | ${slow} | ${arp || '–'} |`,
       );
     }
   }
@@ -66,18 +72,22 @@ export function renderLvsMarkdown(r: LvsReport): string {
     '',
     '## Spread of new connections',
     '',
-    "| variant | run | connections per node | share | failed | connections scheduled by each node's IPVS | extra answers | VIP holder's connection entries afterwards, by real server and state |",
+    "| variant | run | connections per node | share | failed | connections scheduled by each node's IPVS | extra answers " +
+      "| VIP holder's connection entries afterwards, by real server and state |",
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const x of r.runs.filter((y) => y.scenario === 'spread' && !y.error)) {
     const nodes = Object.keys(x.perNode ?? {}).sort();
     const sh = shares(x.perNode ?? {}, nodes);
+    const labFault = x.labFault ? ` (lab fault: ${x.labFault})` : '';
+    const perNode = nodes.map((n) => `${n}: ${x.perNode![n]}`).join(', ');
+    const shareCell = nodes.map((n) => pct(sh[n])).join(' / ');
+    const scheduling = Object.entries(x.schedulingNodes ?? {})
+      .map(([n, c]) => `${n}: ${c}`)
+      .join(', ');
     out.push(
-      `| ${r.variants[x.variant]} | ${x.run}${x.labFault ? ` (lab fault: ${x.labFault})` : ''} | ${nodes.map((n) => `${n}: ${x.perNode![n]}`).join(', ')} | ${nodes.map((n) => pct(sh[n])).join(' / ')} | ${x.failed}/${x.total} | ${Object.entries(
-        x.schedulingNodes ?? {},
-      )
-        .map(([n, c]) => `${n}: ${c}`)
-        .join(', ')} | ${x.extraAnswers} | ${connStatesCell(x.holderConnStates)} |`,
+      `| ${r.variants[x.variant]} | ${x.run}${labFault} | ${perNode} | ${shareCell} | ${x.failed}/${x.total} ` +
+        `| ${scheduling} | ${x.extraAnswers} | ${connStatesCell(x.holderConnStates)} |`,
     );
   }
   out.push('', '## Targets (project defaults)', '', '| target | measured | required | status |', '|---|---|---|---|');
@@ -92,7 +102,8 @@ export function renderLvsMarkdown(r: LvsReport): string {
     );
     for (const m of r.moduleLoads) {
       out.push(
-        `- .ko.${m.format} (${m.file ?? 'no ip_vs file'}): script exit ${m.rc}, ip_vs and ip_vs_mh ${m.loaded ? 'loaded' : '**not loaded**'}${m.output ? ` (${m.output})` : ''}`,
+        `- .ko.${m.format} (${m.file ?? 'no ip_vs file'}): script exit ${m.rc}, ` +
+          `ip_vs and ip_vs_mh ${m.loaded ? 'loaded' : '**not loaded**'}${m.output ? ` (${m.output})` : ''}`,
       );
     }
   }
@@ -101,7 +112,8 @@ export function renderLvsMarkdown(r: LvsReport): string {
     out.push('', '## Lost held connections per node', '');
     for (const x of lost)
       out.push(
-        `- ${r.variants[x.variant]}, ${x.scenario} run ${x.run} (holder ${x.holderBefore} → ${x.holderAfter ?? '?'}): ${JSON.stringify(x.survival!.lostPerNode)}`,
+        `- ${r.variants[x.variant]}, ${x.scenario} run ${x.run} (holder ${x.holderBefore} → ${x.holderAfter ?? '?'}): ` +
+          JSON.stringify(x.survival!.lostPerNode),
       );
   }
   const failing = r.runs.filter((x) => x.failures?.length);
@@ -115,10 +127,11 @@ export function renderLvsMarkdown(r: LvsReport): string {
       '',
     );
     for (const x of failing) {
-      const items = x.failures!.map(
-        (f) =>
-          `${f.atS.toFixed(2)} s ${f.error} from ${f.source}${f.sameSourceBefore ? ` (same source ${f.sameSourceBefore.agoS.toFixed(1)} s before, answered by ${f.sameSourceBefore.node ?? 'nobody'})` : ''}`,
-      );
+      const items = x.failures!.map((f) => {
+        const before = f.sameSourceBefore;
+        const sameSource = before ? ` (same source ${before.agoS.toFixed(1)} s before, answered by ${before.node ?? 'nobody'})` : '';
+        return `${f.atS.toFixed(2)} s ${f.error} from ${f.source}${sameSource}`;
+      });
       out.push(
         `- ${r.variants[x.variant]}, ${x.scenario} run ${x.run}${x.faultNode ? ` (fault on ${x.faultNode})` : ''}: ${items.join('; ')}`,
       );

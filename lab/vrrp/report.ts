@@ -44,21 +44,17 @@ export function renderMarkdown(r: LabReport): string {
   for (const v of r.variants) {
     const tests = v.configTest ?? [];
     const clean = tests.length > 0 && tests.every((t) => t.rc === 0 && !t.output);
-    const check =
-      tests.length === 0
-        ? ''
-        : clean
-          ? '; `keepalived -t` clean for every node'
-          : `; \`keepalived -t\`: ${tests.map((t) => `${t.node} rc ${t.rc}${t.output ? ` "${cell(t.output.split('\n')[0])}"` : ''}`).join(', ')}`;
-    out.push(
-      `- **${v.label}** (${v.id}): keepalived ${v.capabilities ? `under setpriv with only ${v.capabilities.join(', ')}` : 'as full root'}${check}`,
-    );
+    const testResults = tests.map((t) => `${t.node} rc ${t.rc}${t.output ? ` "${cell(t.output.split('\n')[0])}"` : ''}`).join(', ');
+    const check = tests.length === 0 ? '' : clean ? '; `keepalived -t` clean for every node' : `; \`keepalived -t\`: ${testResults}`;
+    const privileges = v.capabilities ? `under setpriv with only ${v.capabilities.join(', ')}` : 'as full root';
+    out.push(`- **${v.label}** (${v.id}): keepalived ${privileges}${check}`);
   }
   out.push('');
 
   out.push('## Per scenario', '');
   out.push(
-    '| scenario | settings | runs | VIP on new node, median / max | client gap, median / max | VIP moves per run | s with ≥2 holders (total) | failed requests | notes |',
+    '| scenario | settings | runs | VIP on new node, median / max | client gap, median / max | VIP moves per run ' +
+      '| s with ≥2 holders (total) | failed requests | notes |',
     '|---|---|---|---|---|---|---|---|---|',
   );
   for (const s of r.scenarios) {
@@ -74,7 +70,9 @@ export function renderMarkdown(r: LabReport): string {
     if (m.healS) notes.push(`heal after partition ${medMax(m.healS)}`);
     const svg = s.svg ? ` [timeline](${s.svg})` : '';
     out.push(
-      `| ${cell(SCENARIO_TITLES[s.scenario])} | ${s.variantLabel} | ${m.runs} | ${medMax(m.vipMoveS)} | ${medMax(m.clientGapS)} | ${m.movesPerRun.join(', ') || '–'} | ${fmt(m.doubleHoldingTotalS)} | ${m.failedRequests} / ${m.requests} | ${cell(notes.join('; '))}${svg} |`,
+      `| ${cell(SCENARIO_TITLES[s.scenario])} | ${s.variantLabel} | ${m.runs} | ${medMax(m.vipMoveS)} | ${medMax(m.clientGapS)} ` +
+        `| ${m.movesPerRun.join(', ') || '–'} | ${fmt(m.doubleHoldingTotalS)} | ${m.failedRequests} / ${m.requests} ` +
+        `| ${cell(notes.join('; '))}${svg} |`,
     );
   }
   out.push('');
@@ -92,8 +90,10 @@ export function renderMarkdown(r: LabReport): string {
           out.push(`| ${s.variantLabel} | ${run.label ?? ''} | errored: ${cell(run.error ?? '')} | | | | |`);
           continue;
         }
+        const structural = s.variant === 'project' ? run.structuralMoves : 'n/a (preemption on)';
         out.push(
-          `| ${s.variantLabel} | ${run.label ?? ''}: ${(run.order ?? []).join(' → ')} | ${run.moves} | ${s.variant === 'project' ? run.structuralMoves : 'n/a (preemption on)'} | ${fmt(run.doubleHoldingS)} | ${fmt(run.clientGapS)} | ${run.failedRequests} |`,
+          `| ${s.variantLabel} | ${run.label ?? ''}: ${(run.order ?? []).join(' → ')} | ${run.moves} | ${structural} ` +
+            `| ${fmt(run.doubleHoldingS)} | ${fmt(run.clientGapS)} | ${run.failedRequests} |`,
         );
       }
     }
@@ -104,8 +104,12 @@ export function renderMarkdown(r: LabReport): string {
     out.push('## Seed settings vs project defaults (ratio of medians, seed / project)', '');
     out.push('| scenario | VIP move seed / project | ratio | client gap seed / project | ratio |', '|---|---|---|---|---|');
     for (const q of r.ratios) {
+      const seedVipMove = q.seedNotMoved ? 'never moved' : fmt(q.seedVipMoveMedianS);
+      const vipMoveRatio = q.vipMove === null ? '–' : q.vipMove.toFixed(1) + 'x';
+      const clientGapRatio = q.clientGap === null ? '–' : q.clientGap.toFixed(1) + 'x';
       out.push(
-        `| ${cell(SCENARIO_TITLES[q.scenario])} | ${q.seedNotMoved ? 'never moved' : fmt(q.seedVipMoveMedianS)} / ${fmt(q.projectVipMoveMedianS)} | ${q.vipMove === null ? '–' : q.vipMove.toFixed(1) + 'x'} | ${fmt(q.seedGapMedianS)} / ${fmt(q.projectGapMedianS)} | ${q.clientGap === null ? '–' : q.clientGap.toFixed(1) + 'x'} |`,
+        `| ${cell(SCENARIO_TITLES[q.scenario])} | ${seedVipMove} / ${fmt(q.projectVipMoveMedianS)} | ${vipMoveRatio} ` +
+          `| ${fmt(q.seedGapMedianS)} / ${fmt(q.projectGapMedianS)} | ${clientGapRatio} |`,
       );
     }
     out.push(
@@ -120,9 +124,8 @@ export function renderMarkdown(r: LabReport): string {
   out.push('## Targets (project defaults)', '');
   out.push('| target | required | measured | result |', '|---|---|---|---|');
   for (const t of r.targets) {
-    out.push(
-      `| ${cell(t.description)} | ${cell(t.required)} | ${cell(t.measured)} | ${STATUS_WORDS[t.status]}${t.note ? ` — ${cell(t.note)}` : ''} |`,
-    );
+    const note = t.note ? ` — ${cell(t.note)}` : '';
+    out.push(`| ${cell(t.description)} | ${cell(t.required)} | ${cell(t.measured)} | ${STATUS_WORDS[t.status]}${note} |`);
   }
   out.push('');
   out.push(
@@ -138,10 +141,12 @@ export function renderMarkdown(r: LabReport): string {
 
   out.push('## Definitions', '');
   out.push(
-    '- *VIP on new node*: fault injection → the VIP address appears (`ip monitor`) on a node other than the old holder whose link is up. ' +
-      'Rollout: first restart → first VIP move. Partition: partition → a second node claims the VIP.',
-    '- *client gap*: largest interval without a successful HTTP answer through the VIP in the observation window (20 ms probes, 200 ms timeout).',
-    '- *VIP moves*: times the VIP appeared on a node other than the one that took it last (two masters appearing together count once each; a node with its link down does not hold the VIP).',
+    '- *VIP on new node*: fault injection → the VIP address appears (`ip monitor`) on a node other than the old holder ' +
+      'whose link is up. Rollout: first restart → first VIP move. Partition: partition → a second node claims the VIP.',
+    '- *client gap*: largest interval without a successful HTTP answer through the VIP in the observation window ' +
+      '(20 ms probes, 200 ms timeout).',
+    '- *VIP moves*: times the VIP appeared on a node other than the one that took it last ' +
+      '(two masters appearing together count once each; a node with its link down does not hold the VIP).',
     '- *s with ≥2 holders*: time during which two or more nodes had the VIP on a live link (duplicate address on the LAN).',
     '- Return after crash: window starts when the crashed node comes back (addresses flushed, link up, keepalived started).',
     '',

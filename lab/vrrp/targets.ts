@@ -161,7 +161,9 @@ export function evaluateTargets(results: readonly ScenarioResult[], lvs: LvsStat
         if (moves > min) status = 'missed';
         else if (min > 1) {
           status = 'structural';
-          note = `with preemption off, a restart of the holder moves the VIP to the best running node; this order restarts that node later again, so it needs ${min} moves (only a holder-last order can do it in one)`;
+          note =
+            'with preemption off, a restart of the holder moves the VIP to the best running node; ' +
+            `this order restarts that node later again, so it needs ${min} moves (only a holder-last order can do it in one)`;
         } else status = moves === 1 ? 'met' : 'missed';
         out.push({
           id: `rollout-moves-${run.run}`,

@@ -1,6 +1,7 @@
 /**
  * HA lab: real keepalived on simulated edge nodes (network namespaces), failover measured.
- *   npm run lab -- vrrp|lvs|all [--short|--full] [--out DIR | --write-results] [--scenarios a,b] [--variants project,seed] [--traefik real|standin]
+ *   npm run lab -- vrrp|lvs|all [--short|--full] [--out DIR | --write-results] [--scenarios a,b]
+ *     [--variants project,seed] [--traefik real|standin]
  * Needs Linux and root. Everything runs inside namespaces named edgelab-<pid>-*, removed on exit.
  */
 import * as fs from 'fs';
@@ -74,8 +75,9 @@ interface Args {
   traefik: TraefikKind;
 }
 
-export const VRRP_USAGE = `usage: npm run lab -- vrrp|lvs [--short|--full] [--out DIR | --write-results] [--scenarios ${SCENARIOS.join(',')}]
-       [--variants project,seed] [--traefik real|standin] [--lvs-variants a,b]
+export const VRRP_USAGE =
+  `usage: npm run lab -- vrrp|lvs [--short|--full] [--out DIR | --write-results] [--scenarios ${SCENARIOS.join(',')}]\n` +
+  `       [--variants project,seed] [--traefik real|standin] [--lvs-variants a,b]
   --short      3 runs per scenario, 20 s CPU load (default; for CI); --full: >= 5 runs per scenario, 60 s CPU load
   --out DIR    results folder (default .lab-out/<mode>); --write-results: lab/results, the committed run the docs quote
   --rerender DIR  rewrite DIR/results.md from DIR/results.json (no measuring, no root needed)
@@ -181,7 +183,10 @@ function describe(r: RunRecord): string {
     r.healS !== undefined ? `healed ${fmt(r.healS)} s after partition` : '',
     r.structuralMoves !== undefined ? `structural min ${r.structuralMoves}` : '',
   ].filter(Boolean);
-  return `${move}, client gap ${fmt(r.clientGapS)} s, moves ${r.moves}, ≥2 holders ${fmt(r.doubleHoldingS)} s, failed ${r.failedRequests}/${r.requests}${extra.length ? ', ' + extra.join(', ') : ''}`;
+  return (
+    `${move}, client gap ${fmt(r.clientGapS)} s, moves ${r.moves}, ≥2 holders ${fmt(r.doubleHoldingS)} s, ` +
+    `failed ${r.failedRequests}/${r.requests}${extra.length ? ', ' + extra.join(', ') : ''}`
+  );
 }
 
 function errored(variant: string, scenario: string, runNo: number, error: string, label?: string): RunRecord {
@@ -277,18 +282,16 @@ function variantPlan(
     variant,
     setup: async () => {
       if (selected.length === 0) return;
-      progress(
-        `${edge.label}: setting up ${edge.nodes.length} nodes + client (${edge.capabilities ? 'keepalived with ' + edge.capabilities.join(',') : 'keepalived as root'})`,
-      );
+      const keepalived = edge.capabilities ? 'keepalived with ' + edge.capabilities.join(',') : 'keepalived as root';
+      progress(`${edge.label}: setting up ${edge.nodes.length} nodes + client (${keepalived})`);
       await cluster.setup();
       for (const t of cluster.configTest) {
         const first = t.output.split('\n').slice(0, 3).join(' | ');
         if (t.rc !== 0) labErrors.push(`${edge.label}: keepalived -t --config-id ${t.node} -> rc ${t.rc}: ${first}`);
         else if (t.output) progress(`${edge.label}: keepalived -t --config-id ${t.node}: rc 0 but says: ${first}`);
       }
-      progress(
-        `${edge.label}: keepalived -t: ${cluster.configTest.map((t) => `${t.node} rc ${t.rc}${t.output ? ' (with output)' : ''}`).join(', ')}`,
-      );
+      const tests = cluster.configTest.map((t) => `${t.node} rc ${t.rc}${t.output ? ' (with output)' : ''}`);
+      progress(`${edge.label}: keepalived -t: ${tests.join(', ')}`);
     },
     scenarios: () => (selected.length === 0 ? [] : scenarios()),
     teardown: async () => {
@@ -488,9 +491,8 @@ async function runLvs(args: Args, detected: LvsStatus): Promise<LvsStatus['ran']
   } catch {
     missed = ['no results.json from the LVS lab'];
   }
-  progress(
-    `LVS direct routing: exit ${exitCode}${missed.length ? `, missed: ${missed.join('; ')}` : ', every gating target met (open ones are printed in its results)'}`,
-  );
+  const verdict = missed.length ? `, missed: ${missed.join('; ')}` : ', every gating target met (open ones are printed in its results)';
+  progress(`LVS direct routing: exit ${exitCode}${verdict}`);
   return { where, exitCode, missed, results: 'lvs/results.md' };
 }
 
@@ -507,13 +509,15 @@ function finish(report: LabReport, out: string): void {
   for (const r of results) {
     const m = r.summary;
     process.stdout.write(
-      `${r.variantLabel.padEnd(16)} ${r.scenario.padEnd(18)} move ${fmt(m.vipMoveS.median)}/${fmt(m.vipMoveS.max)} s  gap ${fmt(m.clientGapS.median)}/${fmt(m.clientGapS.max)} s  moves [${m.movesPerRun.join(',')}]  ≥2 holders ${fmt(m.doubleHoldingTotalS)} s  failed ${m.failedRequests}\n`,
+      `${r.variantLabel.padEnd(16)} ${r.scenario.padEnd(18)} ` +
+        `move ${fmt(m.vipMoveS.median)}/${fmt(m.vipMoveS.max)} s  gap ${fmt(m.clientGapS.median)}/${fmt(m.clientGapS.max)} s  ` +
+        `moves [${m.movesPerRun.join(',')}]  ≥2 holders ${fmt(m.doubleHoldingTotalS)} s  failed ${m.failedRequests}\n`,
     );
   }
   for (const q of ratios) {
-    process.stdout.write(
-      `seed/project ${q.scenario.padEnd(18)} VIP move ${q.vipMove === null ? '–' : q.vipMove.toFixed(1) + 'x'}  client gap ${q.clientGap === null ? '–' : q.clientGap.toFixed(1) + 'x'}\n`,
-    );
+    const vipMove = q.vipMove === null ? '–' : q.vipMove.toFixed(1) + 'x';
+    const clientGap = q.clientGap === null ? '–' : q.clientGap.toFixed(1) + 'x';
+    process.stdout.write(`seed/project ${q.scenario.padEnd(18)} VIP move ${vipMove}  client gap ${clientGap}\n`);
   }
   process.stdout.write(`\nResults: ${path.join(out, 'results.md')}\nTotal duration: ${durationS.toFixed(1)} s (${report.mode})\n\n`);
   process.exitCode = concludeLab({ suite: 'vrrp lab', targets, errors: labErrors }, (line) => process.stdout.write(`${line}\n`));

@@ -56,7 +56,10 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  test('ships only the built library (build/lib with its shell scripts, build/imports), the .jsii assembly, bundled ipaddr.js, package.json, README and LICENSE', () => {
+  const shipped =
+    'ships only the built library (build/lib with its shell scripts, build/imports), ' +
+    'the .jsii assembly, bundled ipaddr.js, package.json, README and LICENSE';
+  test(shipped, () => {
     const unexpected = files.filter(
       (f) =>
         !/^build\/(lib|imports)\/.+\.(js|d\.ts)$/.test(f) &&

@@ -58,7 +58,9 @@ test('a spoiled run is kept and replaced; an errored run is recorded, replaced a
   expect(lines).toContain('p | b 1/1: ERROR b 1 broke');
 });
 
-test(`replacements stop after ${REPLACEMENTS_PER_SCENARIO} per scenario; after ${MAX_ERRORS_PER_VARIANT} errors the variant is given up`, async () => {
+const replacementsTitle =
+  `replacements stop after ${REPLACEMENTS_PER_SCENARIO} per scenario; ` + `after ${MAX_ERRORS_PER_VARIANT} errors the variant is given up`;
+test(replacementsTitle, async () => {
   const always = await runPlans([variant('p', (s) => (s === 'a' ? 'spoiled' : 'ok'), [])], hooks());
   expect(always.records.filter((r) => r.scenario === 'a')).toHaveLength(2 + REPLACEMENTS_PER_SCENARIO);
 
