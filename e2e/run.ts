@@ -273,10 +273,10 @@ async function finish(checks: Checks, opts: E2eArgs, started: number, cluster: E
   const targets = checks.targets();
   writeResults(opts.out, { mode: opts.mode, versions: versions(), minutes: Number(minutes), targets }, md, opts.mode);
   process.stdout.write(`\ne2e run took ${minutes} min; results in ${path.join(opts.out, `${opts.mode}.md`)}\n`);
-  // Every check is a target; a failed one is printed with what was seen.
-  return concludeLab({ suite: 'e2e', targets: targets.filter((t) => t.status !== 'met'), errors: [] }, (line) =>
-    process.stdout.write(`${line}\n`),
-  );
+  const failed = targets.filter((t) => t.status !== 'met');
+  process.stdout.write(`e2e: ${targets.length - failed.length} of ${targets.length} checks passed\n`);
+  // Every check is a target; only the failed ones are listed again, with what was seen.
+  return concludeLab({ suite: 'e2e', targets: failed, errors: [] }, (line) => process.stdout.write(`${line}\n`));
 }
 
 runLabCli('e2e', USAGE, main);
