@@ -56,31 +56,51 @@ export function nodeCgroupRoot(procCgroup: string, leaf: string): string {
   return path.posix.join(ownCgroup(procCgroup, 'memory') ?? '/', leaf);
 }
 
+/**
+ * Every cgroup tree the kubelet and runc write to: the v1 hierarchies and, on a hybrid host, the v2 mount beside
+ * them (runc mirrors each container's cgroup there, so a node's root has to be made and removed there too).
+ */
+export function cgroupTrees(mountinfo: string): Hierarchy[] {
+  const v2 = mountinfo
+    .split('\n')
+    .map((line) => line.split(' - '))
+    .filter(([pre, post]) => post?.split(' ')[0] === 'cgroup2' && pre)
+    .map(([pre]) => ({ dir: pre.split(' ')[4], controllers: [] as string[] }));
+  return [...v1Hierarchies(mountinfo), ...v2];
+}
+
 function hierarchies(): Hierarchy[] {
-  return v1Hierarchies(fs.readFileSync('/proc/self/mountinfo', 'utf8'));
+  return cgroupTrees(fs.readFileSync('/proc/self/mountinfo', 'utf8'));
 }
 
 /**
- * Creates `root` in every v1 hierarchy and returns the directories it created (to remove, deepest first). A new
- * cpuset cgroup starts with no CPUs and no memory nodes; each level copies its parent's, or the first process
- * put there fails with ENOSPC.
+ * Parents of node roots this process created, deepest last. Nodes share them (e.g. the harness's own cgroup
+ * mirrored into the cpu hierarchy), so they are removed once the last root below them is gone.
  */
-export function createCgroupRoot(root: string): string[] {
-  const created: string[] = [];
+const createdParents: string[] = [];
+
+/**
+ * Creates `root` in every cgroup tree. A new cpuset cgroup starts with no CPUs and no memory nodes; each level
+ * copies its parent's, or the first process put there fails with ENOSPC.
+ */
+export function createCgroupRoot(root: string): void {
+  const leaf = root.split('/').filter(Boolean).length;
   for (const h of hierarchies()) {
     let dir = h.dir;
-    for (const part of root.split('/').filter(Boolean)) {
-      const parent = dir;
-      dir = path.join(dir, part);
-      if (fs.existsSync(dir)) continue;
-      fs.mkdirSync(dir);
-      created.push(dir);
-      if (h.controllers.includes('cpuset')) {
-        for (const f of ['cpuset.cpus', 'cpuset.mems']) fs.writeFileSync(path.join(dir, f), fs.readFileSync(path.join(parent, f)));
-      }
-    }
+    root
+      .split('/')
+      .filter(Boolean)
+      .forEach((part, i) => {
+        const parent = dir;
+        dir = path.join(dir, part);
+        if (fs.existsSync(dir)) return;
+        fs.mkdirSync(dir);
+        if (i < leaf - 1) createdParents.push(dir);
+        if (h.controllers.includes('cpuset')) {
+          for (const f of ['cpuset.cpus', 'cpuset.mems']) fs.writeFileSync(path.join(dir, f), fs.readFileSync(path.join(parent, f)));
+        }
+      });
   }
-  return created;
 }
 
 /** Every cgroup directory at and below `dir`, deepest first. */
@@ -97,7 +117,7 @@ function treeDeepestFirst(dir: string): string[] {
   return out;
 }
 
-/** The processes in `root` or below it, in any hierarchy. */
+/** The processes in `root` or below it, in any tree. */
 export function cgroupPids(root: string): number[] {
   const pids = new Set<number>();
   for (const h of hierarchies()) {
@@ -113,21 +133,42 @@ export function cgroupPids(root: string): number[] {
 }
 
 /**
- * Removes `root` and everything below it from every hierarchy, plus the parents `created` lists. The caller has
- * killed the processes in it; a cgroup still holding one stays, and is named in the returned list.
+ * Removes `root` and everything below it from every tree, then the parents this process created that no other
+ * root needs any more. The caller has killed the processes in it; a cgroup still holding one stays, and is named
+ * in the returned list.
  */
-export function removeCgroupRoot(root: string, created: readonly string[]): string[] {
+export function removeCgroupRoot(root: string): string[] {
   const left: string[] = [];
-  const remove = (dir: string, mine: boolean): void => {
-    try {
-      fs.rmdirSync(dir);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      // A parent we created may hold another run's cgroup by now: that one is not ours to report.
-      if (code !== 'ENOENT' && (mine || code !== 'EBUSY')) left.push(`${dir} (${code})`);
+  for (const h of hierarchies()) {
+    for (const dir of treeDeepestFirst(path.join(h.dir, root))) {
+      try {
+        fs.rmdirSync(dir);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') left.push(`${dir} (${code})`);
+      }
     }
-  };
-  for (const h of hierarchies()) for (const dir of treeDeepestFirst(path.join(h.dir, root))) remove(dir, true);
-  for (const dir of [...created].reverse()) remove(dir, false);
+  }
+  for (let i = createdParents.length - 1; i >= 0; i--) {
+    try {
+      fs.rmdirSync(createdParents[i]);
+      createdParents.splice(i, 1);
+    } catch (e) {
+      // Still holding another node's root: the last node's removal takes it.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') createdParents.splice(i, 1);
+    }
+  }
   return left;
+}
+
+/** The trees in which `root` still exists (none after removeCgroupRoot succeeded). */
+export function existingCgroups(root: string): string[] {
+  return hierarchies()
+    .map((h) => path.join(h.dir, root))
+    .filter((d) => fs.existsSync(d));
+}
+
+/** Parents this process created and could not remove yet (none once every node is stopped). */
+export function parentsLeft(): string[] {
+  return [...createdParents];
 }

@@ -56,6 +56,10 @@ export interface ContainerdSettings {
   /** The pause image, fully qualified, already imported: no registry is reachable. */
   readonly sandboxImage: string;
   readonly cniBinDir?: string;
+  /** Keep containers' OOM scores at or above containerd's own. @default true */
+  readonly restrictOomScoreAdj?: boolean;
+  /** @default runc from PATH */
+  readonly runcBinary?: string;
 }
 
 /**
@@ -82,6 +86,9 @@ export function containerdConfig(layout: NodeLayout, settings: ContainerdSetting
       [cri]: {
         sandbox_image: settings.sandboxImage,
         disable_tcp_service: true,
+        // The kubelet asks for scores below containerd's own (-998 for a sandbox); lowering a score needs
+        // CAP_SYS_RESOURCE, which a containerized or sandboxed host may withhold from root: clamp instead.
+        restrict_oom_score_adj: settings.restrictOomScoreAdj ?? true,
         // The kubelet reaches the streaming server (exec, logs -f) from the same network namespace.
         stream_server_address: '127.0.0.1',
         containerd: {
@@ -90,7 +97,7 @@ export function containerdConfig(layout: NodeLayout, settings: ContainerdSetting
           runtimes: {
             runc: {
               runtime_type: 'io.containerd.runc.v2',
-              options: { SystemdCgroup: false, Root: layout.runcRoot },
+              options: { SystemdCgroup: false, Root: layout.runcRoot, ...(settings.runcBinary ? { BinaryName: settings.runcBinary } : {}) },
             },
           },
         },

@@ -1,4 +1,4 @@
-import { missingControllers, nodeCgroupRoot, ownCgroup, v1Hierarchies } from '../../../e2e/kubelet/cgroups';
+import { cgroupTrees, missingControllers, nodeCgroupRoot, ownCgroup, v1Hierarchies } from '../../../e2e/kubelet/cgroups';
 
 // Shaped as this project's CI machine has it: cgroup v1, cpu and cpuacct in hierarchies of their own, a named
 // systemd hierarchy without systemd, and the v2 `unified` mount beside them.
@@ -44,4 +44,11 @@ test('ownCgroup reads the path of the hierarchy holding a controller', () => {
 test("a node's cgroup root is below the harness's memory cgroup, or below / where it has none", () => {
   expect(nodeCgroupRoot(PROC_CGROUP, 'edgelab-1-n0')).toBe('/process_api/abc/edgelab-1-n0');
   expect(nodeCgroupRoot('1:cpu:/\n', 'edgelab-1-n0')).toBe('/edgelab-1-n0');
+});
+
+test('cgroupTrees adds the v2 mount of a hybrid host to the v1 hierarchies (runc mirrors cgroups there)', () => {
+  const trees = cgroupTrees(MOUNTINFO).map((h) => h.dir);
+  expect(trees).toContain('/sys/fs/cgroup/unified');
+  expect(trees).toContain('/sys/fs/cgroup/memory');
+  expect(trees).not.toContain('/sys/fs/cgroup');
 });
