@@ -86,6 +86,8 @@ export class ControlPlane {
     writeKubeconfig(this.kubeconfig, this.pki, this.apiServer, { user: 'e2e-admin', groups: ['system:masters'] });
     const w = this.cpOpts.workDir;
     const pki = this.pki;
+    // How the API server authenticates to real kubelets (exec, logs, port-forward); unused by harness-registered nodes.
+    const kubeletClient = pki.client({ user: 'kube-apiserver-kubelet-client', groups: ['system:masters'] });
     this.startProcess('etcd', 'etcd', [
       `--data-dir=${path.join(w, 'etcd')}`,
       '--listen-client-urls=http://127.0.0.1:2379',
@@ -112,6 +114,10 @@ export class ControlPlane {
       '--authorization-mode=Node,RBAC',
       '--enable-admission-plugins=NodeRestriction',
       '--allow-privileged=true',
+      `--kubelet-client-certificate=${kubeletClient.cert}`,
+      `--kubelet-client-key=${kubeletClient.key}`,
+      // A node's name resolves nowhere on the lab's network; its InternalIP is what the kubelet serves on.
+      '--kubelet-preferred-address-types=InternalIP',
       '--profiling=false',
       '--v=1',
     ]);
