@@ -6,6 +6,8 @@
  * tears everything down (processes, cgroups, mounts, namespaces), checking that nothing is left.
  *
  * --nodes N starts only the first N nodes of [edge nodes..., worker] (1 = the first edge node alone).
+ * --daemonsets then applies the VRRP variant (this host's kernel has no IP_VS for dist/'s loadBalancing) with the
+ *   Traefik and keepalived images built offline, and waits for `kubectl get ds` to show every DaemonSet READY.
  * --logs DIR keeps every node's and the control plane's logs there (the work folder goes with the teardown).
  * Exit status: 0 every check passed, 1 a check failed, 2 the scenario could not run.
  */
@@ -19,14 +21,19 @@ import { cleanupSync, installCleanupHandlers, listNamespaces, runPrefix, sleep, 
 import { Checks, expect } from '../checks';
 import { BIN_DIR, E2E_DIR, E2eCluster } from '../cluster';
 import { buildPauseImage, PAUSE_IMAGE } from '../images/pause';
-import { synthesizeVariant, VARIANTS } from '../variants';
+import { ImageArchive } from '../images/oci-image';
+import { keepalivedImage, traefikImage } from '../images/recipes';
+import { normalizeReference } from '../images/reference';
+import { readManifests } from '../objects';
+import { manifestFiles, synthesizeVariant, VARIANTS } from '../variants';
+import { daemonSetChecks } from './daemonsets';
 import { cgroupPids, existingCgroups, missingControllers, parentsLeft, nodeCgroupRoot, v1Hierarchies } from './cgroups';
 import { DEBIAN_CNI_BIN_DIR } from './config';
 import { RealNode, stopAllNodes } from './node';
 
 const TOOLS = ['ip', 'nsenter', 'unshare', 'openssl', 'go', 'gcc', 'umoci', 'tar', 'containerd', 'containerd-shim-runc-v2', 'ctr', 'runc'];
 
-function preflight(): void {
+function preflight(daemonSets: boolean): void {
   const problems: string[] = [];
   if (process.getuid?.() !== 0) problems.push('must run as root (namespaces, mounts, cgroups)');
   for (const t of TOOLS) if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) problems.push(`${t} is not installed`);
@@ -34,11 +41,14 @@ function preflight(): void {
     problems.push(`no CNI plugins in ${DEBIAN_CNI_BIN_DIR} (containernetworking-plugins)`);
   const missing = missingControllers(v1Hierarchies(fs.readFileSync('/proc/self/mountinfo', 'utf8')));
   if (missing.length) problems.push(`cgroup v1 controllers the kubelet needs are not mounted: ${missing.join(', ')}`);
+  if (daemonSets && spawnSync('sh', ['-c', 'command -v debootstrap']).status !== 0)
+    problems.push('debootstrap is not installed (the keepalived image)');
   if (problems.length) {
     process.stderr.write(`real nodes: cannot run:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(2);
   }
-  const build = spawnSync(path.join(E2E_DIR, 'tools', 'build.sh'), ['etcd', 'kubernetes'], { stdio: 'inherit' });
+  const tools = ['etcd', 'kubernetes', ...(daemonSets ? ['traefik'] : [])];
+  const build = spawnSync(path.join(E2E_DIR, 'tools', 'build.sh'), tools, { stdio: 'inherit' });
   if (build.status !== 0) {
     process.stderr.write('real nodes: building the upstream tools failed\n');
     process.exit(2);
@@ -116,8 +126,10 @@ function podProcess(cgroupRoot: string, podUid: string): number | undefined {
 const netnsInode = (file: string): number => fs.statSync(file).ino;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { nodes: { type: 'string' }, logs: { type: 'string' } } });
-  preflight();
+  const { values } = parseArgs({
+    options: { nodes: { type: 'string' }, logs: { type: 'string' }, daemonsets: { type: 'boolean', default: false } },
+  });
+  preflight(values.daemonsets!);
   // Before the lab's handlers: the nodes' containers live outside the namespaces those remove.
   process.on('exit', () => stopAllNodes());
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => stopAllNodes());
@@ -235,7 +247,38 @@ async function main(): Promise<number> {
       return `Running ${seconds(Date.now() - t)} after kubectl apply; pod IP ${pod.status.podIP}`;
     });
   }
+  if (values.daemonsets) {
+    checks.section('The recipe: DaemonSets on the real edge nodes');
+    const vrrp = synthesizeVariant(
+      VARIANTS.find((v) => v.name === 'vrrp')!,
+      path.join(work, 'synth-vrrp'),
+    );
+    let images: ImageArchive[] = [];
+    await checks.check("the DaemonSets' images are built offline", () => {
+      const t = Date.now();
+      images = imagesFor(readManifests(manifestFiles(vrrp.dir)));
+      return `${images.map((i) => `${i.reference} (${(fs.statSync(i.file).size / 2 ** 20).toFixed(1)} MiB)`).join(', ')} in ${seconds(Date.now() - t)}`;
+    });
+    if (images.length) await daemonSetChecks(checks, cluster, nodes, vrrp, images);
+  }
   return finish(checks, started, cluster, nodes, values.logs);
+}
+
+/** The offline image for each image a DaemonSet's containers name, by repository. */
+function imagesFor(objects: readonly any[]): ImageArchive[] {
+  const refs = new Set<string>(
+    objects
+      .filter((o) => o.kind === 'DaemonSet')
+      .flatMap((d) =>
+        [...(d.spec.template.spec.initContainers ?? []), ...d.spec.template.spec.containers].map((c: any) => c.image as string),
+      ),
+  );
+  return [...refs].map((ref) => {
+    const repo = normalizeReference(ref).repository;
+    if (/\/traefik$/.test(repo)) return traefikImage(ref);
+    if (/\/keepalived$/.test(repo)) return keepalivedImage(ref);
+    throw new Error(`no offline recipe for image ${ref}`);
+  });
 }
 
 async function finish(
