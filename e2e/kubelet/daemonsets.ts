@@ -4,7 +4,7 @@
  * is READY on every edge node: the real kubelets pulled nothing, ran the offline images, and passed the probes.
  */
 import * as path from 'path';
-import { sleep } from '../../lab/sys';
+import { ipn, sleep } from '../../lab/sys';
 import { Checks, expect } from '../checks';
 import { E2eCluster, REPO_ROOT } from '../cluster';
 import { readManifests } from '../objects';
@@ -55,13 +55,19 @@ export async function daemonSetChecks(
     }
     return `${images.map((i) => i.reference).join(', ')} on ${edge.length} nodes in ${((Date.now() - t) / 1000).toFixed(1)} s`;
   });
-  await checks.check('npm run label-nodes -- --apply labels the edge nodes', () => {
-    const r = cluster.client(
+  await checks.check('npm run label-nodes -- --apply labels the edge nodes, not the worker', () => {
+    cluster.client(
       process.execPath,
       ['-r', require.resolve('@swc-node/register'), path.join(REPO_ROOT, 'scripts', 'label-nodes.ts'), '--apply'],
       { cwd: REPO_ROOT },
     );
-    return r.stdout.trim().split('\n').length + ' nodes labelled';
+    const { key, value } = synthesized.edge.nodeLabel;
+    const labelled = cluster
+      .getJson(['nodes', '-l', `${key}=${value}`])
+      .items.map((n: any) => n.metadata.name)
+      .sort();
+    expect(labelled.join(',') === [...edgeNames].sort().join(','), `labelled: ${labelled.join(', ') || 'none'}`);
+    return `${key}=${value} on ${labelled.join(', ')}`;
   });
   const files = manifestFiles(synthesized.dir);
   const objects = readManifests(files);
@@ -93,4 +99,27 @@ export async function daemonSetChecks(
       return `READY ${((Date.now() - applied) / 1000).toFixed(1)} s after kubectl apply\n${table}`;
     },
   );
+  await vipCheck(checks, cluster, synthesized.props.virtualIp, applied);
+}
+
+/** The edge nodes whose interface holds `vip`. */
+export function vipHolders(cluster: E2eCluster, vip: string): string[] {
+  return cluster.edgeNodes
+    .filter((n) => ipn(cluster.ns(n.name), ['-o', '-4', 'addr', 'show', 'dev', cluster.topology.interfaceName], true).includes(` ${vip}/`))
+    .map((n) => n.name);
+}
+
+/** keepalived elects one holder once Traefik's health check passes on the nodes: the VIP must sit on exactly one. */
+export async function vipCheck(checks: Checks, cluster: E2eCluster, vip: string, since: number): Promise<void> {
+  await checks.check(`the VIP ${vip} is on exactly one edge node`, async () => {
+    let holders: string[] = [];
+    const end = Date.now() + 30_000;
+    while (Date.now() < end) {
+      holders = vipHolders(cluster, vip);
+      if (holders.length === 1) break;
+      await sleep(100);
+    }
+    expect(holders.length === 1, `holders: ${holders.join(', ') || 'none'}`);
+    return `on ${holders[0]}, ${((Date.now() - since) / 1000).toFixed(1)} s after kubectl apply`;
+  });
 }
