@@ -299,7 +299,8 @@ async function finish(
   checks.section('Teardown');
   await checks.check('no process, cgroup, mount or namespace of the run is left', () => {
     const ns = listNamespaces().filter((n) => n.startsWith(runPrefix()));
-    const procs = spawnSync('pgrep', ['-f', BIN_DIR], { encoding: 'utf8' }).stdout.trim();
+    // This run's processes name its folder (edgelab-<pid>-...); an outer suite's control plane does not.
+    const procs = spawnSync('pgrep', ['-f', runPrefix()], { encoding: 'utf8' }).stdout.trim();
     const mounts = fs
       .readFileSync('/proc/self/mountinfo', 'utf8')
       .split('\n')
