@@ -24,7 +24,7 @@ import { vrrpChecks } from './scenarios/vrrp';
 import { APPS_NAMESPACE, appObjects, applyList, createDefaultCertificate, startBackend, traefikChecks } from './scenarios/traefik';
 import { synthesizeVariant, Synthesized, VARIANTS } from './variants';
 
-const SECTIONS = ['dist', 'vrrp', 'namespaced', 'https', 'crd', 'gateway', 'helm'] as const;
+const SECTIONS = ['dist', 'vrrp', 'namespaced', 'https', 'crd', 'gateway', 'helm', 'nodes'] as const;
 const USAGE = `usage: npm run e2e -- [--short|--full] [--only ${SECTIONS.join(',')}] [--out DIR | --write-results]
   --short      what CI runs: every section, fewer RBAC probes of the variants; --full (default: --short) probes all
   --out DIR    results folder (default .lab-out/e2e-<mode>); --write-results: e2e/results, the run the docs quote`;
@@ -241,6 +241,31 @@ async function main(): Promise<number> {
   if (opts.only.has('helm')) {
     checks.section('Helm');
     await helmChecks(checks, cluster, scratch);
+  }
+  if (opts.only.has('nodes')) {
+    checks.section('Real kubelets and containerd (e2e/kubelet/bring-up.ts)');
+    await checks.check('four real nodes Ready; kubectl -n kube-system get ds shows both DaemonSets 3/3/3 READY; one VIP holder', () => {
+      // A cluster of its own: its nodes are real kubelets, this suite's are registered by the harness.
+      const r = spawnSync(
+        process.execPath,
+        ['-r', require.resolve('@swc-node/register'), path.join(E2E_DIR, 'kubelet', 'bring-up.ts'), '--daemonsets'],
+        {
+          encoding: 'utf8',
+          cwd: REPO_ROOT,
+          timeout: 2_400_000,
+        },
+      );
+      const lines = `${r.stdout}${r.stderr}`.split('\n');
+      const summary = lines.filter((l) => /^(PASS|FAIL)|^ {6}(Ready|READY|on |NAME|keepalived|traefik)|^real nodes/.test(l)).join('\n');
+      expect(
+        r.status === 0,
+        `bring-up.ts exited ${r.status}:\n${lines
+          .filter((l) => !l.includes('level='))
+          .slice(-40)
+          .join('\n')}`,
+      );
+      return summary;
+    });
   }
   return finish(checks, opts, started, cluster);
 }
