@@ -16,8 +16,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { pickFreeAddress } from '../../lab/addr';
-import { cleanupSync, installCleanupHandlers, listNamespaces, runPrefix, sleep, trackTempDir } from '../../lab/sys';
+import { pickFreeAddress } from '../../lab/core/addr';
+import { cleanupSync, installCleanupHandlers, listNamespaces, runPrefix, sleep, trackTempDir } from '../../lab/core/sys';
 import { Checks, expect } from '../checks';
 import { BIN_DIR, E2E_DIR, E2eCluster } from '../cluster';
 import { buildPauseImage, PAUSE_IMAGE } from '../images/pause';
@@ -257,7 +257,8 @@ async function main(): Promise<number> {
     await checks.check("the DaemonSets' images are built offline", () => {
       const t = Date.now();
       images = imagesFor(readManifests(manifestFiles(vrrp.dir)));
-      return `${images.map((i) => `${i.reference} (${(fs.statSync(i.file).size / 2 ** 20).toFixed(1)} MiB)`).join(', ')} in ${seconds(Date.now() - t)}`;
+      const sizes = images.map((i) => `${i.reference} (${(fs.statSync(i.file).size / 2 ** 20).toFixed(1)} MiB)`);
+      return `${sizes.join(', ')} in ${seconds(Date.now() - t)}`;
     });
     if (images.length) await daemonSetChecks(checks, cluster, nodes, vrrp, images);
   }
@@ -307,12 +308,14 @@ async function finish(
       .filter((l) => l.includes(runPrefix()));
     expect(
       !leftNodes.length && !leftCgroups.length && !ns.length && !procs && !mounts.length,
-      `nodes: ${leftNodes.join('; ') || 'none'}; cgroups: ${leftCgroups.join(', ') || 'none'}; namespaces: ${ns.join(', ') || 'none'}; processes: ${procs || 'none'}; mounts: ${mounts.length}`,
+      `nodes: ${leftNodes.join('; ') || 'none'}; cgroups: ${leftCgroups.join(', ') || 'none'}; ` +
+        `namespaces: ${ns.join(', ') || 'none'}; processes: ${procs || 'none'}; mounts: ${mounts.length}`,
     );
     return 'none left';
   });
   process.stdout.write(
-    `\nreal nodes: ${checks.results.length - checks.failed.length} passed, ${checks.failed.length} failed in ${seconds(Date.now() - started)}\n`,
+    `\nreal nodes: ${checks.results.length - checks.failed.length} passed, ${checks.failed.length} failed ` +
+      `in ${seconds(Date.now() - started)}\n`,
   );
   return checks.failed.length ? 1 : 0;
 }

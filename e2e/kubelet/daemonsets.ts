@@ -4,7 +4,7 @@
  * is READY on every edge node: the real kubelets pulled nothing, ran the offline images, and passed the probes.
  */
 import * as path from 'path';
-import { ipn, sleep } from '../../lab/sys';
+import { ipn, sleep } from '../../lab/core/sys';
 import { Checks, expect } from '../checks';
 import { E2eCluster, REPO_ROOT } from '../cluster';
 import { readManifests } from '../objects';

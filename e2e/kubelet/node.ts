@@ -12,7 +12,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { sleep, track } from '../../lab/sys';
+import { sleep, track } from '../../lab/core/sys';
 import { exec } from '../exec';
 import { ImageArchive } from '../images/oci-image';
 import { Pki, writeKubeconfig } from '../pki';
