@@ -1,15 +1,17 @@
 // `npm run synth:helm`: the app as a Helm chart in helm/cdk8s-edge-ingress, through the project's own cdk8s CLI
 // (`cdk8s synth --format helm`, chart version = package.json version). The CLI empties its output folder first,
 // so it writes into a scratch folder that replaces the chart only when the app, the CLI and our checks all
-// succeeded; bad input leaves helm/ as it was. Chart.yaml and README.md are then rewritten (scripts/helm-chart.ts):
-// cdk8s names the chart after the working directory and sets no appVersion.
+// succeeded; bad input leaves helm/ as it was. The static manifests are then made configurable and values.yaml,
+// its schema, NOTES.txt, Chart.yaml and the chart README written (scripts/helm-chart.ts; cdk8s names the chart
+// after the working directory and sets no appVersion). The default chart also rewrites the values table of the
+// repository README.
 //
 // Options (for tests and other topologies): --app <module exporting createApp()> --out <chart folder>
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { CHART_DIR, finalizeChart, packageJson } from './helm-chart';
+import { CHART_DIR, chartValuesTable, finalizeChart, packageJson, withValuesTable } from './helm-chart';
 import { replaceDirectory, scratchDirectory } from './swap-directory';
 
 const root = path.resolve(__dirname, '..');
@@ -36,8 +38,14 @@ try {
     const output = `${cli.stderr}\n${cli.stdout}`.split('\n').filter((line) => line.trim() !== '');
     throw new Error(appError ?? `cdk8s synth exited with ${cli.status}:\n${output.slice(-5).join('\n')}`);
   }
-  finalizeChart(scratch, version, fs.readFileSync(path.join(scratch, 'Chart.yaml'), 'utf-8'));
+  // The CLI synthesized the app; the same app in-process gives NOTES.txt its nodes, VIP and interface.
+  const { edge } = require(path.resolve(values.app!)).createApp();
+  finalizeChart(scratch, version, edge, fs.readFileSync(path.join(scratch, 'Chart.yaml'), 'utf-8'));
   replaceDirectory(scratch, target);
+  if (target === CHART_DIR) {
+    const readme = path.join(root, 'README.md');
+    fs.writeFileSync(readme, withValuesTable(fs.readFileSync(readme, 'utf-8'), chartValuesTable(target)));
+  }
   const appVersion = /^appVersion: (.*)$/m.exec(fs.readFileSync(path.join(target, 'Chart.yaml'), 'utf-8'))?.[1];
   process.stdout.write(`wrote ${relative}/ (chart ${version}, appVersion ${appVersion})\n`);
 } catch (error) {

@@ -8,6 +8,8 @@ import { ResolvedTraefik, ResolvedTrust } from './_props';
 export const LOOPBACK = '127.0.0.1';
 /** Environment variable holding the node's own address (downward API `status.hostIP`). */
 export const HOST_IP_ENV = 'HOST_IP';
+/** The flags that turn on the JSON access log on stdout (the Helm chart's `traefik.accessLog` inserts the same). */
+export const ACCESS_LOG_ARGS: readonly string[] = ['--accesslog=true', '--accesslog.format=json'];
 /** Mount path of the file provider's directory (dynamic config plus the default certificate). */
 export const DYNAMIC_DIR = '/etc/traefik/dynamic';
 
@@ -135,7 +137,7 @@ function logArgs(r: ResolvedTraefik): string[] {
   const args = [`--log.level=${r.logLevel}`];
   if (r.accessLog) {
     // No filePath: stdout, where the container runtime and log shippers pick it up.
-    args.push('--accesslog=true', '--accesslog.format=json');
+    args.push(...ACCESS_LOG_ARGS);
     if (r.accessLogStatusCodes.length > 0) {
       args.push(`--accesslog.filters.statuscodes=${r.accessLogStatusCodes.join(',')}`);
     }

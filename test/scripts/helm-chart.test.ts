@@ -1,21 +1,33 @@
-// The committed Helm chart (helm/cdk8s-edge-ingress, from `npm run synth:helm`): current, well-formed, and
-// installable as written. Staleness is checked against an in-process synth finished by the same Chart.yaml and
-// README code as the script (scripts/helm-chart.ts); the CLI itself runs twice, concurrently: once with main.ts
-// (it must produce the committed chart) and once with a bad app (it must fail and leave the output alone).
+// The committed Helm chart (helm/cdk8s-edge-ingress, from `npm run synth:helm`): current and well-formed, its
+// values.yaml valid for its schema (ajv). Staleness is checked against an in-process synth finished by the same
+// code as the script (scripts/helm-chart.ts); the CLI itself runs twice, concurrently: once with main.ts (it must
+// produce the committed chart) and once with a bad app (it must fail and leave the output alone). What Helm
+// itself makes of the chart is in helm/chart-with-helm.test.ts.
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { createApp } from '../../main';
 import { diffDirectories } from '../../scripts/diff-directories';
-import { CHART_DIR, checkTemplates, finalizeChart, packageJson, traefikAppVersion } from '../../scripts/helm-chart';
+import Ajv from 'ajv';
+import {
+  CHART_DIR,
+  chartValuesTable,
+  checkTemplates,
+  finalizeChart,
+  packageJson,
+  README_TABLE_BEGIN,
+  README_TABLE_END,
+  traefikAppVersion,
+  withValuesTable,
+} from '../../scripts/helm-chart';
+import { escapeTemplateDelimiters } from '../../scripts/helm/templater';
 import { REPO_ROOT } from '../support/paths';
 
 const root = REPO_ROOT;
 const templates = path.join(CHART_DIR, 'templates');
 const version = packageJson().version;
-const CLUSTER_SCOPED = ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'IngressClass', 'PriorityClass'];
 
 const temps: string[] = [];
 function tempDir(): string {
@@ -52,13 +64,43 @@ describe('helm/cdk8s-edge-ingress', () => {
   test('is current (run `npm run synth:helm` after changing main.ts or lib/)', () => {
     const fresh = tempDir();
     process.env.CDK8S_OUTDIR = path.join(fresh, 'templates');
+    let edge;
     try {
-      createApp().app.synth();
+      const app = createApp();
+      app.app.synth();
+      edge = app.edge;
     } finally {
       delete process.env.CDK8S_OUTDIR;
     }
-    finalizeChart(fresh, version);
+    finalizeChart(fresh, version, edge);
     expect(diffDirectories(fresh, CHART_DIR)).toEqual([]);
+  });
+
+  test("the repository README's values table is the chart's (run `npm run synth:helm`)", () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
+    expect(withValuesTable(readme, chartValuesTable(CHART_DIR))).toBe(readme);
+    expect(readme).toContain(`${README_TABLE_BEGIN}\n| Key | Type | Default | Description |`);
+    expect(() => withValuesTable('no markers', '')).toThrow(README_TABLE_END);
+  });
+
+  test('values.yaml is valid for values.schema.json, whose keys are all required and closed (ajv, strict)', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(CHART_DIR, 'values.schema.json'), 'utf-8'));
+    const validate = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(schema);
+    const values = parse(fs.readFileSync(path.join(CHART_DIR, 'values.yaml'), 'utf-8'));
+    expect(validate(values) ? [] : validate.errors).toEqual([]);
+    expect(Object.keys(values).sort()).toEqual(['commonLabels', 'keepalived', 'traefik']);
+    // Every default in the schema is the one in values.yaml, and every group refuses unknown keys.
+    const walk = (s: any, v: any, at: string): void => {
+      // Components have no default of their own; every value and the images do.
+      if (s.default !== undefined || !s.required) expect([at, s.default]).toEqual([at, v]);
+      if (s.required) {
+        expect([at, s.additionalProperties, [...s.required].sort()]).toEqual([at, false, Object.keys(s.properties).sort()]);
+        for (const key of s.required) walk(s.properties[key], v[key], `${at}.${key}`);
+      }
+    };
+    for (const key of schema.required) walk(schema.properties[key], values[key], key);
+    expect(validate({ ...values, extra: 1 })).toBe(false);
+    expect(validate({ ...values, traefik: { ...values.traefik, logLevel: 'LOUD' } })).toBe(false);
   });
 
   test('Chart.yaml: apiVersion v2, fixed name, package version, Traefik tag as appVersion, type application', () => {
@@ -74,35 +116,12 @@ describe('helm/cdk8s-edge-ingress', () => {
     });
   });
 
-  test('templates/ are the plain manifests of dist/, byte for byte', () => {
-    const dist = path.join(root, 'dist');
-    expect(fs.readdirSync(templates).sort()).toEqual(
-      fs
-        .readdirSync(dist)
-        .filter((f) => f.endsWith('.yaml'))
-        .sort(),
+  test('the chart holds Chart.yaml, values.yaml, its schema, the README and the templates with helpers and notes', () => {
+    expect(fs.readdirSync(CHART_DIR).sort()).toEqual(['Chart.yaml', 'README.md', 'templates', 'values.schema.json', 'values.yaml']);
+    expect(fs.readdirSync(templates).sort()).toEqual(['NOTES.txt', '_helpers.tpl', 'edge-ingress.k8s.yaml']);
+    expect(fs.readFileSync(path.join(templates, '_helpers.tpl'), 'utf-8')).toBe(
+      fs.readFileSync(path.join(root, 'scripts', 'helm', 'helpers.tpl'), 'utf-8'),
     );
-    for (const file of fs.readdirSync(templates)) {
-      expect(fs.readFileSync(path.join(templates, file), 'utf-8')).toBe(fs.readFileSync(path.join(dist, file), 'utf-8'));
-    }
-  });
-
-  test('nothing in the chart is a Helm template action, and every document is a named Kubernetes object', () => {
-    for (const file of fs.readdirSync(templates)) {
-      const text = fs.readFileSync(path.join(templates, file), 'utf-8');
-      expect(text).not.toContain('{{');
-      for (const doc of parseAllDocuments(text)) {
-        expect(doc.errors).toEqual([]);
-        const object = doc.toJS();
-        expect(typeof object.apiVersion).toBe('string');
-        expect(typeof object.kind).toBe('string');
-        expect(typeof object.metadata.name).toBe('string');
-        // `helm install --namespace` must not move anything: every namespaced object names its namespace.
-        if (!CLUSTER_SCOPED.includes(object.kind))
-          expect([object.kind, object.metadata.namespace]).toEqual([object.kind, expect.any(String)]);
-      }
-    }
-    expect(fs.readdirSync(CHART_DIR).sort()).toEqual(['Chart.yaml', 'README.md', 'templates']);
   });
 });
 
@@ -113,10 +132,13 @@ describe('scripts/helm-chart.ts', () => {
     return dir;
   }
 
-  test('rejects "{{" in a template, naming file and line, and an empty templates folder', () => {
-    const dir = templatesWith({ 'a.k8s.yaml': 'kind: ConfigMap\ndata:\n  tpl: "{{ .Values.x }}"\n' });
-    expect(() => checkTemplates(dir)).toThrow('templates/a.k8s.yaml:3 contains "{{"');
+  test('rejects an empty templates folder', () => {
     expect(() => checkTemplates(templatesWith({}))).toThrow('the app wrote no manifests');
+  });
+
+  test('escapes every "{{" as an action printing "{{" (helm renders it back: helm/chart-with-helm.test.ts)', () => {
+    expect(escapeTemplateDelimiters('a {{ b }} {{{ c')).toBe('a {{ "{{" }} b }} {{ "{{" }}{ c');
+    expect(escapeTemplateDelimiters('no delimiters } {')).toBe('no delimiters } {');
   });
 
   test('appVersion is the Traefik image tag (registry ports and digests handled), and there must be exactly one', () => {
