@@ -1,6 +1,9 @@
 /**
- * Helm, for real: `helm lint --strict` on the committed chart, `helm template` renders dist/'s objects, and
- * install, upgrade (a keepalived.conf change: no pod is recreated) and uninstall against the e2e API server.
+ * Helm, for real: `helm lint --strict` on the committed chart, `helm template` with default values renders
+ * dist/'s objects (plus Helm's labels), and against the e2e API server: install with default values, upgrade
+ * with a keepalived.conf change (no pod is recreated), upgrade with changed values (Traefik rolls to the new
+ * image and log level; keepalived, OnDelete, gets the new template but keeps its pods), uninstall.
+ * The chart's values and checks in detail: test/scripts/helm/chart-with-helm.test.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -9,6 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { Checks, expect } from '../checks';
 import { BIN_DIR, E2E_DIR, E2eCluster, REPO_ROOT } from '../cluster';
 import { exec } from '../exec';
+import { HELM_LABELS } from '../../scripts/helm/chart-templates';
 import { daemonSetPods, describePods, readManifests, reapTerminatingPods, waitForDaemonSetPods, waitUntil } from '../objects';
 
 const CHART = path.join(REPO_ROOT, 'helm', 'cdk8s-edge-ingress');
@@ -18,9 +22,19 @@ function helm(cluster: E2eCluster, args: readonly string[]): { code: number; std
   return cluster.client(path.join(BIN_DIR, 'helm'), args, { timeoutMs: 180_000 });
 }
 
-/** Objects keyed by kind/namespace/name, without the comments Helm adds. */
+/** Objects keyed by kind/namespace/name, without the labels Helm's conventions set on each object. */
 function byKey(objects: readonly any[]): Map<string, any> {
-  return new Map(objects.map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+  return new Map(
+    objects.map((o) => {
+      const labels = { ...o.metadata.labels };
+      for (const label of HELM_LABELS) delete labels[label];
+      return [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, { ...o, metadata: { ...o.metadata, labels } }];
+    }),
+  );
+}
+
+function podsOf(cluster: E2eCluster, namespace: string, name: string): any[] {
+  return cluster.getJson(['-n', namespace, 'pods', '-l', `app.kubernetes.io/name=${name}`]).items;
 }
 
 function podUids(cluster: E2eCluster, namespace: string): string[] {
@@ -43,7 +57,7 @@ export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: s
         .join('; ') || 'no findings'
     );
   });
-  await checks.check('helm template renders exactly the objects of dist/', () => {
+  await checks.check("helm template with default values renders exactly the objects of dist/ but for Helm's labels", () => {
     const rendered = parseAllDocuments(helm(cluster, ['template', RELEASE, CHART, '--namespace', namespace]).stdout)
       .map((d) => d.toJS())
       .filter((o) => o);
@@ -54,9 +68,16 @@ export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: s
     return `${b.size} objects, identical`;
   });
   let uidsBefore: string[] = [];
-  await checks.check('helm install creates the objects and the DaemonSet pods', async () => {
+  await checks.check('helm install with default values creates the objects and the DaemonSet pods', async () => {
     const r = helm(cluster, ['install', RELEASE, CHART, '--namespace', namespace, '--wait=false']);
+    expect(r.code === 0, r.stderr.trim());
     expect(!/warning/i.test(r.stderr), r.stderr.trim());
+    expect(r.stdout.includes('kubectl label nodes'), 'NOTES.txt with the label commands was not printed');
+    const live = cluster.getJson(['-n', namespace, 'daemonsets']).items;
+    expect(
+      live.every((d: any) => d.metadata.labels['app.kubernetes.io/managed-by'] === 'Helm' && d.metadata.labels['helm.sh/chart']),
+      "the DaemonSets lack Helm's labels",
+    );
     const pods = await waitForDaemonSetPods(cluster, namespace, edgeNodes);
     expect(pods.ok, describePods(pods.view));
     uidsBefore = podUids(cluster, namespace);
@@ -93,6 +114,51 @@ export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: s
     expect(generations() === genBefore, `DaemonSet generations ${genBefore} -> ${generations()}`);
     return `ConfigMap ${cm.metadata.name} updated; the same ${uidsAfter.length} pods 3 s later; DaemonSets ${genBefore}`;
   });
+  await checks.check(
+    'helm upgrade with changed values: Traefik rolls to the new image and log level, keepalived (OnDelete) keeps its pods',
+    async () => {
+      const keepalivedBefore = podsOf(cluster, namespace, 'keepalived')
+        .map((p) => p.metadata.uid)
+        .sort();
+      // Any tag of the repository: the e2e image stand-in is chosen by repository.
+      const tag = 'v3.7.11-e2e';
+      const r = helm(cluster, [
+        'upgrade',
+        RELEASE,
+        path.join(scratch, 'chart-priority-change'),
+        '--namespace',
+        namespace,
+        '--wait=false',
+        '--set',
+        `traefik.image.tag=${tag},traefik.logLevel=DEBUG,keepalived.resources.limits.memory=96Mi`,
+      ]);
+      expect(r.code === 0, r.stderr.trim());
+      const { ms } = await waitUntil(
+        'Traefik pods with the new image and log level on every edge node',
+        () => {
+          reapTerminatingPods(cluster);
+          const pods = podsOf(cluster, namespace, 'traefik').filter((p) => !p.metadata.deletionTimestamp);
+          const rolled = pods.filter(
+            (p) =>
+              p.spec.containers[0].image === `docker.io/traefik:${tag}` &&
+              p.spec.containers[0].args.includes('--log.level=DEBUG') &&
+              p.status.phase === 'Running',
+          );
+          return rolled.length === edgeNodes.length && pods.length === edgeNodes.length ? true : undefined;
+        },
+        180_000,
+        500,
+      );
+      const keepalived = cluster.getJson(['-n', namespace, 'daemonset', 'keepalived']);
+      const memory = keepalived.spec.template.spec.containers[0].resources.limits.memory;
+      expect(memory === '96Mi', `keepalived's template has memory limit ${memory}`);
+      const keepalivedAfter = podsOf(cluster, namespace, 'keepalived')
+        .map((p) => p.metadata.uid)
+        .sort();
+      expect(isDeepStrictEqual(keepalivedAfter, keepalivedBefore), 'keepalived pods were recreated (OnDelete)');
+      return `${edgeNodes.length} Traefik pods on ${tag} with --log.level=DEBUG in ${(ms / 1000).toFixed(1)} s; keepalived template 96Mi, the same ${keepalivedAfter.length} pods`;
+    },
+  );
   await checks.check('helm uninstall removes every object', async () => {
     helm(cluster, ['uninstall', RELEASE, '--namespace', namespace, '--wait=false']);
     const { ms } = await waitUntil(
