@@ -1,7 +1,7 @@
 /**
  * Helm, for real: `helm lint --strict` on the committed chart, `helm template` with default values renders
  * dist/'s objects (plus Helm's labels), and against the e2e API server: install with default values, upgrade
- * with a keepalived.conf change (no pod is recreated), upgrade with changed values (Traefik rolls to the new
+ * with a keepalived.conf change (no pod is recreated), upgrade with changed values (Traefik starts rolling to the new
  * image and log level; keepalived, OnDelete, gets the new template but keeps its pods), uninstall.
  * The chart's values and checks in detail: test/scripts/helm/chart-with-helm.test.ts.
  */
@@ -98,7 +98,9 @@ export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: s
       ],
       { cwd: REPO_ROOT, timeoutMs: 180_000 },
     );
-    const cm = readManifests([path.join(upgraded, 'templates', 'edge-ingress.k8s.yaml')]).find((o) => o.kind === 'ConfigMap');
+    const cm = parseAllDocuments(helm(cluster, ['template', RELEASE, upgraded, '--namespace', namespace]).stdout)
+      .map((d) => d.toJS())
+      .find((o) => o?.kind === 'ConfigMap');
     const generations = (): string =>
       cluster
         .getJson(['-n', namespace, 'daemonsets'])
@@ -115,7 +117,7 @@ export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: s
     return `ConfigMap ${cm.metadata.name} updated; the same ${uidsAfter.length} pods 3 s later; DaemonSets ${genBefore}`;
   });
   await checks.check(
-    'helm upgrade with changed values: Traefik rolls to the new image and log level, keepalived (OnDelete) keeps its pods',
+    'helm upgrade with changed values: Traefik starts rolling to the new image and log level, keepalived (OnDelete) keeps its pods',
     async () => {
       const keepalivedBefore = podsOf(cluster, namespace, 'keepalived')
         .map((p) => p.metadata.uid)
@@ -133,20 +135,24 @@ export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: s
         `traefik.image.tag=${tag},traefik.logLevel=DEBUG,keepalived.resources.limits.memory=96Mi`,
       ]);
       expect(r.code === 0, r.stderr.trim());
+      const traefik = cluster.getJson(['-n', namespace, 'daemonset', 'traefik-ingress-lb']).spec.template.spec.containers[0];
+      expect(traefik.image === `docker.io/traefik:${tag}`, `the Traefik DaemonSet runs ${traefik.image}`);
+      expect(traefik.args.includes('--log.level=DEBUG'), 'the Traefik DaemonSet has no --log.level=DEBUG');
+      // maxUnavailable 1: the DaemonSet controller replaces one node's pod and waits for it to become ready before
+      // the next, which needs a kubelet (the e2e nodes have none); the first replacement shows the rollout started.
       const { ms } = await waitUntil(
-        'Traefik pods with the new image and log level on every edge node',
+        'a Traefik pod with the new image and log level',
         () => {
           reapTerminatingPods(cluster);
-          const pods = podsOf(cluster, namespace, 'traefik').filter((p) => !p.metadata.deletionTimestamp);
-          const rolled = pods.filter(
+          const rolled = podsOf(cluster, namespace, 'traefik').filter(
             (p) =>
+              !p.metadata.deletionTimestamp &&
               p.spec.containers[0].image === `docker.io/traefik:${tag}` &&
-              p.spec.containers[0].args.includes('--log.level=DEBUG') &&
-              p.status.phase === 'Running',
+              p.spec.containers[0].args.includes('--log.level=DEBUG'),
           );
-          return rolled.length === edgeNodes.length && pods.length === edgeNodes.length ? true : undefined;
+          return rolled.length > 0 ? rolled[0].spec.nodeName : undefined;
         },
-        180_000,
+        90_000,
         500,
       );
       const keepalived = cluster.getJson(['-n', namespace, 'daemonset', 'keepalived']);
@@ -156,7 +162,7 @@ export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: s
         .map((p) => p.metadata.uid)
         .sort();
       expect(isDeepStrictEqual(keepalivedAfter, keepalivedBefore), 'keepalived pods were recreated (OnDelete)');
-      return `${edgeNodes.length} Traefik pods on ${tag} with --log.level=DEBUG in ${(ms / 1000).toFixed(1)} s; keepalived template 96Mi, the same ${keepalivedAfter.length} pods`;
+      return `Traefik DaemonSet on ${tag} with --log.level=DEBUG, first new pod after ${(ms / 1000).toFixed(1)} s; keepalived template 96Mi, the same ${keepalivedAfter.length} pods`;
     },
   );
   await checks.check('helm uninstall removes every object', async () => {
