@@ -162,7 +162,10 @@ export async function helmChecks(checks: Checks, cluster: E2eCluster, scratch: s
         .map((p) => p.metadata.uid)
         .sort();
       expect(isDeepStrictEqual(keepalivedAfter, keepalivedBefore), 'keepalived pods were recreated (OnDelete)');
-      return `Traefik DaemonSet on ${tag} with --log.level=DEBUG, first new pod after ${(ms / 1000).toFixed(1)} s; keepalived template 96Mi, the same ${keepalivedAfter.length} pods`;
+      return (
+        `Traefik DaemonSet on ${tag} with --log.level=DEBUG, first new pod after ${(ms / 1000).toFixed(1)} s; ` +
+        `keepalived template 96Mi, the same ${keepalivedAfter.length} pods`
+      );
     },
   );
   await checks.check('helm uninstall removes every object', async () => {
