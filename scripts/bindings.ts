@@ -1,88 +1,82 @@
-// `npm run bindings`: the Python, Java, Go and .NET sources that jsii-pacmak generates from the .jsii assembly
-// (`npm run build` first), into build/bindings/<language>, then checked as far as this machine's offline
-// tools allow. The language runtimes and the cdk8s/constructs packages of those ecosystems come from PyPI,
-// Maven Central, the Go proxy and NuGet, none of which is reachable here, so:
-//   python  `python3 -m compileall`: every generated module byte-compiles;
-//   java    javac 17 parses every generated file (--should-stop at PARSE: imports stay unresolved);
-//   go      gofmt -e parses every generated file;
-//   dotnet  generated only: Debian has no .NET SDK.
-// A missing checker is a failure that names its Debian package, never a skip.
-import { spawnSync } from 'child_process';
+// `npm run bindings` (CI runs it after `npm test`, which builds the .jsii assembly): the Python, Java and Go
+// packages built by jsii-pacmak (scripts/bindings/build-packages.ts), then each language's consumer app of
+// test/consumers (scripts/bindings/consumers.ts) installed from them and run: it must write the TypeScript app's
+// dist/ byte for byte and fail on a bad VIP with the TypeScript message. Ends with seconds per language and step.
+// .NET is not built: Debian has no .NET SDK and NuGet is not reachable from this project's machines.
+// A missing toolchain is a failure that names its Debian package. Options: --languages python,java,go
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { parseArgs } from 'util';
+import { buildPython, buildWithPacmak } from './bindings/build-packages';
+import { ConsumerLanguage, runConsumer } from './bindings/consumers';
+import { BAD_VIRTUAL_IP } from './bindings/expectations';
+import { root } from './bindings/generate';
+import { mustRun, requireToolchains } from './bindings/run';
+import { formatTimings, TimingRow } from './bindings/timings';
+import { typescriptError } from './bindings/typescript-error';
+import { diffDirectories } from './diff-directories';
 
-const root = path.resolve(__dirname, '..');
-export const BINDINGS_DIR = path.join(root, 'build', 'bindings');
-export type BindingLanguage = 'python' | 'java' | 'go' | 'dotnet';
+const LANGUAGES: ConsumerLanguage[] = ['python', 'java', 'go'];
+const TOOLCHAINS: Record<ConsumerLanguage, string[]> = { python: ['python3'], java: ['java', 'mvn'], go: ['go'] };
 
-/**
- * jsii-pacmak --code-only for `languages` into `out` (out/<language>). pacmak packs the npm package to embed
- * it in the bindings; npm_config_ignore_scripts keeps that `npm pack` from running prepack (a second build).
- */
-export function generateBindings(out: string, languages: BindingLanguage[]): void {
-  const result = spawnSync(process.execPath, [
-    path.join(root, 'node_modules', 'jsii-pacmak', 'bin', 'jsii-pacmak'),
-    '--code-only', '--no-npmignore', '--targets', languages.join(','), '--outdir', out,
-  ], {
-    cwd: root, encoding: 'utf-8',
-    env: { ...process.env, npm_config_ignore_scripts: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
-  });
-  if (result.status !== 0) throw new Error(`jsii-pacmak failed:\n${result.stdout}${result.stderr}`);
+function seconds<T>(work: () => T): [T, number] {
+  const start = process.hrtime.bigint();
+  const value = work();
+  return [value, Number(process.hrtime.bigint() - start) / 1e9];
 }
 
-function filesUnder(dir: string, extension: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith(extension))
-    .map((entry) => path.join(entry.parentPath, entry.name));
-}
-
-/** Runs a checker; throws with its output when it is missing or fails. */
-function run(command: string, args: string[], debianPackage: string, cwd: string): void {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error(`${command} not found: install the Debian package ${debianPackage} (.ci/run does)`);
-  }
-  if (result.status !== 0 || result.stderr.trim() !== '') {
-    throw new Error(`${command} ${args.slice(0, 3).join(' ')} ... failed (exit ${result.status}):\n${result.stderr}${result.stdout}`.slice(0, 20_000));
+/** dist/ must be what the TypeScript app writes now, or the comparisons below compare with something stale. */
+function requireCurrentDist(): void {
+  const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-dist-'));
+  try {
+    mustRun(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts', 'synth.ts'), '--out', path.join(fresh, 'dist')], { cwd: root });
+    const stale = diffDirectories(path.join(fresh, 'dist'), path.join(root, 'dist'));
+    if (stale.length > 0) throw new Error(`dist/ is not what main.ts synthesizes (run npm run synth): ${stale.join(', ')}`);
+  } finally {
+    fs.rmSync(fresh, { recursive: true, force: true });
   }
 }
 
-/** The checks described at the top of this file, one line of result per language. */
-export function checkBindings(dir: string): string[] {
-  const out = path.resolve(dir);
-  const python = path.join(out, 'python', 'src');
-  run('python3', ['-m', 'compileall', '-q', python], 'python3', out);
-  const pythonFiles = filesUnder(python, '.py').length;
+function main(): void {
+  const { values } = parseArgs({ options: { languages: { type: 'string', default: LANGUAGES.join(',') } } });
+  const languages = values.languages!.split(',') as ConsumerLanguage[];
+  const unknown = languages.filter((l) => !LANGUAGES.includes(l));
+  if (unknown.length > 0) throw new Error(`unknown language(s) ${unknown.join(', ')}; known: ${LANGUAGES.join(', ')}`);
+  requireToolchains(languages.flatMap((l) => TOOLCHAINS[l]));
+  if (!fs.existsSync(path.join(root, '.jsii'))) throw new Error('no .jsii assembly: run `npm run build` first (npm test does)');
+  requireCurrentDist();
+  const message = typescriptError({ virtualIp: BAD_VIRTUAL_IP });
+  process.stdout.write(`TypeScript message for virtualIp ${JSON.stringify(BAD_VIRTUAL_IP)}: ${message}\n`);
 
-  const javaFiles = filesUnder(path.join(out, 'java', 'src'), '.java');
-  const list = path.join(out, 'java-sources.txt');
-  fs.writeFileSync(list, javaFiles.join('\n'));
-  run('javac', ['--should-stop=ifError=PARSE', '--should-stop=ifNoError=PARSE', '-d', path.join(out, 'java-classes'), `@${list}`],
-    'openjdk-17-jdk-headless', out);
-
-  const goFiles = filesUnder(path.join(out, 'go'), '.go').length;
-  // -l lists files gofmt would reformat (pacmak's layout differs from gofmt's; not an error); -e reports every
-  // syntax error on stderr, which run() treats as a failure.
-  const gofmt = spawnSync('gofmt', ['-e', '-l', path.join(out, 'go')], { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
-  if (gofmt.error) throw new Error('gofmt not found: install the Debian package golang-go (.ci/run does)');
-  if (gofmt.status !== 0 || gofmt.stderr.trim() !== '') throw new Error(`gofmt -e failed:\n${gofmt.stderr}`.slice(0, 20_000));
-
-  const dotnetFiles = filesUnder(path.join(out, 'dotnet'), '.cs').length;
-  return [
-    `python: ${pythonFiles} modules byte-compiled (python3 -m compileall)`,
-    `java: ${javaFiles.length} files parsed (javac, parse stage only: the jsii runtime and cdk8s jars come from Maven Central)`,
-    `go: ${goFiles} files parsed (gofmt -e; building needs jsii-runtime-go and cdk8s-go modules from the Go proxy)`,
-    `dotnet: ${dotnetFiles} files generated, not compiled (no .NET SDK in Debian)`,
-  ];
+  const rows: TimingRow[] = [];
+  for (const language of languages) {
+    const steps: Record<string, number> = {};
+    try {
+      process.stdout.write(`${language}: building the package ...\n`);
+      const [reused, build] = seconds(() => (language === 'python' ? buildPython() : buildWithPacmak(language)));
+      steps.build = build;
+      if (reused === true) process.stdout.write(`${language}: reused the cdk8s, cdk8s-plus-27 and constructs builds of build/packages/${language}\n`);
+      process.stdout.write(`${language}: installing and running the consumer ...\n`);
+      Object.assign(steps, runConsumer(language, message));
+      rows.push({ language, steps });
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      rows.push({ language, steps, failure: (error as Error).message });
+    }
+  }
+  rows.push({ language: 'dotnet', steps: {}, note: 'not built: no .NET SDK in Debian, NuGet not reachable' });
+  process.stdout.write(`\n${formatTimings(rows)}\n`);
+  const failed = rows.filter((r) => r.failure);
+  if (failed.length > 0) {
+    throw new Error(`bindings: ${failed.map((r) => r.language).join(', ')} failed (see above)`);
+  }
+  process.stdout.write('every consumer wrote dist/ byte for byte and failed on the bad VIP with the TypeScript message\n');
 }
 
 if (require.main === module) {
   try {
-    fs.rmSync(BINDINGS_DIR, { recursive: true, force: true });
-    const start = Date.now();
-    generateBindings(BINDINGS_DIR, ['python', 'java', 'go', 'dotnet']);
-    process.stdout.write(`generated ${path.relative(root, BINDINGS_DIR)}/{python,java,go,dotnet} in ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
-    for (const line of checkBindings(BINDINGS_DIR)) process.stdout.write(`${line}\n`);
+    main();
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);

@@ -1,8 +1,8 @@
 // The Python binding a cdk8s Python user would get: jsii-pacmak generates it from the .jsii assembly that
 // `npm test` builds, python3 byte-compiles it, and test/package/python-api.py reads its API (ast, no import:
 // importing needs the jsii runtime from PyPI). It must offer EdgeIngress with EdgeIngressProps' fields as
-// keyword arguments and every enum with the TypeScript members. `npm run bindings` (in CI) also generates
-// and checks Java, Go and .NET.
+// keyword arguments and every enum with the TypeScript members. `npm run bindings` (in CI) builds the Python,
+// Java and Go packages for real and runs a consumer app in each (docs/bindings.md).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -10,7 +10,7 @@ import * as path from 'path';
 import { loadAssemblyFromFile } from '@jsii/spec';
 import type { InterfaceType } from '@jsii/spec';
 import { KeepalivedPrivilege, LvsMethod, LvsProtocol, LvsScheduler, TraefikLogLevel, VrrpState, VrrpVersion } from '../../lib';
-import { generateBindings } from '../../scripts/bindings';
+import { generateBindings } from '../../scripts/bindings/generate';
 import { ASSEMBLY, requireFreshBuild, root } from './library-build';
 
 interface PythonApi {
