@@ -8,7 +8,8 @@
 // package-lock.json pins, because this network's Maven Central holds no org.cdk8s:cdk8s 2.70.106 nor any
 // cdk8s-plus-27 and the Go module proxy answers 403 for github.com/cdk8s-team modules (docs/bindings.md).
 // Those upstream builds (most of the Java time) depend only on their npm versions and pacmak's: they are reused
-// while a stamp of those versions matches, and only this package is rebuilt, on every run.
+// while a stamp of those versions matches, and only this package is rebuilt. They sit beside it in build/packages,
+// so `npm run build` (and npm test), which delete build/, make the next run build them again.
 import * as fs from 'fs';
 import * as path from 'path';
 import { BINDINGS_DIR, generateBindings, root } from './generate';
@@ -17,9 +18,11 @@ import { expectedPins } from './pins';
 import { ensureVenv } from './python-venv';
 
 export const PACKAGES_DIR = path.join(root, 'build', 'packages');
+// Download caches live outside build/, which every jsii build (`npm run build`, `npm test`) deletes.
 /** Maven's local repository for the pacmak builds and the Java consumer (downloads kept between runs). */
-export const MAVEN_REPOSITORY = path.join(root, 'build', 'm2');
-export const VENVS_DIR = path.join(root, 'build', 'venvs');
+export const MAVEN_REPOSITORY = path.join(root, '.bindings-cache', 'm2');
+/** The Python build and consumer venvs, each reused while its requirements file is unchanged. */
+export const VENVS_DIR = path.join(root, '.bindings-cache', 'venvs');
 const PACMAK = path.join(root, 'node_modules', 'jsii-pacmak');
 
 /** The wheel and sdist in build/packages/python. */
