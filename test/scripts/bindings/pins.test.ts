@@ -42,7 +42,8 @@ test('each reader finds its pins, and a mismatch or a missing pin is reported', 
     <dependency><groupId>other</groupId><artifactId>cdk8s</artifactId><version>1</version></dependency>`;
   expect(mavenPins(pom)).toEqual({ cdk8s: '2.70.106' });
   const goMod =
-    'module x\n\nrequire github.com/aws/jsii-runtime-go v1.140.0\n\nrequire (\n\tgithub.com/cdk8s-team/cdk8s-core-go/cdk8s/v2 v2.70.106 // indirect\n)\n';
+    'module x\n\nrequire github.com/aws/jsii-runtime-go v1.140.0\n\n' +
+    'require (\n\tgithub.com/cdk8s-team/cdk8s-core-go/cdk8s/v2 v2.70.106 // indirect\n)\n';
   expect(goPins(goMod)).toEqual(expected);
   expect(pinMismatches('x', { cdk8s: '2.70.1' }, expected)).toEqual([
     'x: cdk8s is 2.70.1, expected 2.70.106',
