@@ -7,7 +7,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { EdgeIngress } from '../lib';
 import { chartReadme, EdgeFacts, notesTxt } from './helm/chart-docs';
 import { chartTemplates, defaultValues, ManifestFile, releaseNamespace } from './helm/chart-templates';
-import { valuesMarkdown } from './helm/values-markdown';
+import { componentValuesMarkdown, valuesMarkdown } from './helm/values-markdown';
 import { valuesSchema } from './helm/values-schema';
 import { valuesYaml } from './helm/values-yaml';
 
@@ -85,9 +85,9 @@ export function withValuesTable(readme: string, table: string): string {
   return `${readme.slice(0, begin + README_TABLE_BEGIN.length)}\n${table}${readme.slice(end)}`;
 }
 
-/** The values table of the chart in `chartDir`. */
+/** The repository README's values table of the chart in `chartDir` (shared settings of both components on one row). */
 export function chartValuesTable(chartDir: string): string {
-  return valuesMarkdown(JSON.parse(fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf-8')));
+  return componentValuesMarkdown(JSON.parse(fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf-8')));
 }
 
 /**
