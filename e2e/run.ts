@@ -12,6 +12,7 @@ import * as path from 'path';
 import { pickFreeAddress } from '../lab/core/addr';
 import { EXIT_CANNOT_RUN, EXIT_MET, listOf, modeOf, outDirOf, parseLabArgs, runLabCli } from '../lab/core/cli';
 import { concludeLab, writeResults } from '../lab/core/outcome';
+import { preflightProblems, requireRunnable } from '../lab/core/preflight';
 import { cleanupSync, installCleanupHandlers, listNamespaces, runPrefix, trackTempDir } from '../lab/core/sys';
 import { Checks, expect } from './checks';
 import { BIN_DIR, E2E_DIR, E2eCluster, REPO_ROOT } from './cluster';
@@ -53,15 +54,7 @@ export function parseE2eArgs(argv: readonly string[]): E2eArgs {
 }
 
 function preflight(): void {
-  const problems: string[] = [];
-  if (process.getuid?.() !== 0) problems.push('must run as root (network namespaces, mounts)');
-  for (const t of TOOLS) {
-    if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) problems.push(`${t} is not installed`);
-  }
-  if (problems.length) {
-    process.stderr.write(`e2e: cannot run:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
-    process.exit(EXIT_CANNOT_RUN);
-  }
+  requireRunnable('e2e', preflightProblems({ commands: TOOLS }));
   const build = spawnSync(path.join(E2E_DIR, 'tools', 'build.sh'), [], { stdio: 'inherit' });
   if (build.status !== 0) {
     process.stderr.write('e2e: building the upstream tools failed\n');

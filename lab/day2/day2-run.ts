@@ -15,6 +15,7 @@ import { Day2Lab, edgeOf } from './day2-lab';
 import { KeepalivedPodSpec, synthesizePod } from '../core/keepalived-pod';
 import { DAY2_SCENARIOS, Day2Run, Day2Scenario, MEASURED_ONLY, day2Targets, renderDay2Markdown } from './day2-results';
 import { concludeLab, writeResults } from '../core/outcome';
+import { preflightProblems, requireRunnable } from '../core/preflight';
 import { VariantPlan, runPlans } from '../core/runner';
 import { LAB_DIR, countOf, EXIT_MET, listOf, modeOf, outDirOf, parseLabArgs } from '../core/cli';
 import { fmt } from '../core/stats';
@@ -430,16 +431,10 @@ async function runOnce(
 /** The day-2 lab; `npm run lab -- day2` (lab/lab.ts) calls it with the flags after the suite. */
 export async function runDay2Lab(argv: readonly string[]): Promise<number> {
   const args = parseDay2Args(argv);
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) {
-    process.stderr.write('day2 lab: needs Linux and root (network and mount namespaces)\n');
-    return 2;
-  }
-  for (const cmd of ['/usr/sbin/keepalived', '/usr/bin/setpriv', '/usr/bin/nsenter', '/usr/bin/wget']) {
-    if (!fs.existsSync(cmd)) {
-      process.stderr.write(`day2 lab: missing ${cmd}\n`);
-      return 2;
-    }
-  }
+  requireRunnable(
+    'day2 lab',
+    preflightProblems({ commands: ['/usr/sbin/keepalived', '/usr/bin/setpriv', '/usr/bin/nsenter', '/usr/bin/wget'] }),
+  );
   installCleanupHandlers();
   for (const p of staleLabPrefixes()) removeNamespaces(p);
   for (const dir of staleLabTempDirs(os.tmpdir())) fs.rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,7 @@ import { EdgeUnderTest, LAB_TOPOLOGY, projectDefaults, seedSettings } from '../c
 import { labEdgeProps } from '../core/lab-topology';
 import { TraefikKind, describeTraefik, parseTraefikKind, prepareTraefik, traefikFleet } from '../traefik/choice';
 import { EXIT_MET, LAB_DIR, listOf, modeOf, outDirOf, parseLabArgs } from '../core/cli';
-import { scriptExecutables } from '../core/preflight';
+import { preflightProblems, requireRunnable, which } from '../core/preflight';
 import { LabReport, renderMarkdown } from './report';
 import {
   RunRecord,
@@ -114,37 +114,10 @@ export function parseVrrpArgs(argv: readonly string[], suite: 'vrrp' | 'lvs' | '
   };
 }
 
-function which(cmd: string): string | null {
-  if (cmd.startsWith('/')) return fs.existsSync(cmd) ? cmd : null;
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin', '/usr/bin', '/bin'])) {
-    const p = path.join(dir, cmd);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return p;
-    } catch {
-      /* next */
-    }
-  }
-  return null;
-}
-
 function preflight(edges: EdgeUnderTest[]): void {
-  const problems: string[] = [];
-  if (process.platform !== 'linux') problems.push(`needs Linux (this is ${process.platform})`);
-  else if (typeof process.getuid === 'function' && process.getuid() !== 0) problems.push('needs root (network namespaces, veth, bridge)');
-  // The health-check client (curl, wget, ...) is whatever the keepalived.conf runs: checked below.
-  const needed = ['/usr/sbin/keepalived', 'ip', 'bridge'];
-  if (edges.some((e) => e.capabilities)) needed.push('/usr/bin/setpriv');
-  const missing = needed.filter((c) => !which(c));
-  if (missing.length) problems.push(`missing command(s): ${missing.join(', ')}`);
-  for (const e of edges) {
-    const absent = scriptExecutables(e.keepalivedConf).filter((x) => !which(x));
-    if (absent.length) problems.push(`${e.label}: keepalived.conf runs ${absent.join(', ')}, not found here`);
-  }
-  if (problems.length) {
-    process.stderr.write(`lab: cannot run:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
-    process.exit(2);
-  }
+  // The health-check client (curl, wget, ...) is whatever the keepalived.conf runs: checked through `confs`.
+  const commands = ['/usr/sbin/keepalived', 'ip', 'bridge', ...(edges.some((e) => e.capabilities) ? ['/usr/bin/setpriv'] : [])];
+  requireRunnable('lab', preflightProblems({ commands, confs: Object.fromEntries(edges.map((e) => [e.label, e.keepalivedConf])) }));
 }
 
 function detectLvs(): LvsStatus {
