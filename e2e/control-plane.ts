@@ -11,7 +11,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ipn, sleep, track } from '../lab/core/sys';
-import { exec, ExecResult } from './exec';
+import { exec, ExecResult, logFileTail } from './exec';
 import { createPki, Pki, writeKubeconfig } from './pki';
 
 export const E2E_DIR = __dirname;
@@ -183,16 +183,7 @@ export class ControlPlane {
   }
 
   logTail(name: string, lines = 15): string {
-    try {
-      return fs
-        .readFileSync(path.join(this.logDir, `${name}.log`), 'utf8')
-        .trim()
-        .split('\n')
-        .slice(-lines)
-        .join('\n');
-    } catch {
-      return '(no log)';
-    }
+    return logFileTail(path.join(this.logDir, `${name}.log`), lines);
   }
 
   /**

@@ -1,5 +1,6 @@
 /** Running a command to completion with a time limit (kubectl and helm calls can take longer than the lab's 15 s). */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 
 export interface ExecResult {
   readonly code: number;
@@ -34,4 +35,13 @@ export function exec(cmd: string, args: readonly string[], opts: ExecOptions = {
     );
   }
   return res;
+}
+
+/** The last `lines` lines of a process's log file, or "(no log)" when it has none yet. */
+export function logFileTail(file: string, lines: number): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }

@@ -13,7 +13,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { sleep, track } from '../../lab/core/sys';
-import { exec } from '../exec';
+import { exec, logFileTail } from '../exec';
 import { ImageArchive } from '../images/oci-image';
 import { Pki, writeKubeconfig } from '../pki';
 import { cgroupPids, createCgroupRoot, removeCgroupRoot } from './cgroups';
@@ -121,16 +121,7 @@ export class RealNode {
   }
 
   logTail(name: string, lines = 20): string {
-    try {
-      return fs
-        .readFileSync(path.join(this.layout.logDir, `${name}.log`), 'utf8')
-        .trim()
-        .split('\n')
-        .slice(-lines)
-        .join('\n');
-    } catch {
-      return '(no log)';
-    }
+    return logFileTail(path.join(this.layout.logDir, `${name}.log`), lines);
   }
 
   /**
