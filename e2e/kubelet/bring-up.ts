@@ -8,6 +8,8 @@
  * --nodes N starts only the first N nodes of [edge nodes..., worker] (1 = the first edge node alone).
  * --daemonsets then applies the VRRP variant (this host's kernel has no IP_VS for dist/'s loadBalancing) with the
  *   Traefik and keepalived images built offline, and waits for `kubectl get ds` to show every DaemonSet READY.
+ * --failover then measures failover on the real pods with a client on the VIP (e2e/kubelet/failover.ts), --runs N
+ *   times each (default 3).
  * --logs DIR keeps every node's and the control plane's logs there (the work folder goes with the teardown).
  * Exit status: 0 every check passed, 1 a check failed, 2 the scenario could not run.
  */
@@ -27,6 +29,7 @@ import { normalizeReference } from '../images/reference';
 import { readManifests } from '../objects';
 import { manifestFiles, synthesizeVariant, VARIANTS } from '../variants';
 import { daemonSetChecks } from './daemonsets';
+import { failoverChecks } from './failover';
 import { cgroupPids, existingCgroups, missingControllers, parentsLeft, nodeCgroupRoot, v1Hierarchies } from './cgroups';
 import { DEBIAN_CNI_BIN_DIR } from './config';
 import { RealNode, stopAllNodes } from './node';
@@ -127,8 +130,23 @@ const netnsInode = (file: string): number => fs.statSync(file).ino;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { nodes: { type: 'string' }, logs: { type: 'string' }, daemonsets: { type: 'boolean', default: false } },
+    options: {
+      nodes: { type: 'string' },
+      logs: { type: 'string' },
+      daemonsets: { type: 'boolean', default: false },
+      failover: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '3' },
+    },
   });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) {
+    process.stderr.write(`real nodes: --runs takes a whole number of at least 1; got ${values.runs}\n`);
+    return 2;
+  }
+  if (values.failover && !values.daemonsets) {
+    process.stderr.write('real nodes: --failover needs --daemonsets\n');
+    return 2;
+  }
   preflight(values.daemonsets!);
   // Before the lab's handlers: the nodes' containers live outside the namespaces those remove.
   process.on('exit', () => stopAllNodes());
@@ -253,14 +271,19 @@ async function main(): Promise<number> {
       VARIANTS.find((v) => v.name === 'vrrp')!,
       path.join(work, 'synth-vrrp'),
     );
+    const manifests = readManifests(manifestFiles(vrrp.dir));
     let images: ImageArchive[] = [];
     await checks.check("the DaemonSets' images are built offline", () => {
       const t = Date.now();
-      images = imagesFor(readManifests(manifestFiles(vrrp.dir)));
+      images = imagesFor(manifests);
       const sizes = images.map((i) => `${i.reference} (${(fs.statSync(i.file).size / 2 ** 20).toFixed(1)} MiB)`);
       return `${sizes.join(', ')} in ${seconds(Date.now() - t)}`;
     });
     if (images.length) await daemonSetChecks(checks, cluster, nodes, vrrp, images);
+    if (images.length && values.failover) {
+      checks.section('Failover on real pods, with a client on the VIP');
+      await failoverChecks(checks, cluster, nodes, vrrp, manifests, { runs });
+    }
   }
   return finish(checks, started, cluster, nodes, values.logs);
 }

@@ -50,6 +50,14 @@ const HOLDER_SCRIPT = [
   'exec sleep infinity',
 ].join('\n');
 
+function killPid(pid: number | undefined): void {
+  try {
+    if (pid) process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+}
+
 /** Every node started and not yet stopped, for the exit and signal handlers. */
 const live = new Set<RealNode>();
 
@@ -120,6 +128,14 @@ export class RealNode {
     return undefined;
   }
 
+  /** The kubelet's log file of a container's latest run (`<podLogsDir>/<ns>_<pod>_<uid>/<container>/<restart>.log`). */
+  containerLog(namespace: string, pod: string, uid: string, container: string): string {
+    const dir = path.join(this.layout.podLogs, `${namespace}_${pod}_${uid}`, container);
+    const runs = fs.readdirSync(dir).filter((f) => /^\d+\.log$/.test(f));
+    if (!runs.length) throw new Error(`${this.name}: no log of container ${container} of pod ${pod} in ${dir}`);
+    return path.join(dir, runs.sort((a, b) => parseInt(b, 10) - parseInt(a, 10))[0]);
+  }
+
   logTail(name: string, lines = 20): string {
     return logFileTail(path.join(this.layout.logDir, `${name}.log`), lines);
   }
@@ -132,26 +148,40 @@ export class RealNode {
   stop(): string[] {
     if (!live.has(this)) return [];
     live.delete(this);
-    const kill = (pid: number | undefined): void => {
-      try {
-        if (pid) process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    };
-    kill(this.kubeletProc?.pid);
+    const rest = this.killProcesses();
+    killPid(this.holder?.pid);
+    const left = removeCgroupRoot(this.opts.cgroupRoot);
+    if (rest.length) left.push(`processes ${rest.join(' ')}`);
+    return left;
+  }
+
+  /**
+   * The node is lost: SIGKILL its kubelet, containerd, shims and containers at once, nothing graceful. Its files,
+   * cgroup root and mount namespace stay, as a disk does, for `restart`. Returns the processes that survived.
+   */
+  crash(): number[] {
+    return this.killProcesses();
+  }
+
+  /** The lost node boots again: containerd, then the kubelet, which finds its pods' containers gone and restarts them. */
+  async restart(): Promise<void> {
+    this.containerdProc = this.spawnInNode('containerd', this.opts.containerd ?? 'containerd', ['--config', this.layout.containerdConfig]);
+    await this.waitFor('containerd', () => this.ctr(['version'], true).code === 0, 30_000, this.containerdProc);
+    this.startKubelet();
+  }
+
+  /** SIGKILLs the kubelet, then every container and every process of the node's mount namespace, until none is left. */
+  private killProcesses(): number[] {
+    killPid(this.kubeletProc?.pid);
     const deadline = Date.now() + 10_000;
     let rest: number[] = [];
     do {
       // Containers (in the cgroup root), then the node's own processes (in its mount namespace: shims included).
       rest = [...cgroupPids(this.opts.cgroupRoot), ...this.mountNsPids()];
-      rest.forEach(kill);
+      rest.forEach(killPid);
       if (rest.length) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
     } while (rest.length && Date.now() < deadline);
-    kill(this.holder?.pid);
-    const left = removeCgroupRoot(this.opts.cgroupRoot);
-    if (rest.length) left.push(`processes ${rest.join(' ')}`);
-    return left;
+    return rest;
   }
 
   private mountNsPids(): number[] {

@@ -1,0 +1,329 @@
+/**
+ * Failover on real pods, with a client sending requests to the VIP through Traefik the whole time:
+ * - graceful: `kubectl delete pod` of the VIP holder's keepalived (the kubelet sends SIGTERM, keepalived sends its
+ *   priority-0 advert);
+ * - crash: the holder node is lost (its link down, its kubelet, containerd and every container SIGKILLed), then
+ *   boots again (the VIP gone from its interface, as after a reboot; containerd and the kubelet restarted);
+ * - `kubectl rollout restart` of the Traefik DaemonSet under load.
+ * The times are the lab's: from the fault to the first VIP address on another node, medians over the runs.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as readline from 'readline';
+import { median } from '../../lab/core/stats';
+import { ipn, sleep, track } from '../../lab/core/sys';
+import { ClientSample, failedRequests, parseClientLine, requestsIn } from '../../lab/core/timeline';
+import { Checks, expect } from '../checks';
+import { E2eCluster, REPO_ROOT } from '../cluster';
+import { applyObjects, backendIngress, daemonSetPodOn, externalBackend } from '../objects';
+import { BACKEND_PORT } from '../scenarios/traefik';
+import { Synthesized } from '../variants';
+import { EdgeObjects, edgeObjects, firstShutdownLine } from './edge-objects';
+import { RealNode } from './node';
+import { VipWatch } from './vip-watch';
+
+export interface FailoverOptions {
+  /** Runs of the graceful and of the crash scenario. */
+  readonly runs: number;
+}
+
+/** The issue's targets, as in the VRRP lab: seconds from the fault to a new VIP holder, medians. */
+export const GRACEFUL_TARGET_S = 0.2;
+export const CRASH_TARGET_S = 0.8;
+
+const FAILOVER_NAMESPACE = 'e2e-failover';
+const CLIENT_INTERVAL_MS = 20;
+const CLIENT_TIMEOUT_MS = 1000;
+
+const s = (ms: number | null): string => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(3)} s`);
+
+interface Load {
+  readonly samples: ClientSample[];
+  stop(): void;
+}
+
+/** The backend answers with the node whose Traefik forwarded the request (X-Forwarded-Server). */
+function startForwardingBackend(cluster: E2eCluster, ingressClass: string): ChildProcess {
+  const child = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      cluster.backendNs,
+      process.execPath,
+      '-r',
+      require.resolve('@swc-node/register'),
+      path.join(REPO_ROOT, 'e2e', 'backend-server.ts'),
+      String(BACKEND_PORT),
+      'forwarding-node',
+    ],
+    { stdio: ['pipe', 'ignore', 'inherit'], cwd: REPO_ROOT },
+  );
+  track(child, false);
+  cluster.kubectl(['create', 'namespace', FAILOVER_NAMESPACE]);
+  applyObjects(cluster, [
+    ...externalBackend(FAILOVER_NAMESPACE, cluster.backendAddress, BACKEND_PORT),
+    backendIngress(FAILOVER_NAMESPACE, ingressClass),
+  ]);
+  return child;
+}
+
+/** The lab's client in the client namespace: one request every CLIENT_INTERVAL_MS to the VIP. */
+function startLoad(cluster: E2eCluster, url: string, maxSeconds: number): Load {
+  const child = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      cluster.clientNs,
+      process.execPath,
+      '-r',
+      require.resolve('@swc-node/register'),
+      path.join(REPO_ROOT, 'lab', 'core', 'client.ts'),
+      url,
+      String(CLIENT_INTERVAL_MS),
+      String(CLIENT_TIMEOUT_MS),
+      String(maxSeconds),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'], cwd: REPO_ROOT },
+  );
+  track(child, false);
+  const samples: ClientSample[] = [];
+  readline.createInterface({ input: child.stdout! }).on('line', (l) => {
+    const sample = parseClientLine(l);
+    if (sample) samples.push(sample);
+  });
+  return { samples, stop: () => child.stdin!.end() };
+}
+
+async function waitUntil(what: string, ok: () => boolean, timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (ok()) return Date.now() - start;
+    await sleep(200);
+  }
+  throw new Error(`${what}: not after ${timeoutMs / 1000} s`);
+}
+
+/** Every DaemonSet of the edge READY on every edge node, each pod Ready and not terminating. */
+function edgeReady(cluster: E2eCluster, edge: EdgeObjects, count: number): boolean {
+  const list = cluster.getJson(['-n', edge.namespace, 'ds']).items;
+  const pods = cluster.getJson(['-n', edge.namespace, 'pods']).items;
+  const readyPods = pods.filter(
+    (p: any) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+  );
+  return (
+    [edge.keepalived, edge.traefik].every((name) => {
+      const ds = list.find((d: any) => d.metadata.name === name);
+      return ds?.status?.numberReady === count && ds.status.desiredNumberScheduled === count;
+    }) && readyPods.length === 2 * count
+  );
+}
+
+/** After a fault: the edge whole again, one VIP holder, and every keepalived past its vrrp_startup_delay. */
+async function settle(cluster: E2eCluster, edge: EdgeObjects, watch: VipWatch, count: number): Promise<number> {
+  const start = Date.now();
+  await waitUntil('every edge pod Ready', () => edgeReady(cluster, edge, count), 180_000);
+  expect(await watch.settled(30_000), `VIP holders after settling: ${watch.holders().join(', ') || 'none'}`);
+  // A keepalived still in its startup delay would not take the VIP over (the longest delay of the conf).
+  await sleep(edge.maxStartupDelayS * 1000 + 1000);
+  return Date.now() - start;
+}
+
+interface GracefulRun {
+  readonly holder: string;
+  readonly newHolder: string;
+  /** kubectl delete → new holder. */
+  readonly fromDeleteMs: number;
+  /** keepalived's first shutdown line (the kubelet's SIGTERM) → new holder. */
+  readonly fromSigtermMs: number | null;
+  /** kubectl delete → keepalived's first shutdown line: the API server and kubelet's part. */
+  readonly deleteToSigtermMs: number | null;
+  readonly failed: number;
+  readonly requests: number;
+  readonly settleMs: number;
+}
+
+async function gracefulRun(
+  cluster: E2eCluster,
+  nodes: readonly RealNode[],
+  edge: EdgeObjects,
+  watch: VipWatch,
+  load: Load,
+): Promise<GracefulRun> {
+  const holder = watch.holders()[0];
+  const pod = daemonSetPodOn(cluster, edge.namespace, edge.keepalived, holder);
+  const node = nodes.find((n) => n.name === holder)!;
+  // Opened before the delete: the kubelet removes the file with the pod, the open descriptor still reads it.
+  const log = fs.openSync(node.containerLog(edge.namespace, pod.metadata.name, pod.metadata.uid, 'keepalived'), 'r');
+  const t0 = Date.now();
+  cluster.kubectl(['-n', edge.namespace, 'delete', 'pod', pod.metadata.name, '--wait=false']);
+  const moved = await watch.newHolder(holder, t0, 15_000);
+  expect(moved, `no new VIP holder 15 s after kubectl delete pod ${pod.metadata.name} on ${holder}`);
+  await sleep(500);
+  const sigterm = firstShutdownLine(readAll(log), t0);
+  fs.closeSync(log);
+  const settleMs = await settle(cluster, edge, watch, cluster.edgeNodes.length);
+  return {
+    holder,
+    newHolder: moved.node,
+    fromDeleteMs: moved.at - t0,
+    fromSigtermMs: sigterm === null ? null : moved.at - sigterm,
+    deleteToSigtermMs: sigterm === null ? null : sigterm - t0,
+    failed: failedRequests(load.samples, t0, moved.at + 1000),
+    requests: requestsIn(load.samples, t0, moved.at + 1000),
+    settleMs,
+  };
+}
+
+function readAll(fd: number): string {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(65536);
+  let pos = 0;
+  for (;;) {
+    const n = fs.readSync(fd, buf, 0, buf.length, pos);
+    if (n <= 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+    pos += n;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+interface CrashRun {
+  readonly holder: string;
+  readonly newHolder: string;
+  readonly moveMs: number;
+  readonly failed: number;
+  readonly requests: number;
+  /** From the restart of containerd and the kubelet to every edge pod Ready again. */
+  readonly backMs: number;
+  readonly survivors: number;
+}
+
+async function crashRun(
+  cluster: E2eCluster,
+  nodes: readonly RealNode[],
+  edge: EdgeObjects,
+  watch: VipWatch,
+  load: Load,
+): Promise<CrashRun> {
+  const holder = watch.holders()[0];
+  const node = nodes.find((n) => n.name === holder)!;
+  const ns = cluster.ns(holder);
+  const iface = cluster.topology.interfaceName;
+  const t0 = Date.now();
+  ipn(ns, ['link', 'set', 'dev', iface, 'down']);
+  const survivors = node.crash();
+  const moved = await watch.newHolder(holder, t0, 15_000);
+  expect(moved, `no new VIP holder 15 s after ${holder} was lost`);
+  await sleep(1000);
+  const failed = failedRequests(load.samples, t0, moved.at + 1000);
+  const requests = requestsIn(load.samples, t0, moved.at + 1000);
+  // The reboot: the address keepalived had added is gone, the link comes back, then the node's services.
+  for (const line of ipn(ns, ['-o', '-4', 'addr', 'show', 'dev', iface]).split('\n')) {
+    const m = new RegExp(` inet (${edge.vip.replace(/\./g, '\\.')}/\\d+) `).exec(line);
+    if (m) ipn(ns, ['addr', 'del', m[1], 'dev', iface]);
+  }
+  ipn(ns, ['link', 'set', 'dev', iface, 'up']);
+  const restarted = Date.now();
+  await node.restart();
+  await settle(cluster, edge, watch, cluster.edgeNodes.length);
+  return {
+    holder,
+    newHolder: moved.node,
+    moveMs: moved.at - t0,
+    failed,
+    requests,
+    backMs: Date.now() - restarted,
+    survivors: survivors.length,
+  };
+}
+
+export async function failoverChecks(
+  checks: Checks,
+  cluster: E2eCluster,
+  nodes: readonly RealNode[],
+  synthesized: Synthesized,
+  manifests: readonly any[],
+  opts: FailoverOptions,
+): Promise<void> {
+  const edge = edgeObjects(manifests, synthesized.props.virtualIp);
+  const watch = new VipWatch(cluster, edge.vip);
+  const backend = startForwardingBackend(cluster, edge.ingressClass);
+  const url = `http://${edge.vip}:${edge.webPort}/`;
+  let load: Load | undefined;
+  try {
+    await watch.start();
+    const ready = await checks.check(`a client in its own namespace is served through the VIP (${url})`, async () => {
+      const probe = startLoad(cluster, url, 600);
+      load = probe;
+      await waitUntil('a 200 answer through the VIP', () => probe.samples.some((x) => x.ok), 30_000);
+      const served = probe.samples.filter((x) => x.ok).map((x) => x.node);
+      return `answered by ${[...new Set(served)].join(', ')}'s Traefik (one request every ${CLIENT_INTERVAL_MS} ms)`;
+    });
+    if (!ready || !load) return;
+
+    const graceful: GracefulRun[] = [];
+    await checks.check(
+      `kubectl delete pod of the VIP holder's keepalived, ${opts.runs} runs: a new holder within ${GRACEFUL_TARGET_S} s of SIGTERM (median)`,
+      async () => {
+        for (let i = 0; i < opts.runs; i++) graceful.push(await gracefulRun(cluster, nodes, edge, watch, load!));
+        const fromSigterm = median(graceful.map((r) => r.fromSigtermMs));
+        expect(
+          fromSigterm !== null && fromSigterm <= GRACEFUL_TARGET_S * 1000,
+          `median from SIGTERM ${s(fromSigterm)}; ${describeGraceful(graceful)}`,
+        );
+        return `median ${s(fromSigterm)} from SIGTERM, ${s(median(graceful.map((r) => r.fromDeleteMs)))} from kubectl delete; ${describeGraceful(graceful)}`;
+      },
+    );
+
+    const crashes: CrashRun[] = [];
+    await checks.check(
+      `the VIP holder node lost (link down, kubelet, containerd and containers killed), ${opts.runs} runs: a new holder within ${CRASH_TARGET_S} s (median)`,
+      async () => {
+        for (let i = 0; i < opts.runs; i++) crashes.push(await crashRun(cluster, nodes, edge, watch, load!));
+        const move = median(crashes.map((r) => r.moveMs));
+        expect(move !== null && move <= CRASH_TARGET_S * 1000, `median ${s(move)}; ${describeCrashes(crashes)}`);
+        return `median ${s(move)}; ${describeCrashes(crashes)}`;
+      },
+    );
+
+    await checks.check(`kubectl rollout restart ds/${edge.traefik} under load: 0 failed requests`, async () => {
+      const t0 = Date.now();
+      cluster.kubectl(['-n', edge.namespace, 'rollout', 'restart', `ds/${edge.traefik}`]);
+      cluster.kubectl(['-n', edge.namespace, 'rollout', 'status', `ds/${edge.traefik}`, '--timeout=300s'], { timeoutMs: 320_000 });
+      const done = Date.now();
+      await sleep(1000);
+      const failed = failedRequests(load!.samples, t0, done);
+      const requests = requestsIn(load!.samples, t0, done);
+      const moves = watch.analyze(t0, done).moves;
+      expect(failed === 0, `${failed} of ${requests} requests failed during the rollout (${s(done - t0)}); VIP moves ${moves}`);
+      return `0 of ${requests} requests failed in ${s(done - t0)}; VIP moves ${moves}`;
+    });
+  } finally {
+    load?.stop();
+    watch.stop();
+    backend.stdin!.end();
+  }
+}
+
+function describeGraceful(runs: readonly GracefulRun[]): string {
+  return runs
+    .map(
+      (r) =>
+        `${r.holder}→${r.newHolder} ${s(r.fromSigtermMs)} (delete→SIGTERM ${s(r.deleteToSigtermMs)}), ` +
+        `${r.failed}/${r.requests} failed, settled in ${s(r.settleMs)}`,
+    )
+    .join('; ');
+}
+
+function describeCrashes(runs: readonly CrashRun[]): string {
+  return runs
+    .map(
+      (r) =>
+        `${r.holder}→${r.newHolder} ${s(r.moveMs)}, ${r.failed}/${r.requests} failed, back Ready ${s(r.backMs)} after restart` +
+        (r.survivors ? `, ${r.survivors} processes survived the kill` : ''),
+    )
+    .join('; ');
+}
