@@ -24,9 +24,8 @@ export function edgeObjects(manifests: readonly any[], vip: string): EdgeObjects
   const traefik = daemonSets.find((d) => imageIs(d, /traefik$/));
   const ingressClass = manifests.find((o) => o.kind === 'IngressClass');
   if (!keepalived || !traefik || !ingressClass) {
-    throw new Error(
-      `the manifests lack ${[!keepalived && 'a keepalived DaemonSet', !traefik && 'a Traefik DaemonSet', !ingressClass && 'an IngressClass'].filter(Boolean).join(', ')}`,
-    );
+    const lacking = [!keepalived && 'a keepalived DaemonSet', !traefik && 'a Traefik DaemonSet', !ingressClass && 'an IngressClass'];
+    throw new Error(`the manifests lack ${lacking.filter(Boolean).join(', ')}`);
   }
   const web = traefik.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []).find((p: any) => p.name === 'web');
   if (!web) throw new Error(`DaemonSet ${traefik.metadata.name} has no port named web`);

@@ -266,7 +266,8 @@ export async function failoverChecks(
 
     const graceful: GracefulRun[] = [];
     await checks.check(
-      `kubectl delete pod of the VIP holder's keepalived, ${opts.runs} runs: a new holder within ${GRACEFUL_TARGET_S} s of SIGTERM (median)`,
+      `kubectl delete pod of the VIP holder's keepalived, ${opts.runs} runs: ` +
+        `a new holder within ${GRACEFUL_TARGET_S} s of SIGTERM (median)`,
       async () => {
         for (let i = 0; i < opts.runs; i++) graceful.push(await gracefulRun(cluster, nodes, edge, watch, load!));
         const fromSigterm = median(graceful.map((r) => r.fromSigtermMs));
@@ -274,13 +275,15 @@ export async function failoverChecks(
           fromSigterm !== null && fromSigterm <= GRACEFUL_TARGET_S * 1000,
           `median from SIGTERM ${s(fromSigterm)}; ${describeGraceful(graceful)}`,
         );
-        return `median ${s(fromSigterm)} from SIGTERM, ${s(median(graceful.map((r) => r.fromDeleteMs)))} from kubectl delete; ${describeGraceful(graceful)}`;
+        const fromDelete = median(graceful.map((r) => r.fromDeleteMs));
+        return `median ${s(fromSigterm)} from SIGTERM, ${s(fromDelete)} from kubectl delete; ${describeGraceful(graceful)}`;
       },
     );
 
     const crashes: CrashRun[] = [];
     await checks.check(
-      `the VIP holder node lost (link down, kubelet, containerd and containers killed), ${opts.runs} runs: a new holder within ${CRASH_TARGET_S} s (median)`,
+      `the VIP holder node lost (link down, kubelet, containerd and containers killed), ${opts.runs} runs: ` +
+        `a new holder within ${CRASH_TARGET_S} s (median)`,
       async () => {
         for (let i = 0; i < opts.runs; i++) crashes.push(await crashRun(cluster, nodes, edge, watch, load!));
         const move = median(crashes.map((r) => r.moveMs));
