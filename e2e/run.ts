@@ -237,11 +237,23 @@ async function main(): Promise<number> {
   }
   if (opts.only.has('nodes')) {
     checks.section('Real kubelets and containerd (e2e/kubelet/bring-up.ts)');
-    await checks.check('four real nodes Ready; kubectl -n kube-system get ds shows both DaemonSets 3/3/3 READY; one VIP holder', () => {
+    const realRuns = short ? 2 : 5;
+    const title =
+      'four real nodes Ready; kubectl -n kube-system get ds shows both DaemonSets 3/3/3 READY; one VIP holder; ' +
+      `failover on the real pods (${realRuns} runs each) meets its targets`;
+    await checks.check(title, () => {
       // A cluster of its own: its nodes are real kubelets, this suite's are registered by the harness.
       const r = spawnSync(
         process.execPath,
-        ['-r', require.resolve('@swc-node/register'), path.join(E2E_DIR, 'kubelet', 'bring-up.ts'), '--daemonsets'],
+        [
+          '-r',
+          require.resolve('@swc-node/register'),
+          path.join(E2E_DIR, 'kubelet', 'bring-up.ts'),
+          '--daemonsets',
+          '--failover',
+          '--runs',
+          String(realRuns),
+        ],
         {
           encoding: 'utf8',
           cwd: REPO_ROOT,
@@ -249,7 +261,7 @@ async function main(): Promise<number> {
         },
       );
       const lines = `${r.stdout}${r.stderr}`.split('\n');
-      const summary = lines.filter((l) => /^(PASS|FAIL)|^ {6}(Ready|READY|on |NAME|keepalived|traefik)|^real nodes/.test(l)).join('\n');
+      const summary = lines.filter((l) => /^(PASS|FAIL)|^ {6}(Ready|READY|on |NAME|keepalived|traefik|median|answered|\d+ of \d+)|^real nodes/.test(l)).join('\n');
       expect(
         r.status === 0,
         `bring-up.ts exited ${r.status}:\n${lines
