@@ -282,7 +282,7 @@ async function main(): Promise<number> {
     if (images.length) await daemonSetChecks(checks, cluster, nodes, vrrp, images);
     if (images.length && values.failover) {
       checks.section('Failover on real pods, with a client on the VIP');
-      await failoverChecks(checks, cluster, nodes, vrrp, manifests, { runs });
+      await failoverChecks(checks, cluster, nodes, vrrp, manifests, { runs, logDir: values.logs });
     }
   }
   return finish(checks, started, cluster, nodes, values.logs);
@@ -314,7 +314,10 @@ async function finish(
 ): Promise<number> {
   if (logs) {
     fs.cpSync(cluster.logDir, path.join(logs, 'control-plane'), { recursive: true });
-    for (const n of nodes) fs.cpSync(n.layout.logDir, path.join(logs, n.name), { recursive: true });
+    for (const n of nodes) {
+      fs.cpSync(n.layout.logDir, path.join(logs, n.name), { recursive: true });
+      fs.cpSync(n.layout.podLogs, path.join(logs, n.name, 'pods'), { recursive: true });
+    }
   }
   const leftNodes = stopAllNodes();
   const leftCgroups = [...nodes.flatMap((n) => existingCgroups(n.opts.cgroupRoot)), ...parentsLeft()];

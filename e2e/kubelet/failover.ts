@@ -10,12 +10,11 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as readline from 'readline';
 import { median } from '../../lab/core/stats';
 import { ipn, sleep, track } from '../../lab/core/sys';
 import { ClientSample, failedRequests, parseClientLine, requestsIn } from '../../lab/core/timeline';
 import { Checks, expect } from '../checks';
-import { E2eCluster, REPO_ROOT } from '../cluster';
+import { BIN_DIR, E2eCluster, REPO_ROOT } from '../cluster';
 import { applyObjects, backendIngress, daemonSetPodOn, externalBackend } from '../objects';
 import { BACKEND_PORT } from '../scenarios/traefik';
 import { Synthesized } from '../variants';
@@ -26,6 +25,8 @@ import { VipWatch } from './vip-watch';
 export interface FailoverOptions {
   /** Runs of the graceful and of the crash scenario. */
   readonly runs: number;
+  /** Where to keep the client's samples, the VIP events and the faults' times (failover.json), for reading a run. */
+  readonly logDir?: string;
 }
 
 /** The issue's targets, as in the VRRP lab: seconds from the fault to a new VIP holder, medians. */
@@ -39,7 +40,8 @@ const CLIENT_TIMEOUT_MS = 1000;
 const s = (ms: number | null): string => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(3)} s`);
 
 interface Load {
-  readonly samples: ClientSample[];
+  /** Every answer so far (read from the client's output file). */
+  samples(): ClientSample[];
   stop(): void;
 }
 
@@ -62,15 +64,21 @@ function startForwardingBackend(cluster: E2eCluster, ingressClass: string): Chil
   );
   track(child, false);
   cluster.kubectl(['create', 'namespace', FAILOVER_NAMESPACE]);
-  applyObjects(cluster, [
+  const objects = [
     ...externalBackend(FAILOVER_NAMESPACE, cluster.backendAddress, BACKEND_PORT),
     backendIngress(FAILOVER_NAMESPACE, ingressClass),
-  ]);
+  ];
+  applyObjects(cluster, objects);
   return child;
 }
 
-/** The lab's client in the client namespace: one request every CLIENT_INTERVAL_MS to the VIP. */
-function startLoad(cluster: E2eCluster, url: string, maxSeconds: number): Load {
+/**
+ * The lab's client in the client namespace: one request every CLIENT_INTERVAL_MS to the VIP. Its output goes to a
+ * file, not a pipe: a pipe the harness does not read while it waits on a kubectl call fills up and then blocks the
+ * client's writes, and with them its requests.
+ */
+function startLoad(cluster: E2eCluster, url: string, maxSeconds: number, file: string): Load {
+  const out = fs.openSync(file, 'w');
   const child = spawn(
     'ip',
     [
@@ -86,14 +94,16 @@ function startLoad(cluster: E2eCluster, url: string, maxSeconds: number): Load {
       String(CLIENT_TIMEOUT_MS),
       String(maxSeconds),
     ],
-    { stdio: ['pipe', 'pipe', 'inherit'], cwd: REPO_ROOT },
+    { stdio: ['pipe', out, 'inherit'], cwd: REPO_ROOT },
   );
+  fs.closeSync(out);
   track(child, false);
-  const samples: ClientSample[] = [];
-  readline.createInterface({ input: child.stdout! }).on('line', (l) => {
-    const sample = parseClientLine(l);
-    if (sample) samples.push(sample);
-  });
+  const samples = (): ClientSample[] =>
+    fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .map(parseClientLine)
+      .filter((x): x is ClientSample => x !== null);
   return { samples, stop: () => child.stdin!.end() };
 }
 
@@ -171,8 +181,8 @@ async function gracefulRun(
     fromDeleteMs: moved.at - t0,
     fromSigtermMs: sigterm === null ? null : moved.at - sigterm,
     deleteToSigtermMs: sigterm === null ? null : sigterm - t0,
-    failed: failedRequests(load.samples, t0, moved.at + 1000),
-    requests: requestsIn(load.samples, t0, moved.at + 1000),
+    failed: failedRequests(load.samples(), t0, moved.at + 1000),
+    requests: requestsIn(load.samples(), t0, moved.at + 1000),
     settleMs,
   };
 }
@@ -218,8 +228,8 @@ async function crashRun(
   const moved = await watch.newHolder(holder, t0, 15_000);
   expect(moved, `no new VIP holder 15 s after ${holder} was lost`);
   await sleep(1000);
-  const failed = failedRequests(load.samples, t0, moved.at + 1000);
-  const requests = requestsIn(load.samples, t0, moved.at + 1000);
+  const failed = failedRequests(load.samples(), t0, moved.at + 1000);
+  const requests = requestsIn(load.samples(), t0, moved.at + 1000);
   // The reboot: the address keepalived had added is gone, the link comes back, then the node's services.
   for (const line of ipn(ns, ['-o', '-4', 'addr', 'show', 'dev', iface]).split('\n')) {
     const m = new RegExp(` inet (${edge.vip.replace(/\./g, '\\.')}/\\d+) `).exec(line);
@@ -253,14 +263,15 @@ export async function failoverChecks(
   const backend = startForwardingBackend(cluster, edge.ingressClass);
   const url = `http://${edge.vip}:${edge.webPort}/`;
   let load: Load | undefined;
+  const marks: Array<{ t: number; what: string }> = [];
+  const mark = (what: string): void => void marks.push({ t: Date.now(), what });
   try {
     await watch.start();
     const ready = await checks.check(`a client in its own namespace is served through the VIP (${url})`, async () => {
-      const probe = startLoad(cluster, url, 600);
+      const probe = startLoad(cluster, url, 1200, path.join(cluster.opts.workDir, 'failover-client.txt'));
       load = probe;
-      await waitUntil('a 200 answer through the VIP', () => probe.samples.some((x) => x.ok), 30_000);
-      const served = probe.samples.filter((x) => x.ok).map((x) => x.node);
-      return `answered by ${[...new Set(served)].join(', ')}'s Traefik (one request every ${CLIENT_INTERVAL_MS} ms)`;
+      await waitUntil('a 200 answer through the VIP', () => probe.samples().some((x) => x.ok), 30_000);
+      return `HTTP 200 from the backend behind Traefik; one request every ${CLIENT_INTERVAL_MS} ms from here on`;
     });
     if (!ready || !load) return;
 
@@ -269,7 +280,10 @@ export async function failoverChecks(
       `kubectl delete pod of the VIP holder's keepalived, ${opts.runs} runs: ` +
         `a new holder within ${GRACEFUL_TARGET_S} s of SIGTERM (median)`,
       async () => {
-        for (let i = 0; i < opts.runs; i++) graceful.push(await gracefulRun(cluster, nodes, edge, watch, load!));
+        for (let i = 0; i < opts.runs; i++) {
+          mark(`graceful ${i + 1}`);
+          graceful.push(await gracefulRun(cluster, nodes, edge, watch, load!));
+        }
         const fromSigterm = median(graceful.map((r) => r.fromSigtermMs));
         expect(
           fromSigterm !== null && fromSigterm <= GRACEFUL_TARGET_S * 1000,
@@ -285,7 +299,10 @@ export async function failoverChecks(
       `the VIP holder node lost (link down, kubelet, containerd and containers killed), ${opts.runs} runs: ` +
         `a new holder within ${CRASH_TARGET_S} s (median)`,
       async () => {
-        for (let i = 0; i < opts.runs; i++) crashes.push(await crashRun(cluster, nodes, edge, watch, load!));
+        for (let i = 0; i < opts.runs; i++) {
+          mark(`crash ${i + 1}`);
+          crashes.push(await crashRun(cluster, nodes, edge, watch, load!));
+        }
         const move = median(crashes.map((r) => r.moveMs));
         expect(move !== null && move <= CRASH_TARGET_S * 1000, `median ${s(move)}; ${describeCrashes(crashes)}`);
         return `median ${s(move)}; ${describeCrashes(crashes)}`;
@@ -293,13 +310,15 @@ export async function failoverChecks(
     );
 
     await checks.check(`kubectl rollout restart ds/${edge.traefik} under load: 0 failed requests`, async () => {
+      mark('traefik rollout');
       const t0 = Date.now();
       cluster.kubectl(['-n', edge.namespace, 'rollout', 'restart', `ds/${edge.traefik}`]);
-      cluster.kubectl(['-n', edge.namespace, 'rollout', 'status', `ds/${edge.traefik}`, '--timeout=300s'], { timeoutMs: 320_000 });
+      const status = await execAsync(cluster, ['-n', edge.namespace, 'rollout', 'status', `ds/${edge.traefik}`, '--timeout=300s']);
+      expect(status.code === 0, `kubectl rollout status exited ${status.code}: ${status.output}`);
       const done = Date.now();
       await sleep(1000);
-      const failed = failedRequests(load!.samples, t0, done);
-      const requests = requestsIn(load!.samples, t0, done);
+      const failed = failedRequests(load!.samples(), t0, done);
+      const requests = requestsIn(load!.samples(), t0, done);
       const moves = watch.analyze(t0, done).moves;
       expect(failed === 0, `${failed} of ${requests} requests failed during the rollout (${s(done - t0)}); VIP moves ${moves}`);
       return `0 of ${requests} requests failed in ${s(done - t0)}; VIP moves ${moves}`;
@@ -308,7 +327,26 @@ export async function failoverChecks(
     load?.stop();
     watch.stop();
     backend.stdin!.end();
+    if (opts.logDir) {
+      fs.mkdirSync(opts.logDir, { recursive: true });
+      const doc = { marks, events: watch.events, samples: load?.samples() ?? [] };
+      fs.writeFileSync(path.join(opts.logDir, 'failover.json'), JSON.stringify(doc));
+    }
   }
+}
+
+/** kubectl without blocking the event loop (the VIP watch and the waits keep running). */
+function execAsync(cluster: E2eCluster, args: readonly string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('nsenter', [`--net=/run/netns/${cluster.cpNs}`, '--', path.join(BIN_DIR, 'kubectl'), ...args], {
+      env: cluster.env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => resolve({ code, output: output.trim() }));
+  });
 }
 
 function describeGraceful(runs: readonly GracefulRun[]): string {
