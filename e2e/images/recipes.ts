@@ -27,7 +27,7 @@ export function debootstrapArgs(target: string, packages: readonly string[], sui
 }
 
 /** Builds `recipe` unless an archive of the same recipe (and inputs' `inputsKey`) is cached. */
-function cached(recipe: Omit<ImageRecipe, 'layers'>, inputsKey: string, layers: () => string[]): ImageArchive {
+export function cached(recipe: Omit<ImageRecipe, 'layers'>, inputsKey: string, layers: () => string[]): ImageArchive {
   const ref = normalizeReference(recipe.reference);
   const key = createHash('sha256').update(JSON.stringify({ recipe, inputsKey })).digest('hex').slice(0, 16);
   const file = path.join(IMAGE_CACHE, `${ref.repository.replace(/[^A-Za-z0-9]+/g, '-')}-${ref.tag}-${key}.tar`);

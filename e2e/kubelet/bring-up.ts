@@ -28,6 +28,7 @@ import { keepalivedImage, traefikImage } from '../images/recipes';
 import { normalizeReference } from '../images/reference';
 import { readManifests } from '../objects';
 import { manifestFiles, synthesizeVariant, VARIANTS } from '../variants';
+import { acceptanceChecks } from './acceptance';
 import { daemonSetChecks } from './daemonsets';
 import { failoverChecks } from './failover';
 import { cgroupPids, existingCgroups, missingControllers, parentsLeft, nodeCgroupRoot, v1Hierarchies } from './cgroups';
@@ -46,6 +47,10 @@ function preflight(daemonSets: boolean): void {
   if (missing.length) problems.push(`cgroup v1 controllers the kubelet needs are not mounted: ${missing.join(', ')}`);
   if (daemonSets && spawnSync('sh', ['-c', 'command -v debootstrap']).status !== 0)
     problems.push('debootstrap is not installed (the keepalived image)');
+  if (daemonSets)
+    for (const t of ['busybox', 'curl'])
+      if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0)
+        problems.push(`${t} is not installed (busybox-static: the backend image; curl: the client)`);
   if (problems.length) {
     process.stderr.write(`real nodes: cannot run:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(2);
@@ -280,6 +285,7 @@ async function main(): Promise<number> {
       return `${sizes.join(', ')} in ${seconds(Date.now() - t)}`;
     });
     if (images.length) await daemonSetChecks(checks, cluster, nodes, vrrp, images);
+    if (images.length) await acceptanceChecks(checks, cluster, nodes, vrrp);
     if (images.length && values.failover) {
       checks.section('Failover on real pods, with a client on the VIP');
       await failoverChecks(checks, cluster, nodes, vrrp, manifests, { runs, logDir: values.logs });

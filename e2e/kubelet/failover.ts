@@ -5,9 +5,10 @@
  * - crash: the holder node is lost (its link down, its kubelet, containerd and every container SIGKILLed), then
  *   boots again (the VIP gone from its interface, as after a reboot; containerd and the kubelet restarted);
  * - `kubectl rollout restart` of the Traefik DaemonSet under load.
+ * The client's requests go to the backend pod on the worker that e2e/kubelet/acceptance.ts put behind an Ingress.
  * The times are the lab's: from the fault to the first VIP address on another node, medians over the runs.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { median } from '../../lab/core/stats';
@@ -15,8 +16,7 @@ import { ipn, sleep, track } from '../../lab/core/sys';
 import { ClientSample, failedRequests, parseClientLine, requestsIn } from '../../lab/core/timeline';
 import { Checks, expect } from '../checks';
 import { BIN_DIR, E2eCluster, REPO_ROOT } from '../cluster';
-import { applyObjects, backendIngress, daemonSetPodOn, externalBackend } from '../objects';
-import { BACKEND_PORT } from '../scenarios/traefik';
+import { daemonSetPodOn } from '../objects';
 import { Synthesized } from '../variants';
 import { EdgeObjects, edgeObjects, firstShutdownLine } from './edge-objects';
 import { RealNode } from './node';
@@ -33,7 +33,6 @@ export interface FailoverOptions {
 export const GRACEFUL_TARGET_S = 0.2;
 export const CRASH_TARGET_S = 0.8;
 
-const FAILOVER_NAMESPACE = 'e2e-failover';
 const CLIENT_INTERVAL_MS = 20;
 const CLIENT_TIMEOUT_MS = 1000;
 
@@ -43,33 +42,6 @@ interface Load {
   /** Every answer so far (read from the client's output file). */
   samples(): ClientSample[];
   stop(): void;
-}
-
-/** The backend answers with the node whose Traefik forwarded the request (X-Forwarded-Server). */
-function startForwardingBackend(cluster: E2eCluster, ingressClass: string): ChildProcess {
-  const child = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      cluster.backendNs,
-      process.execPath,
-      '-r',
-      require.resolve('@swc-node/register'),
-      path.join(REPO_ROOT, 'e2e', 'backend-server.ts'),
-      String(BACKEND_PORT),
-      'forwarding-node',
-    ],
-    { stdio: ['pipe', 'ignore', 'inherit'], cwd: REPO_ROOT },
-  );
-  track(child, false);
-  cluster.kubectl(['create', 'namespace', FAILOVER_NAMESPACE]);
-  const objects = [
-    ...externalBackend(FAILOVER_NAMESPACE, cluster.backendAddress, BACKEND_PORT),
-    backendIngress(FAILOVER_NAMESPACE, ingressClass),
-  ];
-  applyObjects(cluster, objects);
-  return child;
 }
 
 /**
@@ -260,7 +232,6 @@ export async function failoverChecks(
 ): Promise<void> {
   const edge = edgeObjects(manifests, synthesized.props.virtualIp);
   const watch = new VipWatch(cluster, edge.vip);
-  const backend = startForwardingBackend(cluster, edge.ingressClass);
   const url = `http://${edge.vip}:${edge.webPort}/`;
   let load: Load | undefined;
   const marks: Array<{ t: number; what: string }> = [];
@@ -326,7 +297,6 @@ export async function failoverChecks(
   } finally {
     load?.stop();
     watch.stop();
-    backend.stdin!.end();
     if (opts.logDir) {
       fs.mkdirSync(opts.logDir, { recursive: true });
       const doc = { marks, events: watch.events, samples: load?.samples() ?? [] };
