@@ -41,6 +41,7 @@ const s = (ms: number | null): string => (ms === null ? 'n/a' : `${(ms / 1000).t
 interface Load {
   /** Every answer so far (read from the client's output file). */
   samples(): ClientSample[];
+  readonly file: string;
   stop(): void;
 }
 
@@ -76,7 +77,7 @@ function startLoad(cluster: E2eCluster, url: string, maxSeconds: number, file: s
       .split('\n')
       .map(parseClientLine)
       .filter((x): x is ClientSample => x !== null);
-  return { samples, stop: () => child.stdin!.end() };
+  return { samples, file, stop: () => child.stdin!.end() };
 }
 
 async function waitUntil(what: string, ok: () => boolean, timeoutMs: number): Promise<number> {
@@ -194,6 +195,11 @@ async function crashRun(
   const node = nodes.find((n) => n.name === holder)!;
   const ns = cluster.ns(holder);
   const iface = cluster.topology.interfaceName;
+  // A link going down takes the routes through it along (the Service CIDR's, the pod network's): a rebooted node
+  // gets them back from its network configuration, so the harness puts them back after the link comes up.
+  const routes = ipn(ns, ['route', 'show'])
+    .split('\n')
+    .filter((r) => r.includes(' via '));
   const t0 = Date.now();
   ipn(ns, ['link', 'set', 'dev', iface, 'down']);
   const survivors = node.crash();
@@ -208,6 +214,7 @@ async function crashRun(
     if (m) ipn(ns, ['addr', 'del', m[1], 'dev', iface]);
   }
   ipn(ns, ['link', 'set', 'dev', iface, 'up']);
+  for (const r of routes) ipn(ns, ['route', 'replace', ...r.trim().split(/\s+/)]);
   const restarted = Date.now();
   await node.restart();
   await settle(cluster, edge, watch, cluster.edgeNodes.length);
@@ -246,6 +253,8 @@ export async function failoverChecks(
     });
     if (!ready || !load) return;
 
+    // The DaemonSets were just READY: a keepalived may still be in its vrrp_startup_delay.
+    await settle(cluster, edge, watch, cluster.edgeNodes.length);
     const graceful: GracefulRun[] = [];
     await checks.check(
       `kubectl delete pod of the VIP holder's keepalived, ${opts.runs} runs: ` +
@@ -300,6 +309,7 @@ export async function failoverChecks(
     if (opts.logDir) {
       fs.mkdirSync(opts.logDir, { recursive: true });
       const doc = { marks, events: watch.events, samples: load?.samples() ?? [] };
+      if (load) fs.copyFileSync(load.file, path.join(opts.logDir, 'failover-client.txt'));
       fs.writeFileSync(path.join(opts.logDir, 'failover.json'), JSON.stringify(doc));
     }
   }

@@ -92,6 +92,10 @@ export class RealNode {
     writeKubeconfig(l.kubeconfig, this.opts.pki, this.opts.apiServer, { user: `system:node:${this.name}`, groups: ['system:nodes'] });
     live.add(this);
     createCgroupRoot(this.opts.cgroupRoot);
+    // Every Kubernetes node forwards IPv4 (kubeadm's preflight refuses a node without it; the CNI bridge sets it on
+    // the worker). It matters here: a packet for the VIP that reaches a node which just gave the VIP up is forwarded
+    // (held until the new holder answers ARP) instead of dropped.
+    exec('ip', ['netns', 'exec', this.opts.netns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
     await this.startHolder();
     this.containerdProc = this.spawnInNode('containerd', this.opts.containerd ?? 'containerd', ['--config', l.containerdConfig]);
     await this.waitFor('containerd', () => this.ctr(['version'], true).code === 0, 30_000, this.containerdProc);

@@ -45,7 +45,8 @@ function fire(): void {
     let body = '';
     res.setEncoding('utf8');
     res.on('data', (c: string) => (body += c));
-    res.on('end', () => finish(res.statusCode === 200 && body.trim() !== '', body.trim() || '-'));
+    // The answer's first word names who served it (a lab node, or the e2e backend's first field): one line per request.
+    res.on('end', () => finish(res.statusCode === 200 && body.trim() !== '', body.trim().split(/\s+/)[0] || '-'));
     res.on('error', () => finish(false, '-'));
   });
   req.on('error', () => finish(false, '-'));
