@@ -5,6 +5,7 @@
 # shellcheck disable=SC2034,SC2086,SC2010
 
 set -u
+@@REQUIRE_TOOLS@@
 mounted=@@CONFIG_DIR@@/@@CONFIG_FILE@@
 auth=@@AUTH_FILE@@
 run=@@RUN_DIR@@
@@ -45,7 +46,9 @@ report() {
     >"$status.tmp" && mv "$status.tmp" "$status"
 }
 first_line() { printf '%s\n' "$1" | head -n 1; }
-mounted_sum() { cat "$mounted" ${auth:+"$auth"} 2>/dev/null | cksum; }
+# sha256sum, not cksum: Debian's busybox-static has no cksum, and a pipe into a missing program prints nothing on
+# both sides of the comparison, so no change would ever be seen.
+mounted_sum() { cat "$mounted" ${auth:+"$auth"} 2>/dev/null | sha256sum; }
 # A signal before keepalived is up would kill it. keepalived takes signals through a signalfd: a process is
 # ready once its pid file exists, SIGHUP (bit 0) is blocked and the signalfd is open. ready DIR PROCS...
 ready() {
