@@ -76,9 +76,11 @@ else
   report "$(revision "$active")" "" "$(first_line "$out")"
 fi
 
+# The shell's pid as ${$}, never as a doubled dollar: Kubernetes reduces that to one dollar in a container's command,
+# and "kill -0 $" fails, which ended the reloader silently in every real pod before its first look.
 (
   seen=$(mounted_sum)
-  while kill -0 $$ 2>/dev/null; do
+  while kill -0 ${$} 2>/dev/null; do
     sleep @@POLL_SECONDS@@
     now=$(mounted_sum)
     [ "$now" = "$seen" ] && continue
@@ -96,7 +98,7 @@ fi
     fi
     until ready "$run" $procs; do
       sleep 1
-      kill -0 $$ 2>/dev/null || exit 0
+      kill -0 ${$} 2>/dev/null || exit 0
     done
     promote
     kill -HUP "$(cat "$run/keepalived.pid")"
