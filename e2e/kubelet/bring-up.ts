@@ -8,6 +8,9 @@
  * --nodes N starts only the first N nodes of [edge nodes..., worker] (1 = the first edge node alone).
  * --daemonsets then applies the VRRP variant (this host's kernel has no IP_VS for dist/'s loadBalancing) with the
  *   Traefik and keepalived images built offline, and waits for `kubectl get ds` to show every DaemonSet READY.
+ * --keepalived-image debian|busybox picks the offline keepalived image (default debian, the project's recipe); busybox
+ *   is Debian's keepalived with BusyBox as /bin/sh and tools (e2e/images/busybox-keepalived.ts), and then also checks
+ *   that a keepalived.conf change reaches every pod's reloader (busybox-check.ts).
  * --logs DIR keeps every node's and the control plane's logs there (the work folder goes with the teardown).
  * Exit status: 0 every check passed, 1 a check failed, 2 the scenario could not run.
  */
@@ -22,10 +25,12 @@ import { Checks, expect } from '../checks';
 import { BIN_DIR, E2E_DIR, E2eCluster } from '../cluster';
 import { buildPauseImage, PAUSE_IMAGE } from '../images/pause';
 import { ImageArchive } from '../images/oci-image';
+import { BUSYBOX_BINARY, busyboxKeepalivedImage } from '../images/busybox-keepalived';
 import { keepalivedImage, traefikImage } from '../images/recipes';
 import { normalizeReference } from '../images/reference';
 import { readManifests } from '../objects';
 import { manifestFiles, synthesizeVariant, VARIANTS } from '../variants';
+import { busyboxChecks } from './busybox-check';
 import { daemonSetChecks } from './daemonsets';
 import { cgroupPids, existingCgroups, missingControllers, parentsLeft, nodeCgroupRoot, v1Hierarchies } from './cgroups';
 import { DEBIAN_CNI_BIN_DIR } from './config';
@@ -33,7 +38,11 @@ import { RealNode, stopAllNodes } from './node';
 
 const TOOLS = ['ip', 'nsenter', 'unshare', 'openssl', 'go', 'gcc', 'umoci', 'tar', 'containerd', 'containerd-shim-runc-v2', 'ctr', 'runc'];
 
-function preflight(daemonSets: boolean): void {
+/** The offline keepalived images, by --keepalived-image. */
+const KEEPALIVED_IMAGES = { debian: keepalivedImage, busybox: busyboxKeepalivedImage } as const;
+type KeepalivedImageName = keyof typeof KEEPALIVED_IMAGES;
+
+function preflight(daemonSets: boolean, keepalived: KeepalivedImageName): void {
   const problems: string[] = [];
   if (process.getuid?.() !== 0) problems.push('must run as root (namespaces, mounts, cgroups)');
   for (const t of TOOLS) if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) problems.push(`${t} is not installed`);
@@ -43,6 +52,8 @@ function preflight(daemonSets: boolean): void {
   if (missing.length) problems.push(`cgroup v1 controllers the kubelet needs are not mounted: ${missing.join(', ')}`);
   if (daemonSets && spawnSync('sh', ['-c', 'command -v debootstrap']).status !== 0)
     problems.push('debootstrap is not installed (the keepalived image)');
+  if (daemonSets && keepalived === 'busybox' && spawnSync(BUSYBOX_BINARY, ['--list']).status !== 0)
+    problems.push(`${BUSYBOX_BINARY} does not run (apt-get install busybox-static; the BusyBox keepalived image)`);
   if (problems.length) {
     process.stderr.write(`real nodes: cannot run:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(2);
@@ -127,9 +138,21 @@ const netnsInode = (file: string): number => fs.statSync(file).ino;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { nodes: { type: 'string' }, logs: { type: 'string' }, daemonsets: { type: 'boolean', default: false } },
+    options: {
+      nodes: { type: 'string' },
+      logs: { type: 'string' },
+      daemonsets: { type: 'boolean', default: false },
+      'keepalived-image': { type: 'string', default: 'debian' },
+    },
   });
-  preflight(values.daemonsets!);
+  const keepalivedImageName = values['keepalived-image'] as KeepalivedImageName;
+  if (!Object.hasOwn(KEEPALIVED_IMAGES, keepalivedImageName)) {
+    process.stderr.write(
+      `real nodes: --keepalived-image takes ${Object.keys(KEEPALIVED_IMAGES).join(' or ')}; got ${keepalivedImageName}\n`,
+    );
+    return 2;
+  }
+  preflight(values.daemonsets!, keepalivedImageName);
   // Before the lab's handlers: the nodes' containers live outside the namespaces those remove.
   process.on('exit', () => stopAllNodes());
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => stopAllNodes());
@@ -254,19 +277,23 @@ async function main(): Promise<number> {
       path.join(work, 'synth-vrrp'),
     );
     let images: ImageArchive[] = [];
-    await checks.check("the DaemonSets' images are built offline", () => {
+    await checks.check(`the DaemonSets' images are built offline (keepalived: ${keepalivedImageName})`, () => {
       const t = Date.now();
-      images = imagesFor(readManifests(manifestFiles(vrrp.dir)));
+      images = imagesFor(readManifests(manifestFiles(vrrp.dir)), KEEPALIVED_IMAGES[keepalivedImageName]);
       const sizes = images.map((i) => `${i.reference} (${(fs.statSync(i.file).size / 2 ** 20).toFixed(1)} MiB)`);
       return `${sizes.join(', ')} in ${seconds(Date.now() - t)}`;
     });
     if (images.length) await daemonSetChecks(checks, cluster, nodes, vrrp, images);
+    if (images.length && keepalivedImageName === 'busybox') {
+      checks.section('The BusyBox keepalived image: a config change on the real pods');
+      await busyboxChecks(checks, cluster, vrrp, work);
+    }
   }
   return finish(checks, started, cluster, nodes, values.logs);
 }
 
-/** The offline image for each image a DaemonSet's containers name, by repository. */
-function imagesFor(objects: readonly any[]): ImageArchive[] {
+/** The offline image for each image a DaemonSet's containers name, by repository; keepalived's from `keepalived`. */
+function imagesFor(objects: readonly any[], keepalived: (reference: string) => ImageArchive): ImageArchive[] {
   const refs = new Set<string>(
     objects
       .filter((o) => o.kind === 'DaemonSet')
@@ -277,7 +304,7 @@ function imagesFor(objects: readonly any[]): ImageArchive[] {
   return [...refs].map((ref) => {
     const repo = normalizeReference(ref).repository;
     if (/\/traefik$/.test(repo)) return traefikImage(ref);
-    if (/\/keepalived$/.test(repo)) return keepalivedImage(ref);
+    if (/\/keepalived$/.test(repo)) return keepalived(ref);
     throw new Error(`no offline recipe for image ${ref}`);
   });
 }
