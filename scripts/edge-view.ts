@@ -111,7 +111,8 @@ echo "== uptime"
 # keepalived's age (start time in clock ticks since boot, USER_HZ 100) and the system uptime, for vrrp_startup_delay.
 echo "$(cut -d' ' -f22 "/proc/$pid/stat" 2>/dev/null) $(cut -d' ' -f1 /proc/uptime)"
 echo "== ping"
-if wget -q -T 1 -O /dev/null ${pingUrl}; then echo ok; else echo failing; fi
+# timeout, not wget -T: Debian's busybox-static wget crashes on -T (it lacks timeout support).
+if timeout 1 wget -q -O /dev/null ${pingUrl}; then echo ok; else echo failing; fi
 `;
 }
 

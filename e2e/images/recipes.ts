@@ -55,22 +55,31 @@ export function traefikImage(reference: string): ImageArchive {
  * reads (apt's caches and lists, documentation, /dev, which the runtime mounts).
  */
 export function keepalivedImage(reference: string): ImageArchive {
-  const args = debootstrapArgs('<target>', KEEPALIVED_PACKAGES);
-  return cached({ reference, entrypoint: ['keepalived', '--dont-fork', '--log-console'] }, args.join(' '), () => {
-    // debootstrap takes minutes: its tree is kept (with the arguments that made it) for the next recipe change.
-    const root = path.join(IMAGE_CACHE, 'keepalived-rootfs');
-    const stamp = path.join(IMAGE_CACHE, 'keepalived-rootfs.args');
-    const want = debootstrapArgs(root, KEEPALIVED_PACKAGES).join(' ');
-    if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== want) {
-      fs.rmSync(root, { recursive: true, force: true });
-      fs.rmSync(stamp, { force: true });
-      exec('nice', ['-n', '10', 'debootstrap', ...debootstrapArgs(root, KEEPALIVED_PACKAGES)], { timeoutMs: 1_800_000 });
-      for (const d of ['var/cache/apt', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/info', 'dev', 'debootstrap']) {
-        fs.rmSync(path.join(root, d), { recursive: true, force: true });
-      }
-      fs.mkdirSync(path.join(root, 'dev'));
-      fs.writeFileSync(stamp, want);
+  return cached({ reference, entrypoint: ['keepalived', '--dont-fork', '--log-console'] }, keepalivedRootfsKey(), () => [
+    keepalivedRootfs(),
+  ]);
+}
+
+/** What identifies the Debian root file system: the debootstrap arguments (without the target). */
+export function keepalivedRootfsKey(): string {
+  return debootstrapArgs('<target>', KEEPALIVED_PACKAGES).join(' ');
+}
+
+/** The Debian root file system of the keepalived image, debootstrapped unless the kept tree has the same arguments. */
+export function keepalivedRootfs(): string {
+  // debootstrap takes minutes: its tree is kept (with the arguments that made it) for the next recipe change.
+  const root = path.join(IMAGE_CACHE, 'keepalived-rootfs');
+  const stamp = path.join(IMAGE_CACHE, 'keepalived-rootfs.args');
+  const want = debootstrapArgs(root, KEEPALIVED_PACKAGES).join(' ');
+  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== want) {
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(stamp, { force: true });
+    exec('nice', ['-n', '10', 'debootstrap', ...debootstrapArgs(root, KEEPALIVED_PACKAGES)], { timeoutMs: 1_800_000 });
+    for (const d of ['var/cache/apt', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/info', 'dev', 'debootstrap']) {
+      fs.rmSync(path.join(root, d), { recursive: true, force: true });
     }
-    return [root];
-  });
+    fs.mkdirSync(path.join(root, 'dev'));
+    fs.writeFileSync(stamp, want);
+  }
+  return root;
 }

@@ -10,6 +10,9 @@
  *   Traefik and keepalived images built offline, and waits for `kubectl get ds` to show every DaemonSet READY.
  * --failover then measures failover on the real pods with a client on the VIP (e2e/kubelet/failover.ts), --runs N
  *   times each (default 3).
+ * --keepalived-image debian|busybox picks the offline keepalived image (default debian, the project's recipe); busybox
+ *   is Debian's keepalived with BusyBox as /bin/sh and tools (e2e/images/busybox-keepalived.ts), and then also checks
+ *   that a keepalived.conf change reaches every pod's reloader (busybox-check.ts).
  * --logs DIR keeps every node's and the control plane's logs there (the work folder goes with the teardown).
  * Exit status: 0 every check passed, 1 a check failed, 2 the scenario could not run.
  */
@@ -24,11 +27,13 @@ import { Checks, expect } from '../checks';
 import { BIN_DIR, E2E_DIR, E2eCluster } from '../cluster';
 import { buildPauseImage, PAUSE_IMAGE } from '../images/pause';
 import { ImageArchive } from '../images/oci-image';
+import { BUSYBOX_BINARY, busyboxKeepalivedImage } from '../images/busybox-keepalived';
 import { keepalivedImage, traefikImage } from '../images/recipes';
 import { normalizeReference } from '../images/reference';
 import { readManifests } from '../objects';
 import { manifestFiles, synthesizeVariant, VARIANTS } from '../variants';
 import { acceptanceChecks } from './acceptance';
+import { busyboxChecks } from './busybox-check';
 import { daemonSetChecks } from './daemonsets';
 import { failoverChecks } from './failover';
 import { cgroupPids, existingCgroups, missingControllers, parentsLeft, nodeCgroupRoot, v1Hierarchies } from './cgroups';
@@ -37,7 +42,11 @@ import { RealNode, stopAllNodes } from './node';
 
 const TOOLS = ['ip', 'nsenter', 'unshare', 'openssl', 'go', 'gcc', 'umoci', 'tar', 'containerd', 'containerd-shim-runc-v2', 'ctr', 'runc'];
 
-function preflight(daemonSets: boolean): void {
+/** The offline keepalived images, by --keepalived-image. */
+const KEEPALIVED_IMAGES = { debian: keepalivedImage, busybox: busyboxKeepalivedImage } as const;
+type KeepalivedImageName = keyof typeof KEEPALIVED_IMAGES;
+
+function preflight(daemonSets: boolean, keepalived: KeepalivedImageName): void {
   const problems: string[] = [];
   if (process.getuid?.() !== 0) problems.push('must run as root (namespaces, mounts, cgroups)');
   for (const t of TOOLS) if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) problems.push(`${t} is not installed`);
@@ -51,6 +60,8 @@ function preflight(daemonSets: boolean): void {
     for (const t of ['busybox', 'curl'])
       if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0)
         problems.push(`${t} is not installed (busybox-static: the backend image; curl: the client)`);
+  if (daemonSets && keepalived === 'busybox' && spawnSync(BUSYBOX_BINARY, ['--list']).status !== 0)
+    problems.push(`${BUSYBOX_BINARY} does not run (apt-get install busybox-static; the BusyBox keepalived image)`);
   if (problems.length) {
     process.stderr.write(`real nodes: cannot run:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(2);
@@ -141,6 +152,7 @@ async function main(): Promise<number> {
       daemonsets: { type: 'boolean', default: false },
       failover: { type: 'boolean', default: false },
       runs: { type: 'string', default: '3' },
+      'keepalived-image': { type: 'string', default: 'debian' },
     },
   });
   const runs = Number(values.runs);
@@ -152,7 +164,14 @@ async function main(): Promise<number> {
     process.stderr.write('real nodes: --failover needs --daemonsets\n');
     return 2;
   }
-  preflight(values.daemonsets!);
+  const keepalivedImageName = values['keepalived-image'] as KeepalivedImageName;
+  if (!Object.hasOwn(KEEPALIVED_IMAGES, keepalivedImageName)) {
+    process.stderr.write(
+      `real nodes: --keepalived-image takes ${Object.keys(KEEPALIVED_IMAGES).join(' or ')}; got ${keepalivedImageName}\n`,
+    );
+    return 2;
+  }
+  preflight(values.daemonsets!, keepalivedImageName);
   // Before the lab's handlers: the nodes' containers live outside the namespaces those remove.
   process.on('exit', () => stopAllNodes());
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => stopAllNodes());
@@ -278,9 +297,9 @@ async function main(): Promise<number> {
     );
     const manifests = readManifests(manifestFiles(vrrp.dir));
     let images: ImageArchive[] = [];
-    await checks.check("the DaemonSets' images are built offline", () => {
+    await checks.check(`the DaemonSets' images are built offline (keepalived: ${keepalivedImageName})`, () => {
       const t = Date.now();
-      images = imagesFor(manifests);
+      images = imagesFor(manifests, KEEPALIVED_IMAGES[keepalivedImageName]);
       const sizes = images.map((i) => `${i.reference} (${(fs.statSync(i.file).size / 2 ** 20).toFixed(1)} MiB)`);
       return `${sizes.join(', ')} in ${seconds(Date.now() - t)}`;
     });
@@ -290,12 +309,16 @@ async function main(): Promise<number> {
       checks.section('Failover on real pods, with a client on the VIP');
       await failoverChecks(checks, cluster, nodes, vrrp, manifests, { runs, logDir: values.logs });
     }
+    if (images.length && keepalivedImageName === 'busybox') {
+      checks.section('The BusyBox keepalived image: a config change on the real pods');
+      await busyboxChecks(checks, cluster, vrrp, work);
+    }
   }
   return finish(checks, started, cluster, nodes, values.logs);
 }
 
-/** The offline image for each image a DaemonSet's containers name, by repository. */
-function imagesFor(objects: readonly any[]): ImageArchive[] {
+/** The offline image for each image a DaemonSet's containers name, by repository; keepalived's from `keepalived`. */
+function imagesFor(objects: readonly any[], keepalived: (reference: string) => ImageArchive): ImageArchive[] {
   const refs = new Set<string>(
     objects
       .filter((o) => o.kind === 'DaemonSet')
@@ -306,7 +329,7 @@ function imagesFor(objects: readonly any[]): ImageArchive[] {
   return [...refs].map((ref) => {
     const repo = normalizeReference(ref).repository;
     if (/\/traefik$/.test(repo)) return traefikImage(ref);
-    if (/\/keepalived$/.test(repo)) return keepalivedImage(ref);
+    if (/\/keepalived$/.test(repo)) return keepalived(ref);
     throw new Error(`no offline recipe for image ${ref}`);
   });
 }

@@ -277,8 +277,10 @@ export class EdgeIngress extends Construct {
       },
       scripts: lvs ? [] : [{
         name: 'chk_traefik',
-        // Traefik answers 503 on /ping while it drains, so a stopping Traefik gives up the VIP too.
-        command: `/usr/bin/wget -q -T 1 -O /dev/null ${this.traefik.pingUrl}`,
+        // Traefik answers 503 on /ping while it drains, so a stopping Traefik gives up the VIP too. No `-T`:
+        // keepalived's script timeout bounds the check, and Debian's busybox-static wget (no timeout support)
+        // crashes on -T, so the check would fail on every node.
+        command: `/usr/bin/wget -q -O /dev/null ${this.traefik.pingUrl}`,
         intervalSeconds: checkInterval,
         timeoutSeconds: 1,
         fall: checkFall,

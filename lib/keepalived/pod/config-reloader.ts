@@ -5,6 +5,7 @@
  */
 
 import { renderIpvsHandoverTail } from './ipvs-handover';
+import { renderToolCheck, START_COMMAND_TOOLS } from './required-tools';
 import { shellScript } from './shell-script';
 
 /** Where the reloader finds things inside the container. */
@@ -50,6 +51,7 @@ export function renderStartScript(paths: ConfigReloaderPaths, ipvsHandoverSecond
   const auth = paths.authDir !== undefined && paths.authFileName !== undefined
     ? { dir: paths.authDir, file: paths.authFileName } : undefined;
   return shellScript('keepalived-start.sh', {
+    REQUIRE_TOOLS: renderToolCheck('keepalived start command', START_COMMAND_TOOLS),
     CONFIG_DIR: paths.configDir,
     CONFIG_FILE: paths.configFileName,
     AUTH_FILE: auth ? `${auth.dir}/${auth.file}` : '',

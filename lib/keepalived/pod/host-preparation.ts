@@ -2,6 +2,7 @@ import { LvsScheduler } from '../conf/enums';
 import {
   canonical, checkArray, checkEnum, checkInterfaceName, checkIpWithOptionalPrefix, enumValues, hostPrefix, Problems,
 } from '../../validation/checks';
+import { HOST_PREPARATION_TOOLS, renderToolCheck } from './required-tools';
 import { shellScript } from './shell-script';
 
 /**
@@ -116,7 +117,7 @@ export class HostPreparation {
    * An idempotent POSIX sh script (scripts/prepare-host.sh, `set -eu`) that loads the modules, sets the sysctls and adds the
    * loopback addresses, in that order (ARP settings before the VIPs appear on lo). It needs root on the
    * host network namespace, the node's root file system at `HOST_ROOT` (default /host; modules not yet loaded
-   * are loaded with `chroot $HOST_ROOT modprobe`), and `ip`.
+   * are loaded by the node's own modprobe, `chroot $HOST_ROOT /bin/sh -c 'exec modprobe ...'`), and `ip`.
    */
   public renderScript(): string {
     const steps = [
@@ -124,7 +125,10 @@ export class HostPreparation {
       ...this.sysctls.map((s) => `set_sysctl ${shellQuote(sysctlPath(s.name))} ${shellQuote(s.value)}`),
       ...this.loopbackAddresses.map((a) => `add_loopback_address ${shellQuote(a)}`),
     ];
-    return shellScript('prepare-host.sh', { STEPS: steps.join('\n') });
+    return shellScript('prepare-host.sh', {
+      REQUIRE_TOOLS: renderToolCheck('prepare-host', HOST_PREPARATION_TOOLS),
+      STEPS: steps.join('\n'),
+    });
   }
 }
 

@@ -147,7 +147,7 @@ describe('EdgeIngress', () => {
     expect(traefik.readinessProbe.httpGet).toMatchObject({ port: 8581, host: '127.0.0.1', path: '/ping' });
     // The host preparation loads modules with the node's own modprobe, through the read-only host root.
     const init = find('DaemonSet', 'keepalived').spec.template.spec.initContainers[0];
-    expect(init.command[2]).toContain('chroot "$HOST_ROOT" modprobe "$1"');
+    expect(init.command[2]).toContain(`chroot "$HOST_ROOT" /bin/sh -c 'exec modprobe "$1"' modprobe "$1"`);
     expect(init.command[2]).toContain("set_sysctl 'net/ipv4/vs/sloppy_tcp' '1'");
     expect(init.volumeMounts).toEqual([{ name: 'host-root', mountPath: '/host', readOnly: true }]);
   });

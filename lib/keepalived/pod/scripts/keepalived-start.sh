@@ -5,6 +5,7 @@
 # shellcheck disable=SC2034,SC2086,SC2010
 
 set -u
+@@REQUIRE_TOOLS@@
 mounted=@@CONFIG_DIR@@/@@CONFIG_FILE@@
 auth=@@AUTH_FILE@@
 run=@@RUN_DIR@@
@@ -45,7 +46,9 @@ report() {
     >"$status.tmp" && mv "$status.tmp" "$status"
 }
 first_line() { printf '%s\n' "$1" | head -n 1; }
-mounted_sum() { cat "$mounted" ${auth:+"$auth"} 2>/dev/null | cksum; }
+# sha256sum, not cksum: Debian's busybox-static has no cksum, and a pipe into a missing program prints nothing on
+# both sides of the comparison, so no change would ever be seen.
+mounted_sum() { cat "$mounted" ${auth:+"$auth"} 2>/dev/null | sha256sum; }
 # A signal before keepalived is up would kill it. keepalived takes signals through a signalfd: a process is
 # ready once its pid file exists, SIGHUP (bit 0) is blocked and the signalfd is open. ready DIR PROCS...
 ready() {
@@ -73,9 +76,11 @@ else
   report "$(revision "$active")" "" "$(first_line "$out")"
 fi
 
+# The shell's pid as ${$}, never as a doubled dollar: Kubernetes reduces that to one dollar in a container's command,
+# and "kill -0 $" fails, which ended the reloader silently in every real pod before its first look.
 (
   seen=$(mounted_sum)
-  while kill -0 $$ 2>/dev/null; do
+  while kill -0 ${$} 2>/dev/null; do
     sleep @@POLL_SECONDS@@
     now=$(mounted_sum)
     [ "$now" = "$seen" ] && continue
@@ -93,7 +98,7 @@ fi
     fi
     until ready "$run" $procs; do
       sleep 1
-      kill -0 $$ 2>/dev/null || exit 0
+      kill -0 ${$} 2>/dev/null || exit 0
     done
     promote
     kill -HUP "$(cat "$run/keepalived.pid")"

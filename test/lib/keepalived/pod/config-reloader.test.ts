@@ -2,111 +2,30 @@
  * The keepalived container's start command, run by /bin/sh against a stand-in keepalived
  * (test/fixtures/fake-keepalived.py) that takes signals through a signalfd as keepalived 2.2 does.
  */
-import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { renderStartScript } from '../../../../lib/keepalived/pod/config-reloader';
 import { MAX_IPVS_HANDOVER_SECONDS, ipvsHandoverSeconds } from '../../../../lib/keepalived/pod/ipvs-handover';
-import { FIXTURES } from '../../../support/paths';
+import {
+  CONF,
+  IPVS_HANDOVER_SECONDS,
+  Pod,
+  readLog,
+  removePods,
+  started,
+  startPod as startWith,
+  UNTIL_TIMEOUT_MS,
+  until,
+} from '../../../support/start-command-pod';
 
-/** The handover the default vrrp_garp_master_delay (1 s) gives. */
-const IPVS_HANDOVER_SECONDS = ipvsHandoverSeconds(1);
-/** How long `until` waits for one event. */
-const UNTIL_TIMEOUT_MS = 10000;
 // A test waits for up to two events (start, reload), then a stop with its handover: jest's default 5 s
 // cut the reload test off on a busy machine before `until` could say what it was waiting for.
 jest.setTimeout(2 * UNTIL_TIMEOUT_MS + (MAX_IPVS_HANDOVER_SECONDS + 5) * 1000);
 
-interface Pod {
-  readonly child: ChildProcess;
-  readonly dir: string;
-  readonly log: string;
-  readonly exited: Promise<number | null>;
-}
+const startPod = (ipvsHandover: boolean, ipvsTable?: string): Pod => startWith({ ipvsHandover, ipvsTable });
 
-const CONF = 'vrrp_instance VI_1 {\n}\n';
-
-function startPod(ipvsHandover: boolean, ipvsTable = '/nonexistent'): Pod {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'start-command-'));
-  const bin = path.join(dir, 'bin');
-  const configDir = path.join(dir, 'config');
-  const runDir = path.join(dir, 'run');
-  for (const d of [bin, configDir, runDir]) fs.mkdirSync(d);
-  fs.writeFileSync(path.join(configDir, 'keepalived.conf'), CONF);
-  fs.symlinkSync(path.join(FIXTURES, 'fake-keepalived.py'), path.join(bin, 'keepalived'));
-  const log = path.join(dir, 'keepalived.log');
-  fs.writeFileSync(log, '');
-  const script = renderStartScript(
-    { configDir, configFileName: 'keepalived.conf', runDir },
-    ipvsHandover ? IPVS_HANDOVER_SECONDS : undefined,
-  );
-  const args = [
-    '--dont-fork',
-    '--config-id',
-    'edge-1',
-    '--use-file',
-    `${runDir}/active/keepalived.conf`,
-    '--pid',
-    `${runDir}/keepalived.pid`,
-    '--vrrp_pid',
-    `${runDir}/vrrp.pid`,
-    '--checkers_pid',
-    `${runDir}/checkers.pid`,
-    ...(ipvsHandover ? ['--dont-release-ipvs'] : ['--vrrp']),
-  ];
-  const child = spawn('/bin/sh', ['-c', script, 'keepalived', ...args], {
-    env: { PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, NODE_NAME: 'edge-1', FAKE_KEEPALIVED_LOG: log, IPVS_TABLE: ipvsTable },
-    stdio: 'ignore',
-    detached: true,
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, dir, log, exited };
-}
-
-interface LogLine {
-  readonly t: number;
-  readonly pid: number;
-  readonly event: string;
-}
-
-function readLog(pod: Pod): LogLine[] {
-  return fs
-    .readFileSync(pod.log, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => {
-      const [t, pid, ...rest] = l.split(' ');
-      return { t: Number(t) * 1000, pid: Number(pid), event: rest.join(' ') };
-    });
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = UNTIL_TIMEOUT_MS): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** True once the fake has its signalfd (what the script's readiness check looks for). */
-function started(pod: Pod): boolean {
-  return readLog(pod).some((l) => l.event.startsWith('start main'));
-}
-
-let pods: Pod[] = [];
-afterEach(() => {
-  for (const p of pods) {
-    try {
-      process.kill(-p.child.pid!, 'SIGKILL');
-    } catch {
-      /* exited */
-    }
-    fs.rmSync(p.dir, { recursive: true, force: true });
-  }
-  pods = [];
-});
+const pods: Pod[] = [];
+afterEach(() => removePods(pods));
 
 test('the handover lasts until 1 s after the second round of gratuitous ARP, within a bound', () => {
   expect(ipvsHandoverSeconds(1)).toBe(2);

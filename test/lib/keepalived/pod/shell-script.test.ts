@@ -15,8 +15,8 @@ const scripts = fs
 const shellcheck = spawnSync('shellcheck', ['--version'], { encoding: 'utf-8' });
 const available = shellcheck.status === 0;
 
-test('the pod has its three scripts', () => {
-  expect(scripts).toEqual(['ipvs-handover.sh', 'keepalived-start.sh', 'prepare-host.sh']);
+test('the pod has its three scripts and their shared tool check', () => {
+  expect(scripts).toEqual(['ipvs-handover.sh', 'keepalived-start.sh', 'prepare-host.sh', 'require-tools.sh']);
 });
 
 if (available) {
@@ -42,7 +42,7 @@ if (available) {
 }
 
 test("the rendered script has no maintainers' header and no placeholder left", () => {
-  const text = shellScript('prepare-host.sh', { STEPS: "load_module 'ip_vs'" });
+  const text = shellScript('prepare-host.sh', { REQUIRE_TOOLS: '', STEPS: "load_module 'ip_vs'" });
   expect(text.split('\n')[0]).toBe('#!/bin/sh');
   expect(text).not.toMatch(/^#:|^# shellcheck |@@/m);
   expect(text.trimEnd().split('\n').pop()).toBe("load_module 'ip_vs'");
@@ -51,6 +51,8 @@ test("the rendered script has no maintainers' header and no placeholder left", (
 });
 
 test('a missing or an unused value is an error naming the placeholder', () => {
-  expect(() => shellScript('prepare-host.sh', {})).toThrow('prepare-host.sh: no value for @@STEPS@@');
-  expect(() => shellScript('prepare-host.sh', { STEPS: '', EXTRA: 'x' })).toThrow('prepare-host.sh has no placeholder for @@EXTRA@@');
+  expect(() => shellScript('prepare-host.sh', { REQUIRE_TOOLS: '' })).toThrow('prepare-host.sh: no value for @@STEPS@@');
+  expect(() => shellScript('prepare-host.sh', { REQUIRE_TOOLS: '', STEPS: '', EXTRA: 'x' })).toThrow(
+    'prepare-host.sh has no placeholder for @@EXTRA@@',
+  );
 });
