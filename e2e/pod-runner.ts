@@ -9,6 +9,7 @@
  * copy-on-write overlay of this machine's own root, with the image's binary added (IMAGES below). The process
  * gets fresh /proc, /sys (the node's network view) and /dev, in a private mount namespace.
  */
+import { expandVars } from '../lab/core/kubelet-expansion';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -64,11 +65,6 @@ const DEFAULT_CAPS = [
 
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Kubernetes' `$(VAR)` expansion: defined names are replaced, `$$` escapes, unknown references stay as written. */
-export function expandVars(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name) => (m === '$$' ? '$' : name in env ? env[name] : m));
 }
 
 /** The environment a kubelet gives a container, in its order: Service variables, then env (which may refer back). */

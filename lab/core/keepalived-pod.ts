@@ -8,6 +8,7 @@
  * - the `run` and `tmp` emptyDirs are per-node directories;
  * - the container runs under setpriv with only the DaemonSet's capabilities.
  */
+import { expandVars } from './kubelet-expansion';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EdgeIngressProps } from '../../lib';
@@ -69,7 +70,7 @@ export function podVolumes(workDir: string, node: string): PodVolumes {
 /**
  * The command line that starts the pod's keepalived container on `node`: mounts first (as root, in the private
  * mount namespace `ip netns exec` gives every command), then setpriv to the container's capabilities and the
- * container's own command and args with `$(NODE_NAME)` expanded.
+ * container's own command and args expanded as the kubelet does (lab/core/kubelet-expansion.ts).
  */
 export function podCommand(
   pod: Pick<KeepalivedPodSpec, 'mounts' | 'args' | 'command' | 'capabilities'>,
@@ -97,7 +98,8 @@ export function podCommand(
     'exec "$@"',
   ].join('\n');
   const env = ['env', '-i', `NODE_NAME=${node}`, 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
-  const args = pod.args.map((a) => a.replace('$(NODE_NAME)', node));
+  const expand = (a: string): string => expandVars(a, { NODE_NAME: node });
+  const args = pod.args.map(expand);
   return [
     'ip',
     'netns',
@@ -112,7 +114,7 @@ export function podCommand(
     volumes.tmpDir,
     ...env,
     ...setprivArgs(pod.capabilities),
-    ...pod.command,
+    ...pod.command.map(expand),
     ...args,
   ];
 }

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { expandVars, resolveInImage, serviceEnv, writeAtomicDir } from '../../e2e/pod-runner';
+import { resolveInImage, serviceEnv, writeAtomicDir } from '../../e2e/pod-runner';
+import { expandVars } from '../../lab/core/kubelet-expansion';
 
 describe("expandVars (the kubelet's $(VAR) expansion)", () => {
   const env = { HOST_IP: '172.20.0.113', A: 'x' };
