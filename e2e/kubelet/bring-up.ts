@@ -8,6 +8,8 @@
  * --nodes N starts only the first N nodes of [edge nodes..., worker] (1 = the first edge node alone).
  * --daemonsets then applies the VRRP variant (this host's kernel has no IP_VS for dist/'s loadBalancing) with the
  *   Traefik and keepalived images built offline, and waits for `kubectl get ds` to show every DaemonSet READY.
+ * --day2 then (with --daemonsets) changes a priority through `kubectl apply` and the keepalived image through
+ *   `npm run rollout -- --apply` on those pods, counting VIP moves (e2e/kubelet/day2.ts).
  * --logs DIR keeps every node's and the control plane's logs there (the work folder goes with the teardown).
  * Exit status: 0 every check passed, 1 a check failed, 2 the scenario could not run.
  */
@@ -27,6 +29,7 @@ import { normalizeReference } from '../images/reference';
 import { readManifests } from '../objects';
 import { manifestFiles, synthesizeVariant, VARIANTS } from '../variants';
 import { daemonSetChecks } from './daemonsets';
+import { day2Checks } from './day2';
 import { cgroupPids, existingCgroups, missingControllers, parentsLeft, nodeCgroupRoot, v1Hierarchies } from './cgroups';
 import { DEBIAN_CNI_BIN_DIR } from './config';
 import { RealNode, stopAllNodes } from './node';
@@ -127,7 +130,12 @@ const netnsInode = (file: string): number => fs.statSync(file).ino;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { nodes: { type: 'string' }, logs: { type: 'string' }, daemonsets: { type: 'boolean', default: false } },
+    options: {
+      nodes: { type: 'string' },
+      logs: { type: 'string' },
+      daemonsets: { type: 'boolean', default: false },
+      day2: { type: 'boolean', default: false },
+    },
   });
   preflight(values.daemonsets!);
   // Before the lab's handlers: the nodes' containers live outside the namespaces those remove.
@@ -261,6 +269,7 @@ async function main(): Promise<number> {
       return `${sizes.join(', ')} in ${seconds(Date.now() - t)}`;
     });
     if (images.length) await daemonSetChecks(checks, cluster, nodes, vrrp, images);
+    if (images.length && values.day2) await day2Checks(checks, cluster, nodes, vrrp, path.join(work, 'day2'));
   }
   return finish(checks, started, cluster, nodes, values.logs);
 }
