@@ -44,6 +44,12 @@ const SYNC_TIMEOUT_MS = 180_000;
 /** After the last reload or the rollout's end: how long the monitors keep watching for a late move. */
 const TAIL_MS = 3000;
 
+/** What the reloader looks at before it reloads: its processes, and keepalived's blocked signals and signalfd. */
+const RELOADER_PROBE = `ps -eo pid,ppid,stat,args | cut -c1-90
+for p in keepalived vrrp; do
+  pid=$(cat ${RUN_DIR}/$p.pid); echo "$p $pid $(grep SigBlk /proc/$pid/status) signalfd:$(ls -l /proc/$pid/fd | grep -c signalfd)"
+done`;
+
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** Every edge node's `ip monitor address link`, into one timeline from the moment `start` took its snapshot. */
@@ -133,7 +139,8 @@ export async function day2Checks(
   await recorder.start();
   try {
     await priorityChange(checks, cluster, deployed, recorder, workDir, target, k);
-    if (!checks.failed.length) await imageChange(checks, cluster, nodes, deployed, recorder, workDir, app, target);
+    // The image change does not depend on the reload: it runs whatever step 1 found.
+    await imageChange(checks, cluster, nodes, deployed, recorder, workDir, app, target);
   } finally {
     await recorder.stop();
   }
@@ -157,6 +164,10 @@ async function priorityChange(
   const objects = readManifests(files);
   const conf: string = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === target.configMapName).data['keepalived.conf'];
   const revision = configRevision(conf);
+  const keepalivedDs = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === target.daemonSetName);
+  const configVolume = keepalivedDs.spec.template.spec.volumes.find((v: any) => v.configMap?.name === target.configMapName).name;
+  const configMount = keepalivedContainer(keepalivedDs.spec.template).volumeMounts.find((m: any) => m.name === configVolume);
+  const mountedConf = `${configMount.mountPath}/keepalived.conf`;
   const bumped = changed.edge.nodes.find((n, i) => n.priority !== deployed.edge.nodes[i].priority);
   if (!bumped) throw new Error(`${changed.dir}: no node's priority differs from the deployed one`);
   let holder = '';
@@ -183,36 +194,62 @@ async function priorityChange(
       .items.map((d: any) => `${d.metadata.name}@${d.metadata.generation}`)
       .join(', ');
   const genBefore = generations();
-  const applied = Date.now();
+  let applied = Date.now();
   const synced: Record<string, number> = {};
   let lastReload = applied;
   await checks.check(
     `kubectl apply: the kubelet syncs the ConfigMap into every keepalived pod, whose reloader reports ${revision}`,
     async () => {
+      // The reloader's processes and what it waits for before a SIGHUP (keepalived's SIGHUP blocked, a signalfd).
+      const processes = (pod: string): string =>
+        cluster
+          .kubectl(['exec', '-n', namespace, pod, '-c', 'keepalived', '--', 'sh', '-c', RELOADER_PROBE], { allowFail: true })
+          .stdout.trim()
+          .split('\n')
+          .join(' | ');
+      const processesBefore = processes(keepalivedPods[0].name);
+      applied = Date.now();
       const out = cluster.kubectl(['apply', ...files.flatMap((f) => ['-f', f])], { timeoutMs: 120_000 }).stdout;
       const configured = out.split('\n').filter((l) => l.endsWith(' configured'));
       expect(
         configured.length === 1 && configured[0].startsWith('configmap/'),
         `kubectl apply configured: ${configured.join('; ') || 'nothing'}`,
       );
-      const seen: Record<string, string | null> = {};
+      const seen: Record<string, string> = {};
       while (Date.now() - applied < SYNC_TIMEOUT_MS && Object.keys(synced).length < keepalivedPods.length) {
         for (const p of keepalivedPods.filter((x) => !(x.node in synced))) {
           const r = cluster.kubectl(['exec', '-n', namespace, p.name, '-c', 'keepalived', '--', 'cat', configStatusFile(RUN_DIR)], {
             allowFail: true,
           });
-          seen[p.node] = r.code === 0 ? statusField(r.stdout, 'revision') : `kubectl exec failed: ${r.stderr.trim()}`;
-          if (seen[p.node] === revision) synced[p.node] = Date.now() - applied;
+          const running = r.code === 0 ? statusField(r.stdout, 'revision') : null;
+          seen[p.node] = r.code === 0 ? r.stdout.trim().split('\n').join(' ') : `kubectl exec failed: ${r.stderr.trim()}`;
+          if (running === revision) synced[p.node] = Date.now() - applied;
         }
         await sleep(500);
       }
       lastReload = Date.now();
       const missing = keepalivedPods.filter((p) => !(p.node in synced));
-      expect(
-        !missing.length,
-        `after ${seconds(SYNC_TIMEOUT_MS)}: ` +
-          `${missing.map((p) => `${p.node} reports revision=${seen[p.node]}`).join(', ')} (want ${revision})`,
-      );
+      // Which side lags: the kubelet (the mounted file is still old) or the reloader (the file is new).
+      const mounted = (pod: string): string =>
+        cluster
+          .kubectl(['exec', '-n', namespace, pod, '-c', 'keepalived', '--', 'sh', '-c', `sha256sum ${mountedConf} | cut -c1-12`], {
+            allowFail: true,
+          })
+          .stdout.trim();
+      const reloaderLog = (pod: string): string => {
+        const log = cluster.kubectl(['logs', '-n', namespace, pod, '-c', 'keepalived', '--tail=200'], { allowFail: true }).stdout;
+        const lines = log.split('\n').filter((l) => l.includes('config-reloader'));
+        return lines.length ? `, reloader log: ${lines.slice(-3).join(' | ')}` : ', no reloader log line';
+      };
+      const lagging = (p: PodIdentity): string =>
+        `${p.node}: mounted file ${mounted(p.name)}, status "${seen[p.node]}"${reloaderLog(p.name)}`;
+      if (missing.length) {
+        throw new Error(
+          `after ${seconds(SYNC_TIMEOUT_MS)}: ${missing.map(lagging).join('; ')} (want ${revision}); ` +
+            `processes in ${missing[0].name}: ${processes(missing[0].name)}; ` +
+            `in ${keepalivedPods[0].name} before kubectl apply: ${processesBefore}`,
+        );
+      }
       const times = keepalivedPods.map((p) => `${p.node} ${seconds(synced[p.node])}`).join(', ');
       return `revision ${revision} reported after ${times} (kubectl apply to the reloader's status, through kubectl exec)`;
     },
