@@ -12,7 +12,7 @@ import * as path from 'path';
 import { sleep } from '../../lab/core/sys';
 import { NodeEvent, NodeState, Timeline } from '../../lab/core/timeline';
 import { startVipMonitor } from '../../lab/core/vip-monitor';
-import { configStatusFile } from '../../lib/keepalived/pod/config-reloader';
+import { configStatusFile, REVISION_LENGTH } from '../../lib/keepalived/pod/config-reloader';
 import { EdgeTarget, Kubectl, targetFromApp, viewEdge } from '../../scripts/edge-view';
 import { Checks, expect } from '../checks';
 import { E2E_DIR, E2eCluster, REPO_ROOT } from '../cluster';
@@ -41,6 +41,8 @@ import { RealNode } from './node';
 const RUN_DIR = '/run/keepalived';
 /** The kubelet resyncs a pod's ConfigMap volumes about every syncFrequency (1 min) plus jitter. */
 const SYNC_TIMEOUT_MS = 180_000;
+/** The reloader looks every 2 s: once every pod has the new file, this long without a reload is a reloader that is not running. */
+const STALL_MS = 30_000;
 /** After the last reload or the rollout's end: how long the monitors keep watching for a late move. */
 const TAIL_MS = 3000;
 
@@ -196,6 +198,7 @@ async function priorityChange(
   const genBefore = generations();
   let applied = Date.now();
   const synced: Record<string, number> = {};
+  const mountedAt: Record<string, number> = {};
   let lastReload = applied;
   await checks.check(
     `kubectl apply: the kubelet syncs the ConfigMap into every keepalived pod, whose reloader reports ${revision}`,
@@ -216,14 +219,17 @@ async function priorityChange(
         `kubectl apply configured: ${configured.join('; ') || 'nothing'}`,
       );
       const seen: Record<string, string> = {};
-      while (Date.now() - applied < SYNC_TIMEOUT_MS && Object.keys(synced).length < keepalivedPods.length) {
+      // Two moments per pod: the kubelet's sync (the mounted file is new) and the reload (the status reports it).
+      const look = `sha256sum ${mountedConf} | cut -c1-${REVISION_LENGTH}; cat ${configStatusFile(RUN_DIR)}`;
+      const stalled = (): boolean =>
+        Object.keys(mountedAt).length === keepalivedPods.length && Date.now() - applied > Math.max(...Object.values(mountedAt)) + STALL_MS;
+      while (Date.now() - applied < SYNC_TIMEOUT_MS && Object.keys(synced).length < keepalivedPods.length && !stalled()) {
         for (const p of keepalivedPods.filter((x) => !(x.node in synced))) {
-          const r = cluster.kubectl(['exec', '-n', namespace, p.name, '-c', 'keepalived', '--', 'cat', configStatusFile(RUN_DIR)], {
-            allowFail: true,
-          });
-          const running = r.code === 0 ? statusField(r.stdout, 'revision') : null;
-          seen[p.node] = r.code === 0 ? r.stdout.trim().split('\n').join(' ') : `kubectl exec failed: ${r.stderr.trim()}`;
-          if (running === revision) synced[p.node] = Date.now() - applied;
+          const r = cluster.kubectl(['exec', '-n', namespace, p.name, '-c', 'keepalived', '--', 'sh', '-c', look], { allowFail: true });
+          const [file, ...status] = r.stdout.trim().split('\n');
+          if (r.code === 0 && file === revision && !(p.node in mountedAt)) mountedAt[p.node] = Date.now() - applied;
+          seen[p.node] = r.code === 0 ? status.join(' ') : `kubectl exec failed: ${r.stderr.trim()}`;
+          if (r.code === 0 && statusField(status.join('\n'), 'revision') === revision) synced[p.node] = Date.now() - applied;
         }
         await sleep(500);
       }
@@ -241,25 +247,27 @@ async function priorityChange(
         const lines = log.split('\n').filter((l) => l.includes('config-reloader'));
         return lines.length ? `, reloader log: ${lines.slice(-3).join(' | ')}` : ', no reloader log line';
       };
+      const mountedTimes = (): string =>
+        `kubelet synced the file into ${keepalivedPods.map((p) => `${p.node} after ${seconds(mountedAt[p.node] ?? NaN)}`).join(', ')}`;
       const lagging = (p: PodIdentity): string =>
         `${p.node}: mounted file ${mounted(p.name)}, status "${seen[p.node]}"${reloaderLog(p.name)}`;
       if (missing.length) {
         throw new Error(
-          `after ${seconds(SYNC_TIMEOUT_MS)}: ${missing.map(lagging).join('; ')} (want ${revision}); ` +
+          `after ${seconds(lastReload - applied)}: ${mountedTimes()}; ${missing.map(lagging).join('; ')} (want ${revision}); ` +
             `processes in ${missing[0].name}: ${processes(missing[0].name)}; ` +
             `in ${keepalivedPods[0].name} before kubectl apply: ${processesBefore}`,
         );
       }
-      const times = keepalivedPods.map((p) => `${p.node} ${seconds(synced[p.node])}`).join(', ');
-      return `revision ${revision} reported after ${times} (kubectl apply to the reloader's status, through kubectl exec)`;
+      const times = keepalivedPods.map((p) => `${p.node} ${seconds(mountedAt[p.node] ?? NaN)}/${seconds(synced[p.node])}`).join(', ');
+      return `new file mounted / revision ${revision} reported, after kubectl apply: ${times}`;
     },
   );
-  if (Object.keys(synced).length < keepalivedPods.length) return;
-  await checks.check(`keepalived on ${bumped.name} runs priority ${bumped.priority} (its data dump, through kubectl exec)`, () => {
-    const view = viewEdge(k, target).nodes.find((n) => n.node === bumped.name);
-    expect(view?.priority === bumped.priority, `${bumped.name}: priority ${view?.priority} (${view?.problem ?? view?.state})`);
-    return `${view.state}, priority ${view.priority}`;
-  });
+  if (Object.keys(synced).length === keepalivedPods.length)
+    await checks.check(`keepalived on ${bumped.name} runs priority ${bumped.priority} (its data dump, through kubectl exec)`, () => {
+      const view = viewEdge(k, target).nodes.find((n) => n.node === bumped.name);
+      expect(view?.priority === bumped.priority, `${bumped.name}: priority ${view?.priority} (${view?.problem ?? view?.state})`);
+      return `${view.state}, priority ${view.priority}`;
+    });
   await checks.check('no pod restarted: the same pod UIDs and restart counts, the same DaemonSet generations', async () => {
     await sleep(Math.max(0, lastReload + TAIL_MS - Date.now()));
     const after = podIdentities(pods(cluster, namespace));
@@ -395,6 +403,7 @@ async function imageChange(
     const ungracefulMs = 3 * deployed.edge.keepalivedConfig.advertIntervalSeconds * 1000;
     expect(f.moves === 1, describeVip(f));
     expect(f.longestNoHolderMs < ungracefulMs, `${describeVip(f)}: a gap as long as a lost master's (${ungracefulMs} ms)`);
-    return `${describeVip(f)}; handover gap ${f.longestNoHolderMs.toFixed(0)} ms (a lost master's would be >= ${ungracefulMs} ms)`;
+    const lost = ungracefulMs.toFixed(0);
+    return `${describeVip(f)}; handover gap ${f.longestNoHolderMs.toFixed(0)} ms (a lost master's would be >= ${lost} ms)`;
   });
 }
