@@ -13,6 +13,8 @@
  * --keepalived-image debian|busybox picks the offline keepalived image (default debian, the project's recipe); busybox
  *   is Debian's keepalived with BusyBox as /bin/sh and tools (e2e/images/busybox-keepalived.ts), and then also checks
  *   that a keepalived.conf change reaches every pod's reloader (busybox-check.ts).
+ * --day2 then (with --daemonsets) changes a priority through `kubectl apply` and the keepalived image through
+ *   `npm run rollout -- --apply` on those pods, counting VIP moves (e2e/kubelet/day2.ts).
  * --logs DIR keeps every node's and the control plane's logs there (the work folder goes with the teardown).
  * Exit status: 0 every check passed, 1 a check failed, 2 the scenario could not run.
  */
@@ -36,6 +38,7 @@ import { acceptanceChecks } from './acceptance';
 import { busyboxChecks } from './busybox-check';
 import { daemonSetChecks } from './daemonsets';
 import { failoverChecks } from './failover';
+import { day2Checks } from './day2';
 import { cgroupPids, existingCgroups, missingControllers, parentsLeft, nodeCgroupRoot, v1Hierarchies } from './cgroups';
 import { DEBIAN_CNI_BIN_DIR } from './config';
 import { RealNode, stopAllNodes } from './node';
@@ -153,6 +156,7 @@ async function main(): Promise<number> {
       failover: { type: 'boolean', default: false },
       runs: { type: 'string', default: '3' },
       'keepalived-image': { type: 'string', default: 'debian' },
+      day2: { type: 'boolean', default: false },
     },
   });
   const runs = Number(values.runs);
@@ -313,6 +317,7 @@ async function main(): Promise<number> {
       checks.section('The BusyBox keepalived image: a config change on the real pods');
       await busyboxChecks(checks, cluster, vrrp, work);
     }
+    if (images.length && values.day2) await day2Checks(checks, cluster, nodes, vrrp, path.join(work, 'day2'));
   }
   return finish(checks, started, cluster, nodes, values.logs);
 }

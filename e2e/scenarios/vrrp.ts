@@ -47,7 +47,7 @@ function watchHolders(cluster: E2eCluster, s: Synthesized): { stop: () => { move
   };
 }
 
-function runScript(
+export function runScript(
   cluster: E2eCluster,
   script: string,
   args: string[],
