@@ -261,7 +261,9 @@ async function main(): Promise<number> {
         },
       );
       const lines = `${r.stdout}${r.stderr}`.split('\n');
-      const summary = lines.filter((l) => /^(PASS|FAIL)|^ {6}(Ready|READY|on |NAME|keepalived|traefik|median|answered|\d+ of \d+)|^real nodes/.test(l)).join('\n');
+      const summary = lines
+        .filter((l) => /^(PASS|FAIL)|^ {6}(Ready|READY|on |NAME|keepalived|traefik|median|answered|\d+ of \d+)|^real nodes/.test(l))
+        .join('\n');
       expect(
         r.status === 0,
         `bring-up.ts exited ${r.status}:\n${lines
