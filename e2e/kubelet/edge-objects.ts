@@ -1,6 +1,6 @@
 /**
  * What the failover and day-2 runs need to know of the synthesized edge, read from the manifests themselves (not
- * from the props): the DaemonSets, the IngressClass, Traefik's web port and keepalived's longest startup delay.
+ * from the props): the DaemonSets, Traefik's web port and keepalived's longest startup delay.
  * Also the reading of the kubelet's container log files (CRI format).
  */
 
@@ -8,7 +8,6 @@ export interface EdgeObjects {
   readonly namespace: string;
   readonly keepalived: string;
   readonly traefik: string;
-  readonly ingressClass: string;
   readonly webPort: number;
   readonly vip: string;
   /** The longest `vrrp_startup_delay` of keepalived.conf (0 without one), in seconds. */
@@ -22,9 +21,8 @@ export function edgeObjects(manifests: readonly any[], vip: string): EdgeObjects
   const daemonSets = manifests.filter((o) => o.kind === 'DaemonSet');
   const keepalived = daemonSets.find((d) => imageIs(d, /keepalived$/));
   const traefik = daemonSets.find((d) => imageIs(d, /traefik$/));
-  const ingressClass = manifests.find((o) => o.kind === 'IngressClass');
-  if (!keepalived || !traefik || !ingressClass) {
-    const lacking = [!keepalived && 'a keepalived DaemonSet', !traefik && 'a Traefik DaemonSet', !ingressClass && 'an IngressClass'];
+  if (!keepalived || !traefik) {
+    const lacking = [!keepalived && 'a keepalived DaemonSet', !traefik && 'a Traefik DaemonSet'];
     throw new Error(`the manifests lack ${lacking.filter(Boolean).join(', ')}`);
   }
   const web = traefik.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []).find((p: any) => p.name === 'web');
@@ -39,7 +37,6 @@ export function edgeObjects(manifests: readonly any[], vip: string): EdgeObjects
     namespace: keepalived.metadata.namespace,
     keepalived: keepalived.metadata.name,
     traefik: traefik.metadata.name,
-    ingressClass: ingressClass.metadata.name,
     webPort: web.hostPort ?? web.containerPort,
     vip,
     maxStartupDelayS: Math.max(0, ...delays),

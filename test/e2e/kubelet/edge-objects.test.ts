@@ -6,14 +6,13 @@ import { edgeObjects, firstShutdownLine, parseCriLogLine } from '../../../e2e/ku
 const dist = parseAllDocuments(fs.readFileSync(path.join(__dirname, '../../../dist/edge-ingress.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
 
 describe('edgeObjects', () => {
-  test("reads dist/'s DaemonSets, IngressClass, web port and longest startup delay from the manifests", () => {
+  test("reads dist/'s DaemonSets, web port and longest startup delay from the manifests", () => {
     const e = edgeObjects(dist, '172.20.0.119');
     const ds = dist.filter((o) => o.kind === 'DaemonSet').map((o) => o.metadata.name);
     expect(ds).toContain(e.keepalived);
     expect(ds).toContain(e.traefik);
     expect(e.keepalived).not.toBe(e.traefik);
     expect(e.namespace).toBe('kube-system');
-    expect(e.ingressClass).toBe(dist.find((o) => o.kind === 'IngressClass').metadata.name);
     expect(e.webPort).toBe(80);
     const conf = String(Object.values(dist.find((o) => o.kind === 'ConfigMap' && /vrrp_instance/.test(JSON.stringify(o.data))).data)[0]);
     const delays = [...conf.matchAll(/vrrp_startup_delay (\d+)/g)].map((m) => Number(m[1]));
@@ -29,12 +28,8 @@ describe('edgeObjects', () => {
   });
 
   test('names what the manifests lack', () => {
-    expect(() =>
-      edgeObjects(
-        dist.filter((o) => o.kind !== 'IngressClass'),
-        '172.20.0.119',
-      ),
-    ).toThrow('the manifests lack an IngressClass');
+    const noDaemonSets = dist.filter((o) => o.kind !== 'DaemonSet');
+    expect(() => edgeObjects(noDaemonSets, '172.20.0.119')).toThrow('the manifests lack a keepalived DaemonSet, a Traefik DaemonSet');
   });
 });
 

@@ -6,7 +6,7 @@
 import { Testing } from 'cdk8s';
 import { KeepalivedConfig, KeepalivedDaemonSet, VrrpVersion } from '../../../../lib/keepalived';
 import { seedProps } from '../../../fixtures/seed-topology';
-import { kubernetesExpand } from '../../../support/kubernetes-expansion';
+import { expandVars as kubernetesExpand } from '../../../../lab/core/kubelet-expansion';
 
 test('the expansion reduces $$, fills defined variables and leaves command substitutions', () => {
   const env = { NODE_NAME: 'edge-1' };
