@@ -32,7 +32,7 @@ import { ImageArchive } from '../images/oci-image';
 import { BUSYBOX_BINARY, busyboxKeepalivedImage } from '../images/busybox-keepalived';
 import { keepalivedImage, traefikImage } from '../images/recipes';
 import { normalizeReference } from '../images/reference';
-import { readManifests } from '../objects';
+import { readManifests, waitUntil } from '../objects';
 import { manifestFiles, synthesizeVariant, VARIANTS } from '../variants';
 import { acceptanceChecks } from './acceptance';
 import { busyboxChecks } from './busybox-check';
@@ -100,17 +100,15 @@ async function waitNodeReady(cluster: E2eCluster, node: RealNode, timeoutMs: num
 }
 
 async function waitPodRunning(cluster: E2eCluster, name: string, timeoutMs: number): Promise<any> {
-  const end = Date.now() + timeoutMs;
+  const running = (pod: any) => pod.status?.phase === 'Running' && pod.status.containerStatuses?.every((c: any) => c.ready);
   let pod: any;
-  while (Date.now() < end) {
-    pod = JSON.parse(cluster.kubectl(['get', 'pod', name, '-o', 'json']).stdout);
-    if (pod.status?.phase === 'Running' && pod.status.containerStatuses?.every((c: any) => c.ready)) return pod;
-    await sleep(250);
-  }
-  const events = cluster.kubectl(['get', 'events', '--field-selector', `involvedObject.name=${name}`], { allowFail: true }).stdout;
-  throw new Error(
-    `pod ${name} not running after ${seconds(timeoutMs)}: ${JSON.stringify(pod?.status?.containerStatuses ?? pod?.status)}\n${events}`,
-  );
+  const get = () => (pod = cluster.getJson(['pod', name]));
+  return (
+    await waitUntil(`pod ${name} running`, () => (running(get()) ? pod : undefined), timeoutMs).catch((error) => {
+      const events = cluster.kubectl(['get', 'events', '--field-selector', `involvedObject.name=${name}`], { allowFail: true }).stdout;
+      throw new Error(`${(error as Error).message}: ${JSON.stringify(pod?.status?.containerStatuses ?? pod?.status)}\n${events}`);
+    })
+  ).value;
 }
 
 function pausePod(name: string, nodeName: string, hostNetwork: boolean): string {

@@ -16,10 +16,10 @@ import { ipn, sleep, track } from '../../lab/core/sys';
 import { ClientSample, failedRequests, parseClientLine, requestsIn } from '../../lab/core/timeline';
 import { Checks, expect } from '../checks';
 import { BIN_DIR, E2eCluster, REPO_ROOT } from '../cluster';
-import { daemonSetPodOn } from '../objects';
+import { daemonSetPodOn, waitUntil } from '../objects';
 import { Synthesized } from '../variants';
 import { EdgeObjects, edgeObjects, firstShutdownLine } from './edge-objects';
-import { failedOutside, handovers } from './handovers';
+import { failedInHandovers, failedOutside, handovers } from './handovers';
 import { RealNode } from './node';
 import { VipWatch } from './vip-watch';
 
@@ -81,15 +81,6 @@ function startLoad(cluster: E2eCluster, url: string, maxSeconds: number, file: s
   return { samples, file, stop: () => child.stdin!.end() };
 }
 
-async function waitUntil(what: string, ok: () => boolean, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (ok()) return Date.now() - start;
-    await sleep(200);
-  }
-  throw new Error(`${what}: not after ${timeoutMs / 1000} s`);
-}
-
 /** Every DaemonSet of the edge READY on every edge node, each pod Ready and not terminating. */
 function edgeReady(cluster: E2eCluster, edge: EdgeObjects, count: number): boolean {
   const list = cluster.getJson(['-n', edge.namespace, 'ds']).items;
@@ -108,7 +99,7 @@ function edgeReady(cluster: E2eCluster, edge: EdgeObjects, count: number): boole
 /** After a fault: the edge whole again, one VIP holder, and every keepalived past its vrrp_startup_delay. */
 async function settle(cluster: E2eCluster, edge: EdgeObjects, watch: VipWatch, count: number): Promise<number> {
   const start = Date.now();
-  await waitUntil('every edge pod Ready', () => edgeReady(cluster, edge, count), 180_000);
+  await waitUntil('every edge pod Ready', () => edgeReady(cluster, edge, count) || undefined, 180_000, 200);
   expect(await watch.settled(30_000), `VIP holders after settling: ${watch.holders().join(', ') || 'none'}`);
   // A keepalived still in its startup delay would not take the VIP over (the longest delay of the conf).
   await sleep(edge.maxStartupDelayS * 1000 + 1000);
@@ -249,7 +240,7 @@ export async function failoverChecks(
     const ready = await checks.check(`a client in its own namespace is served through the VIP (${url})`, async () => {
       const probe = startLoad(cluster, url, 1200, path.join(cluster.opts.workDir, 'failover-client.txt'));
       load = probe;
-      await waitUntil('a 200 answer through the VIP', () => probe.samples().some((x) => x.ok), 30_000);
+      await waitUntil('a 200 answer through the VIP', () => probe.samples().some((x) => x.ok) || undefined, 30_000, 200);
       return `HTTP 200 from the backend behind Traefik; one request every ${CLIENT_INTERVAL_MS} ms from here on`;
     });
     if (!ready || !load) return;
@@ -303,10 +294,12 @@ export async function failoverChecks(
       const windows = handovers(analysis.changes);
       const failed = failedRequests(samples, t0, done);
       const outside = failedOutside(samples, windows, t0, done);
+      const inside = failedInHandovers(samples, windows, t0, done);
       const gaps = windows.map((w) => s(w.to - w.from)).join(', ') || 'none';
       const seen =
         `${failed} of ${requestsIn(samples, t0, done)} requests failed in ${s(done - t0)}, ${outside} of them outside the ` +
-        `handovers; VIP moves ${analysis.moves}, VIP on no node for ${gaps}`;
+        `handovers (${inside.beforeRelease} sent within 50 ms before the VIP left its holder, ${inside.inGap} while no node ` +
+        `held it); VIP moves ${analysis.moves}, VIP on no node for ${gaps}`;
       expect(outside === 0, seen);
       return seen;
     });

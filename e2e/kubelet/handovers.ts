@@ -1,7 +1,9 @@
 /**
  * The VIP's handovers in a stretch of time, and which failed requests fall in them. In VRRP a graceful handover
  * leaves the VIP on no node for the backup's skew time ((256 - priority) / 256 advert intervals, about 0.1 s
- * here): a connection attempt sent then can be lost, whatever the ingress does.
+ * here): a connection attempt sent then can be lost, whatever the ingress does. A request still open on the old
+ * holder when the VIP leaves it is lost too: the client's next packets reach the new holder, which has no socket for
+ * that connection.
  */
 import { ClientSample } from '../../lab/core/timeline';
 
@@ -37,4 +39,19 @@ export function failedOutside(
   return samples.filter(
     (s) => !s.ok && s.start >= from && s.start <= to && !windows.some((w) => s.start >= w.from - slackMs && s.start <= w.to),
   ).length;
+}
+
+/** Failed requests in the handovers, by when they were sent: just before the VIP left (open on the old holder) or while no node held it. */
+export function failedInHandovers(
+  samples: readonly ClientSample[],
+  windows: readonly Handover[],
+  from: number,
+  to: number,
+  slackMs = 50,
+): { beforeRelease: number; inGap: number } {
+  const failed = samples.filter((s) => !s.ok && s.start >= from && s.start <= to);
+  return {
+    beforeRelease: failed.filter((s) => windows.some((w) => s.start >= w.from - slackMs && s.start < w.from)).length,
+    inGap: failed.filter((s) => windows.some((w) => s.start >= w.from && s.start <= w.to)).length,
+  };
 }
