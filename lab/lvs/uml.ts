@@ -15,9 +15,17 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { run, track, trackTempDir } from '../core/sys';
 
-export const UML_BINARY = '/usr/bin/linux.uml';
-const UML_MODULES = '/usr/lib/uml/modules';
+/** Debian's installed user-mode-linux package. */
+const DEBIAN_UML = { binary: '/usr/bin/linux.uml', modules: '/usr/lib/uml/modules' };
+/** The pinned newer kernel lab/tools/uml.sh unpacks (bookworm's cannot start a process on hosts with AMX). */
+const PINNED_UML_DIR = path.resolve(__dirname, '..', 'bin', 'uml');
+const PINNED_UML = { binary: path.join(PINNED_UML_DIR, 'linux.uml'), modules: path.join(PINNED_UML_DIR, 'modules') };
 const UML_NICE = -19;
+
+/** The UML kernel the lab boots: lab/tools/uml.sh's when it has run, else Debian's package. */
+export function umlKernel(): { readonly binary: string; readonly modules: string } {
+  return fs.existsSync(PINNED_UML.binary) ? PINNED_UML : DEBIAN_UML;
+}
 
 export interface UmlAvailability {
   readonly available: boolean;
@@ -25,21 +33,23 @@ export interface UmlAvailability {
 }
 
 export function umlAvailable(): UmlAvailability {
-  if (!fs.existsSync(UML_BINARY)) return { available: false, detail: `${UML_BINARY} missing (apt-get install user-mode-linux)` };
-  const versions = fs.existsSync(UML_MODULES) ? fs.readdirSync(UML_MODULES) : [];
-  if (versions.length !== 1) return { available: false, detail: `expected one kernel under ${UML_MODULES}, found ${versions.length}` };
+  const { binary, modules } = umlKernel();
+  if (!fs.existsSync(binary))
+    return { available: false, detail: `${binary} missing (lab/tools/uml.sh, or apt-get install user-mode-linux)` };
+  const versions = fs.existsSync(modules) ? fs.readdirSync(modules) : [];
+  if (versions.length !== 1) return { available: false, detail: `expected one kernel under ${modules}, found ${versions.length}` };
   for (const tool of ['/usr/bin/zstd', '/usr/bin/xz', '/usr/sbin/depmod', '/usr/sbin/modprobe', '/usr/bin/kmod']) {
     if (!fs.existsSync(tool)) return { available: false, detail: `${tool} missing (apt-get install zstd xz-utils kmod)` };
   }
-  return { available: true, detail: `User-Mode Linux ${versions[0]}` };
+  return { available: true, detail: `User-Mode Linux ${versions[0]} (${binary})` };
 }
 
 /** A copy of the UML kernel's modules with every .ko compressed with zstd, and its modules.dep. */
-function compressedModules(scratch: string, version: string): string {
+function compressedModules(scratch: string, modules: string, version: string): string {
   const base = path.join(scratch, 'modules');
   const dir = path.join(base, 'lib', 'modules', version);
   fs.mkdirSync(dir, { recursive: true });
-  fs.cpSync(path.join(UML_MODULES, version), dir, { recursive: true, dereference: true });
+  fs.cpSync(path.join(modules, version), dir, { recursive: true, dereference: true });
   const kos: string[] = [];
   const walk = (d: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -57,10 +67,10 @@ function compressedModules(scratch: string, version: string): string {
  * A module tree holding only what `modprobe ip_vs` and `modprobe ip_vs_mh` load, compressed with xz (.ko.xz, as on
  * RHEL-likes; crc32 checks, which the kernel's own xz decompressor also accepts), and its modules.dep.
  */
-function xzModules(scratch: string, version: string): string {
+function xzModules(scratch: string, modules: string, version: string): string {
   const plain = path.join(scratch, 'plain');
   fs.mkdirSync(path.join(plain, 'lib', 'modules'), { recursive: true });
-  fs.symlinkSync(path.join(UML_MODULES, version), path.join(plain, 'lib', 'modules', version));
+  fs.symlinkSync(path.join(modules, version), path.join(plain, 'lib', 'modules', version));
   const tree = path.join(plain, 'lib', 'modules', version);
   const files = new Set<string>();
   for (const m of ['ip_vs', 'ip_vs_mh']) {
@@ -137,14 +147,15 @@ halt -f || poweroff -f
  * (2 when the guest did not report one).
  */
 export async function runLvsLabInUml(labArgs: string[], out: string, scratchRoot: string, timeoutS: number): Promise<number> {
-  const version = fs.readdirSync(UML_MODULES)[0];
+  const kernel = umlKernel();
+  const version = fs.readdirSync(kernel.modules)[0];
   // Not under /tmp: the guest mounts a tmpfs there.
   const scratch = fs.mkdtempSync(path.join(scratchRoot, 'uml-'));
   trackTempDir(scratch);
   fs.mkdirSync(out, { recursive: true });
   fs.rmSync(path.join(out, 'exit-code'), { force: true });
-  const modules = compressedModules(scratch, version);
-  const xz = xzModules(scratch, version);
+  const modules = compressedModules(scratch, kernel.modules, version);
+  const xz = xzModules(scratch, kernel.modules, version);
   const init = path.join(scratch, 'init.sh');
   fs.writeFileSync(
     init,
@@ -158,7 +169,7 @@ export async function runLvsLabInUml(labArgs: string[], out: string, scratchRoot
     [
       '-n',
       String(UML_NICE),
-      UML_BINARY,
+      kernel.binary,
       'mem=3G',
       'root=/dev/root',
       'rootfstype=hostfs',
@@ -175,7 +186,9 @@ export async function runLvsLabInUml(labArgs: string[], out: string, scratchRoot
     },
   );
   track(child, true);
+  let fpRegsFailed = false;
   const relay = (l: string): void => {
+    if (l.includes('ptrace set fp regs failed')) fpRegsFailed = true;
     // Keep the lab's own lines; drop the kernel's boot chatter.
     if (process.env.LAB_UML_VERBOSE || /^\[lvs |lvs lab|^lab|^\s+at /.test(l) || /error|fail/i.test(l)) process.stdout.write(`${l}\n`);
   };
@@ -196,6 +209,11 @@ export async function runLvsLabInUml(labArgs: string[], out: string, scratchRoot
   fs.rmSync(scratch, { recursive: true, force: true });
   const codeFile = path.join(out, 'exit-code');
   const code = fs.existsSync(codeFile) ? Number(fs.readFileSync(codeFile, 'utf8').trim()) : 2;
+  if (fpRegsFailed)
+    process.stdout.write(
+      `lab: ${kernel.binary} cannot run processes on this CPU (its FP-state buffer is smaller than the host's XSTATE, ` +
+        'as with AMX): run lab/tools/uml.sh for the pinned newer kernel\n',
+    );
   fs.rmSync(codeFile, { force: true });
   return Number.isInteger(code) ? code : 2;
 }
