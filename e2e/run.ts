@@ -265,7 +265,7 @@ async function main(): Promise<number> {
       const lines = `${r.stdout}${r.stderr}`.split('\n');
       const summary = lines
         .filter((l) => /^(PASS|FAIL)|^ {6}\S|^real nodes/.test(l) && !l.includes('level='))
-        .map((l) => (l.length > 400 ? `${l.slice(0, 400)}...` : l))
+        .map((l) => (l.length > 2000 ? `${l.slice(0, 2000)}...` : l))
         .join('\n');
       expect(
         r.status === 0,
