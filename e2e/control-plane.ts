@@ -66,6 +66,16 @@ export class ControlPlane {
     return exec('nsenter', [`--net=/run/netns/${this.cpNs}`, '--', cmd, ...args], { ...opts, env: this.env(opts.env) });
   }
 
+  /** One of the project's commands (`scripts/<script>`, as `npm run` starts it) from an administrator's machine. */
+  projectScript(
+    script: string,
+    args: readonly string[],
+    opts: { timeoutMs?: number; allowFail?: boolean; env?: NodeJS.ProcessEnv } = {},
+  ): ExecResult {
+    const register = require.resolve('@swc-node/register');
+    return this.client(process.execPath, ['-r', register, path.join(REPO_ROOT, 'scripts', script), ...args], { cwd: REPO_ROOT, ...opts });
+  }
+
   kubectl(args: readonly string[], opts: { input?: string; timeoutMs?: number; allowFail?: boolean } = {}): ExecResult {
     return this.client(path.join(BIN_DIR, 'kubectl'), args, opts);
   }

@@ -136,11 +136,7 @@ async function main(): Promise<number> {
   if (!up) return finish(checks, opts, started, cluster);
   await checks.check('the nodes register; npm run label-nodes -- --apply labels the edge nodes only', () => {
     cluster.registerNodes();
-    const r = cluster.client(
-      process.execPath,
-      ['-r', require.resolve('@swc-node/register'), path.join(REPO_ROOT, 'scripts', 'label-nodes.ts'), '--apply'],
-      { cwd: REPO_ROOT },
-    );
+    const r = cluster.projectScript('label-nodes.ts', ['--apply']);
     const label = dist.edge.nodeLabel;
     const labelled = cluster
       .getJson(['nodes'])

@@ -8,7 +8,7 @@
 import * as path from 'path';
 import { ipn, sleep } from '../../lab/core/sys';
 import { Checks, expect } from '../checks';
-import { BIN_DIR, E2E_DIR, E2eCluster, REPO_ROOT } from '../cluster';
+import { BIN_DIR, E2E_DIR, E2eCluster } from '../cluster';
 import { exec } from '../exec';
 import { backendImage } from '../images/backend';
 import { ImageArchive } from '../images/oci-image';
@@ -209,17 +209,10 @@ export async function acceptanceChecks(checks: Checks, cluster: E2eCluster, node
     const kubectl = cluster.client('sh', ['-c', 'command -v kubectl']).stdout.trim();
     expect(kubectl === path.join(BIN_DIR, 'kubectl'), `kubectl on PATH is ${kubectl}, not ${path.join(BIN_DIR, 'kubectl')}`);
     const t = Date.now();
-    const r = cluster.client(
-      process.execPath,
-      [
-        '-r',
-        require.resolve('@swc-node/register'),
-        path.join(REPO_ROOT, 'scripts', 'status.ts'),
-        '--app',
-        path.join(E2E_DIR, 'apps', 'vrrp.ts'),
-      ],
-      { cwd: REPO_ROOT, allowFail: true, timeoutMs: 120_000 },
-    );
+    const r = cluster.projectScript('status.ts', ['--app', path.join(E2E_DIR, 'apps', 'vrrp.ts')], {
+      allowFail: true,
+      timeoutMs: 120_000,
+    });
     const ms = Date.now() - t;
     expect(r.code === 0, `exit ${r.code}:\n${r.stdout}${r.stderr}`);
     const { rows, holder } = parseStatusOutput(r.stdout);

@@ -3,10 +3,9 @@
  * synthesized manifests applied with `kubectl apply`, and `kubectl -n <ns> get ds` read until every DaemonSet
  * is READY on every edge node: the real kubelets pulled nothing, ran the offline images, and passed the probes.
  */
-import * as path from 'path';
 import { ipn, sleep } from '../../lab/core/sys';
 import { Checks, expect } from '../checks';
-import { E2eCluster, REPO_ROOT } from '../cluster';
+import { E2eCluster } from '../cluster';
 import { readManifests } from '../objects';
 import { ImageArchive } from '../images/oci-image';
 import { manifestFiles, Synthesized } from '../variants';
@@ -56,11 +55,7 @@ export async function daemonSetChecks(
     return `${images.map((i) => i.reference).join(', ')} on ${edge.length} nodes in ${((Date.now() - t) / 1000).toFixed(1)} s`;
   });
   await checks.check('npm run label-nodes -- --apply labels the edge nodes, not the worker', () => {
-    cluster.client(
-      process.execPath,
-      ['-r', require.resolve('@swc-node/register'), path.join(REPO_ROOT, 'scripts', 'label-nodes.ts'), '--apply'],
-      { cwd: REPO_ROOT },
-    );
+    cluster.projectScript('label-nodes.ts', ['--apply']);
     const { key, value } = synthesized.edge.nodeLabel;
     const labelled = cluster
       .getJson(['nodes', '-l', `${key}=${value}`])

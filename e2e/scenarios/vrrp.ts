@@ -86,11 +86,7 @@ export async function vrrpChecks(checks: Checks, cluster: E2eCluster, s: Synthes
   };
   const appArgs = ['--app', path.join(E2E_DIR, 'apps', 'vrrp.ts')];
   const status = (...extra: string[]): { code: number; stdout: string; stderr: string } =>
-    cluster.client(
-      process.execPath,
-      ['-r', require.resolve('@swc-node/register'), path.join(REPO_ROOT, 'scripts', 'status.ts'), ...appArgs, ...extra],
-      { cwd: REPO_ROOT, allowFail: true, timeoutMs: 60_000, env: shim },
-    );
+    cluster.projectScript('status.ts', [...appArgs, ...extra], { allowFail: true, timeoutMs: 60_000, env: shim });
   const settled = async (): Promise<number> =>
     (
       await waitUntil(

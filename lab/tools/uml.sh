@@ -30,7 +30,7 @@ deb $MIRROR forky main
 deb $MIRROR trixie main
 EOF
 apt_private=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
-  -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o Debug::NoLocking=1 -qq)
+  -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -qq)
 if ! apt-get "${apt_private[@]}" update >"$work/update.log" 2>&1; then
   echo "uml: apt-get update of forky and trixie from $MIRROR failed:" >&2
   cat "$work/update.log" >&2

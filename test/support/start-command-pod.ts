@@ -16,6 +16,9 @@ export const IPVS_HANDOVER_SECONDS = ipvsHandoverSeconds(1);
 /** How long `until` waits for one event. */
 export const UNTIL_TIMEOUT_MS = 10000;
 
+/** What the fake keepalived logs when a pod with virtual servers gets SIGTERM: the main one, then the releaser. */
+export const IPVS_HANDOVER_EVENTS = ['start main', 'term main', 'exit main', 'start release', 'term release', 'exit release'];
+
 export interface Pod {
   readonly child: ChildProcess;
   readonly dir: string;

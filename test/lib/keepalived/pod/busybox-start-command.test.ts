@@ -14,6 +14,7 @@ import { BUSYBOX, describeWithBusybox, linkApplets } from '../../../support/busy
 import { FIXTURES } from '../../../support/paths';
 import {
   CONF,
+  IPVS_HANDOVER_EVENTS,
   IPVS_HANDOVER_SECONDS,
   Pod,
   readLog,
@@ -88,14 +89,7 @@ describeWithBusybox('the start command under BusyBox alone', (applets) => {
     process.kill(pod.child.pid!, 'SIGTERM');
     expect(await pod.exited).toBe(0);
     const lines = readLog(pod);
-    expect(lines.map((l) => l.event.split(' ').slice(0, 2).join(' '))).toEqual([
-      'start main',
-      'term main',
-      'exit main',
-      'start release',
-      'term release',
-      'exit release',
-    ]);
+    expect(lines.map((l) => l.event.split(' ').slice(0, 2).join(' '))).toEqual(IPVS_HANDOVER_EVENTS);
     expect(lines[3].t - lines[2].t).toBeGreaterThanOrEqual(IPVS_HANDOVER_SECONDS * 1000 - 50);
   });
 });

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { MAX_IPVS_HANDOVER_SECONDS, ipvsHandoverSeconds } from '../../../../lib/keepalived/pod/ipvs-handover';
 import {
   CONF,
+  IPVS_HANDOVER_EVENTS,
   IPVS_HANDOVER_SECONDS,
   Pod,
   readLog,
@@ -56,14 +57,7 @@ describe('start command with virtual servers (IPVS handover)', () => {
     process.kill(pod.child.pid!, 'SIGTERM');
     expect(await pod.exited).toBe(0);
     const lines = readLog(pod);
-    expect(lines.map((l) => l.event.split(' ').slice(0, 2).join(' '))).toEqual([
-      'start main',
-      'term main',
-      'exit main',
-      'start release',
-      'term release',
-      'exit release',
-    ]);
+    expect(lines.map((l) => l.event.split(' ').slice(0, 2).join(' '))).toEqual(IPVS_HANDOVER_EVENTS);
     const [main, , mainExit, release, releaseTerm] = lines;
     // keepalived runs as the shell's child and gets the SIGTERM at once.
     expect(main.pid).not.toBe(pod.child.pid);

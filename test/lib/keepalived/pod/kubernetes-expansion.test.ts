@@ -3,9 +3,7 @@
  * scripts must come through unchanged. A `$$` in the start command once became `kill -0 $`, which fails, and the
  * reloader ended silently in every real pod (its tests run the script directly and never saw it).
  */
-import { Testing } from 'cdk8s';
-import { KeepalivedConfig, KeepalivedDaemonSet, VrrpVersion } from '../../../../lib/keepalived';
-import { seedProps } from '../../../fixtures/seed-topology';
+import { fullKeepalivedPodSpec } from '../../../fixtures/seed-topology';
 import { expandVars as kubernetesExpand } from '../../../../lab/core/kubelet-expansion';
 
 test('the expansion reduces $$, fills defined variables and leaves command substitutions', () => {
@@ -16,15 +14,7 @@ test('the expansion reduces $$, fills defined variables and leaves command subst
 });
 
 test("every script of the keepalived pod reaches its shell as written (no $$, no $(NAME) of the container's)", () => {
-  const props = seedProps('/usr/bin/true');
-  const config = new KeepalivedConfig({ ...props, instance: { ...props.instance, version: VrrpVersion.V2, advertIntervalSeconds: 1 } });
-  const ds = new KeepalivedDaemonSet(Testing.chart(), 'Keepalived', {
-    namespace: 'kube-system',
-    config,
-    nodeSelectorLabel: { key: 'edgenode', value: 'true' },
-    authPassword: 'Xk9pQ2mZ',
-  });
-  const spec = ds.daemonSet.toJson().spec.template.spec;
+  const spec = fullKeepalivedPodSpec();
   const containers = [...spec.initContainers, ...spec.containers];
   expect(containers.map((c: any) => c.name)).toEqual(['prepare-host', 'keepalived']);
   for (const c of containers) {

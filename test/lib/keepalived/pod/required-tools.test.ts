@@ -8,24 +8,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
-import { KeepalivedConfig, KeepalivedDaemonSet, VrrpVersion } from '../../../../lib/keepalived';
 import { HOST_PREPARATION_TOOLS, renderToolCheck, START_COMMAND_TOOLS } from '../../../../lib/keepalived/pod/required-tools';
-import { seedProps } from '../../../fixtures/seed-topology';
+import { fullKeepalivedPodSpec as fullPodSpec } from '../../../fixtures/seed-topology';
 import { externalCommands } from '../../../support/shell-commands';
-
-/** The pod spec with everything the scripts can contain: VRRP authentication, virtual servers, direct routing. */
-function fullPodSpec(): any {
-  const props = seedProps('/usr/bin/true');
-  const config = new KeepalivedConfig({ ...props, instance: { ...props.instance, version: VrrpVersion.V2, advertIntervalSeconds: 1 } });
-  const ds = new KeepalivedDaemonSet(Testing.chart(), 'Keepalived', {
-    namespace: 'kube-system',
-    config,
-    nodeSelectorLabel: { key: 'edgenode', value: 'true' },
-    authPassword: 'Xk9pQ2mZ',
-  });
-  return ds.daemonSet.toJson().spec.template.spec;
-}
 
 const sorted = (list: readonly string[]): string[] => [...list].sort();
 
